@@ -1,0 +1,147 @@
+// jobscope-sandbox: the five job-API dialects served locally (see docs/sandbox.md).
+#include "sandbox/sandboxserver.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+int g_signalFd[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalFd[0], &c, 1);
+}
+
+void printBanner(const QJsonObject &info)
+{
+    const QJsonObject d = info.value(QLatin1String("dialects")).toObject();
+    auto key = [&](const char *name) { return d.value(QLatin1String(name)).toObject().value(QLatin1String("api_key")).toString(); };
+    auto base = [&](const char *name) { return d.value(QLatin1String(name)).toObject().value(QLatin1String("base_url")).toString(); };
+    QString text;
+    text += QStringLiteral("\njobscope-sandbox is listening on %1 (QA controls: %1/_sandbox)\n\n")
+                .arg(info.value(QLatin1String("listen")).toString());
+    text += QStringLiteral("Try it (each dialect as its document describes):\n\n");
+    text += QStringLiteral("  # PeelAPI: submit, then follow the SSE stream\n"
+                           "  curl -s -X POST %1/v1/portrait -H 'Authorization: Bearer %2' -H 'Content-Type: application/json' -d '{\"prompt\":\"a lighthouse at dusk\"}'\n"
+                           "  curl -N %1/v1/jobs/JOB_ID/stream -H 'Authorization: Bearer %2'\n\n")
+                .arg(base("peelapi"), key("peelapi"));
+    text += QStringLiteral("  # ImagePipeline: submit, then poll the endpoint's status route\n"
+                           "  curl -s -X POST %1/generate/image/v1 -H 'X-API-Key: %2' -H 'Content-Type: application/json' -d '{\"prompt\":\"a red fox\"}'\n"
+                           "  curl -s %1/generate/image/v1/status/JOB_ID -H 'X-API-Key: %2'\n\n")
+                .arg(base("imagepipeline"), key("imagepipeline"));
+    text += QStringLiteral("  # Peel: build an API and wait for it, then call its endpoint\n"
+                           "  curl -s -X POST %1/v1/apis -H 'X-API-Key: %2' -H 'Content-Type: application/json' -d '{\"url\":\"https://news.ycombinator.com\",\"instructions\":\"Get top stories with title, score, and author\",\"wait_for_completion\":true}'\n"
+                           "  curl -s -X POST %1/v1/apis/API_ID/endpoints/get_top_stories:call -H 'X-API-Key: %2' -H 'Content-Type: application/json' -d '{\"limit\":3}'\n\n")
+                .arg(base("peel"), key("peel"));
+    text += QStringLiteral("  # Peako: render, poll, list with worker counts\n"
+                           "  curl -s -X POST %1/api/render -H 'X-API-Key: %2' -H 'Content-Type: application/json' -d '{\"template\":\"promo\",\"title\":\"Launch\"}'\n"
+                           "  curl -s %1/api/jobs/JOB_ID -H 'X-API-Key: %2'\n"
+                           "  curl -s %1/api/jobs -H 'X-API-Key: %2'\n\n")
+                .arg(base("peako"), key("peako"));
+    text += QStringLiteral("  # deAPI: submit, poll (or subscribe over Pusher: see docs/sandbox.md)\n"
+                           "  curl -s -X POST %1/api/v1/client/txt2img -H 'Authorization: Bearer %2' -H 'Content-Type: application/json' -d '{\"prompt\":\"a beautiful sunset over mountains\"}'\n"
+                           "  curl -s %1/api/v1/client/request-status/REQUEST_ID -H 'Authorization: Bearer %2'\n\n")
+                .arg(base("deapi"), key("deapi"));
+    text += QStringLiteral("Stop with Ctrl+C. Jobs, results and keys are kept in %1.\n\n")
+                .arg(info.value(QLatin1String("data_dir")).toString(QStringLiteral("memory (no --data given)")));
+    std::fputs(text.toLocal8Bit().constData(), stderr);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("jobscope-sandbox"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Serves the five job-API dialects Jobscope speaks, locally, for development and QA."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption listenOpt(QStringLiteral("listen"), QStringLiteral("Address to listen on (default 127.0.0.1)."), QStringLiteral("address"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption portOpt(QStringLiteral("port"), QStringLiteral("Port; 0 picks a free one (default 0)."), QStringLiteral("port"), QStringLiteral("0"));
+    const QCommandLineOption dataOpt(QStringLiteral("data"), QStringLiteral("Folder for the database and results; without it everything is in memory."), QStringLiteral("dir"));
+    const QCommandLineOption speedOpt(QStringLiteral("speed"), QStringLiteral("Divide every documented duration (job times, URL lifetimes, retention, webhook backoff) by this."), QStringLiteral("x"), QStringLiteral("1"));
+    const QCommandLineOption workersOpt(QStringLiteral("workers"), QStringLiteral("Simulated workers per dialect (default 8)."), QStringLiteral("n"), QStringLiteral("8"));
+    const QCommandLineOption hzOpt(QStringLiteral("progress-hz"), QStringLiteral("Default progress events per second per running job (default 2)."), QStringLiteral("hz"), QStringLiteral("2"));
+    const QCommandLineOption keepAliveOpt(QStringLiteral("keepalive-ms"), QStringLiteral("SSE comment keep-alive interval (default 15000)."), QStringLiteral("ms"), QStringLiteral("15000"));
+    const QCommandLineOption activityOpt(QStringLiteral("pusher-activity-timeout"), QStringLiteral("Pusher activity_timeout in seconds (default 120)."), QStringLiteral("s"), QStringLiteral("120"));
+    const QCommandLineOption remoteOpt(QStringLiteral("allow-remote-webhooks"), QStringLiteral("Also deliver webhooks to non-loopback hosts."));
+    const QCommandLineOption bannerOpt(QStringLiteral("banner"), QStringLiteral("Print how to try each dialect with curl to stderr."));
+    parser.addOptions({listenOpt, portOpt, dataOpt, speedOpt, workersOpt, hzOpt, keepAliveOpt, activityOpt, remoteOpt, bannerOpt});
+    parser.process(app);
+
+    Sandbox::SandboxServer::Options options;
+    bool ok = true;
+    auto fail = [](const QString &message) {
+        std::fprintf(stderr, "jobscope-sandbox: %s\n", qPrintable(message));
+        return 2;
+    };
+    if (!options.listen.setAddress(parser.value(listenOpt)))
+        return fail(QStringLiteral("--listen: %1 is not an IP address").arg(parser.value(listenOpt)));
+    const uint port = parser.value(portOpt).toUInt(&ok);
+    if (!ok || port > 65535)
+        return fail(QStringLiteral("--port: expected 0-65535"));
+    options.port = quint16(port);
+    options.dataDir = parser.value(dataOpt);
+    options.speed = parser.value(speedOpt).toDouble(&ok);
+    if (!ok || options.speed <= 0 || options.speed > 1e6)
+        return fail(QStringLiteral("--speed: expected a positive number"));
+    options.workers = parser.value(workersOpt).toInt(&ok);
+    if (!ok || options.workers < 1 || options.workers > 100000)
+        return fail(QStringLiteral("--workers: expected 1-100000"));
+    options.progressHz = parser.value(hzOpt).toDouble(&ok);
+    if (!ok || options.progressHz <= 0 || options.progressHz > 50)
+        return fail(QStringLiteral("--progress-hz: expected a number above 0, at most 50"));
+    options.keepAliveMs = parser.value(keepAliveOpt).toInt(&ok);
+    if (!ok || options.keepAliveMs < 100)
+        return fail(QStringLiteral("--keepalive-ms: expected at least 100"));
+    options.pusherActivityTimeout = parser.value(activityOpt).toInt(&ok);
+    if (!ok || options.pusherActivityTimeout < 1)
+        return fail(QStringLiteral("--pusher-activity-timeout: expected at least 1"));
+    options.allowRemoteWebhooks = parser.isSet(remoteOpt);
+    if (!options.listen.isLoopback())
+        std::fprintf(stderr, "jobscope-sandbox: warning: listening on %s, not loopback: anyone who can reach it can use the sandbox keys\n",
+                     qPrintable(options.listen.toString()));
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFd) == 0) {
+        auto *notifier = new QSocketNotifier(g_signalFd[1], QSocketNotifier::Read, &app);
+        QObject::connect(notifier, &QSocketNotifier::activated, &app, [] {
+            char c;
+            [[maybe_unused]] const auto n = ::read(g_signalFd[1], &c, 1);
+            QCoreApplication::quit();
+        });
+        struct sigaction sa = {};
+        sa.sa_handler = onSignal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        sigaction(SIGINT, &sa, nullptr);
+        sigaction(SIGTERM, &sa, nullptr);
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+
+    Sandbox::SandboxServer server(options);
+    QString error;
+    if (!server.start(&error)) {
+        std::fprintf(stderr, "jobscope-sandbox: %s\n", qPrintable(error));
+        return 3;
+    }
+    const QByteArray line = QJsonDocument(server.info()).toJson(QJsonDocument::Compact);
+    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+    if (parser.isSet(bannerOpt))
+        printBanner(server.info());
+    return app.exec();
+}

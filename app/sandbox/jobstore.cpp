@@ -1,0 +1,138 @@
+#include "sandbox/jobstore.h"
+
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcStore, "jobscope.sandbox.store")
+
+namespace Sandbox {
+
+namespace {
+constexpr int SchemaVersion = 1;
+}
+
+JobStore::JobStore(const QString &path)
+    : m_connection(QStringLiteral("jobscope-sandbox-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(path.isEmpty() ? QStringLiteral(":memory:") : path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!db.open()) {
+        m_error = db.lastError().text();
+        return;
+    }
+    QSqlQuery q(db);
+    for (const char *sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"})
+        q.exec(QLatin1String(sql));
+    q.exec(QStringLiteral("PRAGMA user_version"));
+    const int version = q.next() ? q.value(0).toInt() : 0;
+    if (version > SchemaVersion) {
+        m_error = QStringLiteral("database schema %1 is newer than this sandbox (%2)").arg(version).arg(SchemaVersion);
+        return;
+    }
+    if (version < 1) {
+        const bool ok = q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, dialect TEXT NOT NULL, "
+                                              "updated_ms INTEGER NOT NULL, doc BLOB NOT NULL)"))
+            && q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"))
+            && q.exec(QStringLiteral("PRAGMA user_version = 1"));
+        if (!ok) {
+            m_error = q.lastError().text();
+            return;
+        }
+    }
+    m_open = true;
+}
+
+JobStore::~JobStore()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+QList<Job> JobStore::loadAll()
+{
+    QList<Job> out;
+    if (!m_open)
+        return out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.exec(QStringLiteral("SELECT doc FROM jobs ORDER BY rowid"));
+    while (q.next()) {
+        Job job;
+        if (Job::fromJson(QJsonDocument::fromJson(q.value(0).toByteArray()).object(), &job))
+            out.append(std::move(job));
+        else
+            qCWarning(lcStore) << "skipping an unreadable job record";
+    }
+    return out;
+}
+
+bool JobStore::save(const QList<const Job *> &jobs)
+{
+    if (!m_open || jobs.isEmpty())
+        return m_open;
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    db.transaction();
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO jobs (id, dialect, updated_ms, doc) VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT(id) DO UPDATE SET updated_ms = excluded.updated_ms, doc = excluded.doc"));
+    for (const Job *job : jobs) {
+        q.bindValue(0, job->id);
+        q.bindValue(1, DialectTable::name(job->dialect));
+        q.bindValue(2, job->updatedMs);
+        q.bindValue(3, QJsonDocument(job->toJson()).toJson(QJsonDocument::Compact));
+        if (!q.exec()) {
+            m_error = q.lastError().text();
+            db.rollback();
+            qCWarning(lcStore) << "saving jobs failed:" << m_error;
+            return false;
+        }
+    }
+    return db.commit();
+}
+
+bool JobStore::remove(const QStringList &ids)
+{
+    if (!m_open || ids.isEmpty())
+        return m_open;
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    db.transaction();
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("DELETE FROM jobs WHERE id = ?"));
+    for (const QString &id : ids) {
+        q.bindValue(0, id);
+        q.exec();
+    }
+    return db.commit();
+}
+
+QString JobStore::meta(const QString &key) const
+{
+    if (!m_open)
+        return {};
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    q.bindValue(0, key);
+    return q.exec() && q.next() ? q.value(0).toString() : QString();
+}
+
+bool JobStore::setMeta(const QString &key, const QString &value)
+{
+    if (!m_open)
+        return false;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    q.bindValue(0, key);
+    q.bindValue(1, value);
+    return q.exec();
+}
+
+} // namespace Sandbox
