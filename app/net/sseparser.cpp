@@ -21,7 +21,7 @@ namespace Net {
 
 namespace {
 
-constexpr unsigned char Bom[3] = {0xEF, 0xBB, 0xBF};
+constexpr unsigned char Bom[3] = { 0xEF, 0xBB, 0xBF };
 
 // Buffers that grew past this are freed rather than kept for reuse, so one huge (or hostile)
 // event does not pin megabytes for the rest of the connection.
@@ -79,18 +79,20 @@ const char *findLineEndSse2(const char *p, const char *end)
 #if JOBSCOPE_SSE_AVX2
 // Built for AVX2 whatever the target flags (Debian builds for baseline x86-64) and used only
 // when the CPU has it.
+__attribute__((target("avx2"))) inline __m256i lineEndsAvx2(const char *at)
+{
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
+    return _mm256_or_si256(
+        _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\r')));
+}
+
 __attribute__((target("avx2"))) const char *findLineEndAvx2(const char *p, const char *end)
 {
-    const __m256i lf = _mm256_set1_epi8('\n');
-    const __m256i cr = _mm256_set1_epi8('\r');
-    const auto hits = [&](const char *at) __attribute__((target("avx2"))) {
-        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at));
-        return _mm256_or_si256(_mm256_cmpeq_epi8(v, lf), _mm256_cmpeq_epi8(v, cr));
-    };
     while (end - p >= 64) {
-        const __m256i a = hits(p);
-        const __m256i b = hits(p + 32);
-        if (!_mm256_testz_si256(_mm256_or_si256(a, b), _mm256_or_si256(a, b))) {
+        const __m256i a = lineEndsAvx2(p);
+        const __m256i b = lineEndsAvx2(p + 32);
+        const __m256i any = _mm256_or_si256(a, b);
+        if (!_mm256_testz_si256(any, any)) {
             const quint64 mask = quint64(uint(_mm256_movemask_epi8(a)))
                 | quint64(uint(_mm256_movemask_epi8(b))) << 32;
             return p + qCountTrailingZeroBits(mask);
@@ -210,7 +212,7 @@ void SseParser::feed(QByteArrayView chunk)
             // line break, so they simply prefix the partial line.
             m_bomPending = false;
             appendPartialLine(reinterpret_cast<const char *>(Bom),
-                              reinterpret_cast<const char *>(Bom) + m_bomMatched);
+                reinterpret_cast<const char *>(Bom) + m_bomMatched);
             if (m_generation != generation)
                 return; // an error handler reset the parser
         } else {
@@ -393,8 +395,8 @@ void SseParser::discardEvent()
 
 bool SseParser::finish()
 {
-    const bool unfinished = !m_line.isEmpty() || m_eventStarted || m_discarding
-        || (m_bomPending && m_bomMatched > 0);
+    const bool unfinished
+        = !m_line.isEmpty() || m_eventStarted || m_discarding || (m_bomPending && m_bomMatched > 0);
     reset();
     return unfinished;
 }

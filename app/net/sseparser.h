@@ -12,7 +12,7 @@
 namespace Net {
 
 // An incremental, I/O-free parser for a text/event-stream body, following the WHATWG HTML
-// "Server-sent events" interpretation rules (section 9.2.6), on raw bytes.
+// "Server-sent events" rules for parsing and interpreting an event stream, on raw bytes.
 //
 // Contract:
 // - feed() takes the body in chunks of any size, split anywhere. Lines end in CRLF, LF or CR; a CR
@@ -36,10 +36,12 @@ namespace Net {
 //   new stream's last event ID buffer starts from lastEventId(), as browsers do, so an event
 //   without "id" after a reconnect does not wipe it.
 // - Bytes are never decoded: type, data and ids are the wire bytes (invalid UTF-8 included).
-// - Hostile input cannot make it hold more than about maxEventSize() bytes: when the data of an
-//   event plus the line being read exceed it, the event is discarded up to and including its
-//   terminating empty line (no dispatch, its "id" and "event" lines have no effect), the error
-//   handler gets Error::EventTooLarge and discardedEventCount() grows. Parsing then resumes.
+// - Hostile input cannot exhaust memory: when an event's data plus the line being read would
+//   exceed maxEventSize() (default 16 MiB), the event is discarded up to and including its
+//   terminating empty line (no dispatch; its "id" and "event" lines have no effect), the error
+//   handler gets Error::EventTooLarge once and discardedEventCount() grows; parsing then resumes.
+//   As no line can exceed the limit either, the parser never holds more than a few times
+//   maxEventSize() (pending line + data, type, id buffer, lastEventId()).
 // - Handlers run synchronously inside feed(). They may call reset() or finish() (the rest of the
 //   chunk being fed is then dropped) but must not call feed(). The event and the comment view
 //   are only valid during the call; copy what you keep (copying the QByteArrays is cheap).

@@ -33,6 +33,15 @@ quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port, QString 
 
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    // A WebSocket upgrade is answered by QtWebSockets, to which the base class hands the socket
+    // when this returns true without having written anything (PusherHub then checks the path).
+    for (const auto &h : request.headers()) {
+        if (h.first.compare("Upgrade", Qt::CaseInsensitive) == 0 && h.second.trimmed().compare("websocket", Qt::CaseInsensitive) == 0) {
+            GuardedTcpServer::release(socket);
+            m_log.record({QDateTime::currentMSecsSinceEpoch(), "GET", request.url().path(), 101});
+            return true;
+        }
+    }
     HttpContext ctx(request, socket, [this](const HttpContext &c, int status) {
         m_log.record({QDateTime::currentMSecsSinceEpoch(), c.method(), c.path(), status});
     });

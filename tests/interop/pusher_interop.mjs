@@ -287,7 +287,8 @@ async function main() {
         fail(`the "done" update has no result_url: ${JSON.stringify(done.data).slice(0, 300)}`);
     // Give a stray late update a moment to show up before judging "final".
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const afterDone = mine().filter((u) => u !== done && u.at >= done.at && u.data?.status !== 'done');
+    const all = mine();
+    const afterDone = all.slice(all.indexOf(done) + 1).filter((u) => u.data?.status !== 'done'); // arrival order, not clock time
     if (afterDone.length > 0)
         fail(`updates arrived after "done": ${JSON.stringify(afterDone.map((u) => u.data)).slice(0, 300)}`);
     pass(`final update is "done" with result_url ${done.data.result_url}`);

@@ -17,9 +17,9 @@ bool operator==(const SseEvent &a, const SseEvent &b)
 
 char *toString(const SseEvent &e)
 {
-    const QByteArray text = "{type=" + e.type.toPercentEncoding(" {}=\"") + " data="
-        + e.data.toPercentEncoding(" {}=\":,[]/") + " id=" + e.lastEventId.toPercentEncoding()
-        + "}";
+    const QByteArray text = "{type=" + e.type.toPercentEncoding(" {}=\"")
+        + " data=" + e.data.toPercentEncoding(" {}=\":,[]/")
+        + " id=" + e.lastEventId.toPercentEncoding() + "}";
     return qstrdup(text.constData());
 }
 
@@ -45,8 +45,7 @@ const QByteArray PeelApiStream = QByteArrayLiteral(
     "\n");
 
 // A literal with embedded NULs, kept whole.
-template<std::size_t N>
-QByteArray bytes(const char (&literal)[N])
+template<std::size_t N> QByteArray bytes(const char (&literal)[N])
 {
     return QByteArray(literal, N - 1);
 }
@@ -213,11 +212,11 @@ void TestSseParser::peelApiTranscript()
     const QList<SseEvent> expected {
         ev("status", R"({"status":"processing","output":null})"),
         ev("log",
-           R"({"level":"info","message":"Processing input","created_at":"2025-10-21T10:30:05Z"})"),
+            R"({"level":"info","message":"Processing input","created_at":"2025-10-21T10:30:05Z"})"),
         ev("result",
-           R"({"images":[{"w256":"https://x/1_w256.png","w512":"https://x/1_w512.png",)"
-           R"("w1024":"https://x/1_w1024.png","full":"https://x/1.png"}],)"
-           R"("request_duration_s":45,"model_id":"portrait-1-pro","style_id":123})"),
+            R"({"images":[{"w256":"https://x/1_w256.png","w512":"https://x/1_w512.png",)"
+            R"("w1024":"https://x/1_w1024.png","full":"https://x/1.png"}],)"
+            R"("request_duration_s":45,"model_id":"portrait-1-pro","style_id":123})"),
         ev("end", "succeeded"),
     };
     const Outcome whole = parseWhole(PeelApiStream);
@@ -260,15 +259,15 @@ void TestSseParser::lineEndStyles()
 void TestSseParser::crLfSplitAcrossChunks()
 {
     QCOMPARE(parseChunks({ "data: a\r", "\ndata: b\r\n\r\n" }).events,
-             QList<SseEvent> { ev("message", "a\nb") });
+        QList<SseEvent> { ev("message", "a\nb") });
     QCOMPARE(parseChunks({ "data: a\r", "", "", "\ndata: b\r", "\n\r", "\n" }).events,
-             QList<SseEvent> { ev("message", "a\nb") });
+        QList<SseEvent> { ev("message", "a\nb") });
     // CR then CR: two line ends, the second one empty, so it dispatches.
     QCOMPARE(parseChunks({ "data: a\r", "\rdata: b\r\r" }).events,
-             (QList<SseEvent> { ev("message", "a"), ev("message", "b") }));
+        (QList<SseEvent> { ev("message", "a"), ev("message", "b") }));
     // CR LF LF: one line end and then an empty line.
-    QCOMPARE(parseChunks({ "data: a\r", "\n", "\n" }).events,
-             QList<SseEvent> { ev("message", "a") });
+    QCOMPARE(
+        parseChunks({ "data: a\r", "\n", "\n" }).events, QList<SseEvent> { ev("message", "a") });
     // A CR ending the chunk dispatches at once; no need to wait for the next byte.
     Outcome out;
     SseParser parser;
@@ -282,11 +281,25 @@ void TestSseParser::crLfSplitAcrossChunks()
 void TestSseParser::bomSkippedWholeAndSplit()
 {
     const QList<SseEvent> expected { ev("message", "x") };
-    QCOMPARE(parseWhole("\xEF\xBB\xBF" "data: x\n\n").events, expected);
-    QCOMPARE(parseChunks({ "\xEF", "\xBB\xBF" "data: x\n\n" }).events, expected);
-    QCOMPARE(parseChunks({ "\xEF\xBB", "\xBF" "data: x\n\n" }).events, expected);
+    QCOMPARE(parseWhole("\xEF\xBB\xBF"
+                        "data: x\n\n")
+                 .events,
+        expected);
+    QCOMPARE(parseChunks({ "\xEF",
+                             "\xBB\xBF"
+                             "data: x\n\n" })
+                 .events,
+        expected);
+    QCOMPARE(parseChunks({ "\xEF\xBB",
+                             "\xBF"
+                             "data: x\n\n" })
+                 .events,
+        expected);
     QCOMPARE(parseChunks({ "\xEF", "", "\xBB", "\xBF", "data: x\n\n" }).events, expected);
-    QCOMPARE(parseBytewise("\xEF\xBB\xBF" "data: x\n\n").events, expected);
+    QCOMPARE(parseBytewise("\xEF\xBB\xBF"
+                           "data: x\n\n")
+                 .events,
+        expected);
     QCOMPARE(parseChunks({ "\xEF\xBB\xBF", "\n", "data: x\n\n" }).events, expected);
     // "\xEF" + "data" is not the field name "data": the held-back byte was not dropped.
     QVERIFY(parseChunks({ "\xEF", "data: x\n\n" }).events.isEmpty());
@@ -300,19 +313,25 @@ void TestSseParser::bomSkippedWholeAndSplit()
 // is data; and reset() (a new connection) re-arms the skip.
 void TestSseParser::bomOnlyAtStreamStart()
 {
-    QVERIFY(parseWhole("\xEF\xBB\xBF\xEF\xBB\xBF" "data: x\n\n").events.isEmpty());
-    QCOMPARE(parseWhole("data: a\n\xEF\xBB\xBF" "data: b\n\n").events,
-             QList<SseEvent> { ev("message", "a") });
+    QVERIFY(parseWhole("\xEF\xBB\xBF\xEF\xBB\xBF"
+                       "data: x\n\n")
+                .events.isEmpty());
+    QCOMPARE(parseWhole("data: a\n\xEF\xBB\xBF"
+                        "data: b\n\n")
+                 .events,
+        QList<SseEvent> { ev("message", "a") });
     QCOMPARE(parseWhole("data: \xEF\xBB\xBF\n\n").events,
-             QList<SseEvent> { ev("message", "\xEF\xBB\xBF") });
+        QList<SseEvent> { ev("message", "\xEF\xBB\xBF") });
 
     QList<SseEvent> events;
     SseParser parser;
     parser.setEventHandler([&](const SseEvent &e) { events.append(e); });
-    parser.feed("\xEF\xBB\xBF" "data: 1\n\n");
+    parser.feed("\xEF\xBB\xBF"
+                "data: 1\n\n");
     parser.reset();
     parser.feed("\xEF\xBB");
-    parser.feed("\xBF" "data: 2\n\n");
+    parser.feed("\xBF"
+                "data: 2\n\n");
     QCOMPARE(events, (QList<SseEvent> { ev("message", "1"), ev("message", "2") }));
 }
 
@@ -336,8 +355,8 @@ void TestSseParser::fieldWithoutColon()
 {
     QCOMPARE(parseWhole("data\n\n").events, QList<SseEvent> { ev("message", "") });
     QCOMPARE(parseWhole("data\ndata\n\n").events, QList<SseEvent> { ev("message", "\n") });
-    QCOMPARE(parseWhole("event: x\nevent\ndata: d\n\n").events,
-             QList<SseEvent> { ev("message", "d") });
+    QCOMPARE(
+        parseWhole("event: x\nevent\ndata: d\n\n").events, QList<SseEvent> { ev("message", "d") });
     const Outcome out = parseWhole("id: 5\ndata: a\n\nid\ndata: b\n\n");
     QCOMPARE(out.events, (QList<SseEvent> { ev("message", "a", "5"), ev("message", "b", "") }));
     QCOMPARE(out.lastEventId, QByteArray());
@@ -350,8 +369,8 @@ void TestSseParser::dataWithAndWithoutSpace()
     const Outcome out = parseWhole("data:x\n\ndata: x\n\ndata:  x\n\ndata:\n\ndata: \n\n"
                                    "event:  t\nid:  7\ndata:x \n\n");
     QCOMPARE(out.events,
-             (QList<SseEvent> { ev("message", "x"), ev("message", "x"), ev("message", " x"),
-                                ev("message", ""), ev("message", ""), ev(" t", "x ", " 7") }));
+        (QList<SseEvent> { ev("message", "x"), ev("message", "x"), ev("message", " x"),
+            ev("message", ""), ev("message", ""), ev(" t", "x ", " 7") }));
 }
 
 // Proves several data lines join with LF (empty ones included) and only one trailing LF is
@@ -359,10 +378,10 @@ void TestSseParser::dataWithAndWithoutSpace()
 void TestSseParser::multiLineData()
 {
     QCOMPARE(parseWhole("data: a\ndata:\ndata: b\n\n").events,
-             QList<SseEvent> { ev("message", "a\n\nb") });
+        QList<SseEvent> { ev("message", "a\n\nb") });
     QCOMPARE(parseWhole("data: a\ndata:\n\n").events, QList<SseEvent> { ev("message", "a\n") });
     QCOMPARE(parseWhole("data: {\ndata:   \"k\": 1\ndata: }\n\n").events,
-             QList<SseEvent> { ev("message", "{\n  \"k\": 1\n}") });
+        QList<SseEvent> { ev("message", "{\n  \"k\": 1\n}") });
 }
 
 // Proves an event without data is not dispatched, its type does not leak into the next event,
@@ -386,8 +405,8 @@ void TestSseParser::idWithNulIgnored()
     const QByteArray stream = bytes("id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\nid:\0\ndata: c\0d\n\n");
     const Outcome out = parseWhole(stream);
     QCOMPARE(out.events,
-             (QList<SseEvent> { ev("message", "a", "1"), ev("message", "b", "1"),
-                                ev("message", bytes("c\0d"), "1") }));
+        (QList<SseEvent> {
+            ev("message", "a", "1"), ev("message", "b", "1"), ev("message", bytes("c\0d"), "1") }));
     QCOMPARE(out.lastEventId, QByteArray("1"));
 }
 
@@ -397,8 +416,8 @@ void TestSseParser::emptyIdResetsLastEventId()
 {
     const Outcome out = parseWhole("id: 1\ndata: a\n\ndata: b\n\nid:\ndata: c\n\n");
     QCOMPARE(out.events,
-             (QList<SseEvent> { ev("message", "a", "1"), ev("message", "b", "1"),
-                                ev("message", "c", "") }));
+        (QList<SseEvent> {
+            ev("message", "a", "1"), ev("message", "b", "1"), ev("message", "c", "") }));
     QCOMPARE(out.lastEventId, QByteArray());
     QCOMPARE(parseWhole("id: 1\n\nid: \n\n").lastEventId, QByteArray());
 }
@@ -411,13 +430,14 @@ void TestSseParser::retry()
     QCOMPARE(parseWhole("retry:0042\n").retry, std::optional<qint64>(42));
     QCOMPARE(parseWhole("retry: 0\n").retry, std::optional<qint64>(0));
     QCOMPARE(parseWhole("retry: 9223372036854775807\n").retry,
-             std::optional<qint64>(std::numeric_limits<qint64>::max()));
-    for (const char *bad : { "retry: 10a\n", "retry: -1\n", "retry:  5\n", "retry:\n", "retry\n",
-                             "retry: 1.5\n", "retry: +3\n", "retry: 9223372036854775808\n",
-                             "retry: 5 \n", "Retry: 5\n" }) {
+        std::optional<qint64>(std::numeric_limits<qint64>::max()));
+    for (const char *bad :
+        { "retry: 10a\n", "retry: -1\n", "retry:  5\n", "retry:\n", "retry\n", "retry: 1.5\n",
+            "retry: +3\n", "retry: 9223372036854775808\n", "retry: 5 \n", "Retry: 5\n" }) {
         QCOMPARE(parseWhole(bad).retry, std::nullopt);
         // A bad value leaves the previous good one in place.
-        QCOMPARE(parseWhole(QByteArray(QByteArray("retry: 7\n") + bad)).retry, std::optional<qint64>(7));
+        QCOMPARE(
+            parseWhole(QByteArray(QByteArray("retry: 7\n") + bad)).retry, std::optional<qint64>(7));
     }
     // retry takes effect immediately, with no dispatch and within an unfinished event.
     QCOMPARE(parseWhole("data: x\nretry: 12").retry, std::nullopt);
@@ -431,7 +451,7 @@ void TestSseParser::unknownAndMiscasedFieldsIgnored()
     QCOMPARE(parseWhole("Data: x\n DATA: y\n data: z\nfoo: bar\ndatas: w\nevents: q\nid2: 3\n"
                         "data: ok\n\n")
                  .events,
-             QList<SseEvent> { ev("message", "ok") });
+        QList<SseEvent> { ev("message", "ok") });
 }
 
 // Proves bytes are never decoded: invalid UTF-8 and multi-byte UTF-8 reach the event verbatim.
@@ -439,7 +459,7 @@ void TestSseParser::bytesPassThroughUndecoded()
 {
     const QByteArray stream = "event: \xFF\xFE\nid: \xC3\xA9\ndata: \xC3\x28 \xE2\x82\xAC \x80\n\n";
     QCOMPARE(parseWhole(stream).events,
-             QList<SseEvent> { ev("\xFF\xFE", "\xC3\x28 \xE2\x82\xAC \x80", "\xC3\xA9") });
+        QList<SseEvent> { ev("\xFF\xFE", "\xC3\x28 \xE2\x82\xAC \x80", "\xC3\xA9") });
 }
 
 // Proves finish() drops an event missing its terminating empty line (and its id), reports it,
@@ -447,8 +467,7 @@ void TestSseParser::bytesPassThroughUndecoded()
 void TestSseParser::unterminatedEventNotDispatchedAtFinish()
 {
     for (const QByteArray &stream : { QByteArray("data: a\n\nid: 2\ndata: b\n"),
-                                      QByteArray("data: a\n\nid: 2\ndata: b"),
-                                      QByteArray("data: a\n\nid: 2\ndata: b\r") }) {
+             QByteArray("data: a\n\nid: 2\ndata: b"), QByteArray("data: a\n\nid: 2\ndata: b\r") }) {
         const Outcome out = parseWhole(stream);
         QCOMPARE(out.events, QList<SseEvent> { ev("message", "a") });
         QCOMPARE(out.lastEventId, QByteArray());
@@ -486,7 +505,8 @@ void TestSseParser::resetKeepsLastEventIdAndRetry()
 // events without id, via the constructor and via setLastEventId().
 void TestSseParser::initialLastEventId()
 {
-    const Outcome out = parseWhole("data: a\n\nid: 8\ndata: b\n\n", { "7", SseParser::DefaultMaxEventSize });
+    const Outcome out
+        = parseWhole("data: a\n\nid: 8\ndata: b\n\n", { "7", SseParser::DefaultMaxEventSize });
     QCOMPARE(out.events, (QList<SseEvent> { ev("message", "a", "7"), ev("message", "b", "8") }));
 
     SseParser parser(QByteArray("abc"));
@@ -505,11 +525,12 @@ void TestSseParser::oversizeEventRejected()
 {
     const QByteArray big(100, 'x');
     const QByteArray stream = "id: 1\ndata: ok\n\nid: 2\nevent: t\ndata: " + big
-        + "\nid: 3\ndata: more\n\ndata: after\n\n" + "data: 01234567890123456789\ndata: 01234567890123456789\n"
+        + "\nid: 3\ndata: more\n\ndata: after\n\n"
+        + "data: 01234567890123456789\ndata: 01234567890123456789\n"
         + "data: 01234567890123456789\ndata: 01234567890123456789\n\ndata: end\n\n";
     const Options options { {}, 64 };
     const QList<SseEvent> expected { ev("message", "ok", "1"), ev("message", "after", "1"),
-                                     ev("message", "end", "1") };
+        ev("message", "end", "1") };
     const Outcome whole = parseWhole(stream, options);
     QCOMPARE(whole.events, expected);
     QCOMPARE(whole.errors, 2);
@@ -575,11 +596,13 @@ void TestSseParser::exhaustiveSplits_data()
     QTest::addColumn<QByteArray>("input");
     QTest::addColumn<qsizetype>("maxEventSize");
     const QList<QByteArray> inputs {
-        "\xEF\xBB\xBF" "data: a\r\n\r\nid: 1\rdata:b\r\rdata: c\n\n",
+        "\xEF\xBB\xBF"
+        "data: a\r\n\r\nid: 1\rdata:b\r\rdata: c\n\n",
         "data: x\r\ndata\r\n\r\n:c\nevent: e\rdata:  y\n\n",
         "id: 1\n\nid\ndata: q\r\n\r\nretry: 15\r\nretry: x\n\n",
         "data:a\r\r\n\r\ndata:b\n\r\n\rdata:c\r\n\r\n",
-        "\xEF\xBB" "data: z\n\n\xEF\xBB\xBF:x\r\ndata: w\r\r",
+        "\xEF\xBB"
+        "data: z\n\n\xEF\xBB\xBF:x\r\ndata: w\r\r",
         bytes("id: a\0b\ndata: 1\n\nevent:\ndata\n\ndata: end"),
         "\r\n\r\n\n\r:\r\n:x\rdata: \xFF\n\nid:\n\ndata:\r\n\r\n",
         "event: status\ndata: {\"s\":\"processing\"}\n\nevent: end\ndata: ok\n\n",
@@ -631,9 +654,30 @@ void TestSseParser::exhaustiveSplits()
 void TestSseParser::randomStreamsMatchReference()
 {
     const QList<QByteArray> fragments {
-        "data", "data:", "data: ", "id", "id: ", "event", "event:", "retry:", "retry: 12",
-        ":", " ", "x", "\xEF\xBB\xBF", bytes("\0"), "\r", "\n", "\r\n", "\n\n",
-        "\r\r", "9", "message", "\xC3\xA9", QByteArray(13, 'a'), QByteArray(37, 'b'),
+        "data",
+        "data:",
+        "data: ",
+        "id",
+        "id: ",
+        "event",
+        "event:",
+        "retry:",
+        "retry: 12",
+        ":",
+        " ",
+        "x",
+        "\xEF\xBB\xBF",
+        bytes("\0"),
+        "\r",
+        "\n",
+        "\r\n",
+        "\n\n",
+        "\r\r",
+        "9",
+        "message",
+        "\xC3\xA9",
+        QByteArray(13, 'a'),
+        QByteArray(37, 'b'),
         QByteArray(70, 'c'),
     };
     QRandomGenerator rng(20251021);

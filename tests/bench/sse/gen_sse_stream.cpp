@@ -22,7 +22,8 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    static const char alphabet[]
+        = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     std::uint32_t rng = 0x9E3779B9u;
     std::uint64_t written = 0;
     std::string event;

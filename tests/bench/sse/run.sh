@@ -39,6 +39,8 @@ const cppCpu = js.bytes / (median.cpu_time * seconds) / 1e6;
 const f = (x) => x.toFixed(0).padStart(7);
 const r = (x) => x.toFixed(1).padStart(5) + 'x';
 console.log(`\nstream: ${js.bytes} bytes, ${js.events} events, ${js.chunk_size}-byte chunks, median of ${js.runs_mbps.length}`);
+if (Math.round(median.events) !== js.events)
+    console.log(`WARNING: the parsers disagree on the event count (C++ ${median.events}, Node ${js.events})`);
 console.log(`C++  Net::SseParser        ${f(cppWall)} MB/s wall   ${f(cppCpu)} MB/s CPU`);
 console.log(`Node eventsource-parser    ${f(js.median_mbps)} MB/s wall   ${f(js.cpu_median_mbps)} MB/s CPU   (chunks decoded to strings beforehand)`);
 console.log(`Node incl. TextDecoder     ${f(js.decode_median_mbps)} MB/s wall`);
