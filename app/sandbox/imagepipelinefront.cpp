@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QUrl>
 
 #include <cmath>
 
@@ -66,6 +67,15 @@ void ImagePipelineFront::submit(HttpContext &ctx, const QString &endpoint)
     QString error;
     if (!parseSubmission(ctx, *task, "callback_url", &s, &error))
         return fail(ctx, 422, QStringLiteral("INVALID_INPUT"), error);
+    if (!s.callbackUrl.isEmpty()) {
+        // The catalog declares callback_url a URI (the schema check does not look at "format"), and
+        // ImagePipeline POSTs the webhook to it: anything but an absolute http(s) URL is refused now
+        // rather than failing every delivery later.
+        const QUrl callback(s.callbackUrl, QUrl::StrictMode);
+        const QString scheme = callback.scheme().toLower();
+        if (!callback.isValid() || callback.host().isEmpty() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
+            return fail(ctx, 422, QStringLiteral("INVALID_INPUT"), QStringLiteral("callback_url: must be an absolute http or https URL"));
+    }
     Job *job = m_ctx.engine->submit(m_dialect, *task, s.input, s.control, s.callbackUrl);
     ctx.reply(HttpResponse::json(202, QJsonObject{{QLatin1String("job_id"), job->id},
                                                   {QLatin1String("status"), job->rawState()},

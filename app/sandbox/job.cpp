@@ -74,7 +74,7 @@ JobControl JobControl::fromJson(const QJsonObject &o, QString *error)
     return c;
 }
 
-QJsonObject Job::toJson() const
+QJsonObject Job::toJson(bool withEvents) const
 {
     QJsonObject o;
     o.insert(k("id"), id);
@@ -99,12 +99,14 @@ QJsonObject Job::toJson() const
     for (const LogLine &l : logs)
         logArr.append(QJsonObject{{k("t"), l.timeMs}, {k("level"), l.level}, {k("message"), l.message}});
     o.insert(k("logs"), logArr);
-    QJsonArray evArr;
-    for (const StreamEvent &e : events)
-        evArr.append(QJsonObject{{k("id"), e.id},
-                                 {k("type"), QString::fromUtf8(e.type)},
-                                 {k("data"), QString::fromUtf8(e.data)}});
-    o.insert(k("events"), evArr);
+    if (withEvents) {
+        QJsonArray evArr;
+        for (const StreamEvent &e : events)
+            evArr.append(QJsonObject{{k("id"), e.id},
+                                     {k("type"), QString::fromUtf8(e.type)},
+                                     {k("data"), QString::fromUtf8(e.data)}});
+        o.insert(k("events"), evArr);
+    }
     o.insert(k("next_event_id"), nextEventId);
     QJsonArray outArr;
     for (const OutputFile &f : outputs)

@@ -95,6 +95,7 @@ struct Job
     QList<LogLine> logs;
     QList<StreamEvent> events;
     qint64 nextEventId = 1;
+    qsizetype persistedEvents = 0; // how many of `events` the store already holds (not persisted)
 
     QList<OutputFile> outputs;
     QJsonArray captions;
@@ -122,7 +123,8 @@ struct Job
     QString rawState() const { return DialectTable::rawState(dialect, phase); }
     qint64 queueWaitMs() const { return startedMs ? startedMs - createdMs : 0; }
 
-    QJsonObject toJson() const;
+    // The whole record; the store leaves the stream events out and keeps them in their own table.
+    QJsonObject toJson(bool withEvents = true) const;
     static bool fromJson(const QJsonObject &o, Job *job);
 };
 

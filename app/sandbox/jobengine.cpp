@@ -431,7 +431,10 @@ void JobEngine::tick()
         if (t - last >= interval) {
             if (last)
                 m_stats.maxProgressGapLateMs = std::max(m_stats.maxProgressGapLateMs, t - last - interval);
-            last = t;
+            // Due times advance by the interval, not to the tick that noticed them, so a 20 ms tick
+            // does not stretch a 100 ms cadence; after a long stall the cadence restarts instead of
+            // bursting to catch up.
+            last = (last && t - last < 2 * interval) ? last + interval : t;
             notifyProgress(job);
         }
     }
@@ -738,10 +741,10 @@ void JobEngine::flush()
     }
     if (m_dirty.isEmpty())
         return;
-    QList<const Job *> batch;
+    QList<Job *> batch;
     batch.reserve(m_dirty.size());
     for (const QString &id : std::as_const(m_dirty)) {
-        if (const Job *j = find(id))
+        if (Job *j = find(id))
             batch.append(j);
         m_dirtyProgress.remove(id);
     }

@@ -108,7 +108,9 @@ OutputProducer::Result OutputProducer::produce(const Job &job, const QString &fo
                 size = QSize(256 * scale, 256 * scale);
             }
         }
-        const QByteArray bytes = OutputRenderer::encodeImage(OutputRenderer::renderImage(prompt, seed, size), format);
+        // PNG at quality 90 means light zlib compression: ~20 ms instead of ~300 ms for 1024².
+        const QByteArray bytes = OutputRenderer::encodeImage(OutputRenderer::renderImage(prompt, seed, size), format,
+                                                             format == "png" ? 90 : -1);
         if (bytes.isEmpty()) {
             r.error = QStringLiteral("cannot encode %1").arg(QString::fromLatin1(format));
             return r;

@@ -96,6 +96,9 @@ void PeakoFront::list(HttpContext &ctx)
     if (!authorized(ctx))
         return;
     QList<Job *> jobs = m_ctx.engine->jobs(m_dialect);
+    // jobs() is in creation order: reversed first, so jobs created within the same millisecond
+    // are newest first too (the stable sort keeps their order).
+    std::reverse(jobs.begin(), jobs.end());
     std::stable_sort(jobs.begin(), jobs.end(), [](const Job *a, const Job *b) { return a->createdMs > b->createdMs; });
     QJsonArray arr;
     for (const Job *job : std::as_const(jobs)) {

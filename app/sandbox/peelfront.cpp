@@ -172,6 +172,10 @@ void PeelFront::jobTransitioned(Job &job, Phase)
         return;
     if (job.phase == Phase::Succeeded) {
         job.endpoints = PeelContract::endpointsFor(job.sourceUrl, job.instructions);
+        // Health counts per published binding: a build (revise or rebuild) publishes new
+        // bindings, so the calls and errors of the ones it replaced no longer count.
+        job.callCount = 0;
+        job.callErrors = 0;
         m_ctx.engine->touch(&job);
     }
     if (!settled(job))

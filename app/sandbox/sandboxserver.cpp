@@ -137,7 +137,8 @@ bool SandboxServer::start(QString *error)
     config.maxWorkers = m_options.workers;
     config.progressHz = m_options.progressHz;
     config.filesDir = filesDir;
-    m_engine = new JobEngine(config, m_store.get());
+    // Without --data there is no restart to survive: jobs are not written at all.
+    m_engine = new JobEngine(config, m_options.dataDir.isEmpty() ? nullptr : m_store.get());
     m_catalog = std::make_unique<Catalog::TaskCatalog>();
     m_urls = std::make_unique<ResultUrls>(m_urlSecret, m_baseUrl);
     m_sse = new SseHub(m_options.keepAliveMs, m_options.sseRetryMs, this);
