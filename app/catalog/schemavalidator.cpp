@@ -1,6 +1,7 @@
 #include "catalog/schemavalidator.h"
 
 #include <QJsonArray>
+#include <QUrl>
 
 #include <cmath>
 
@@ -121,6 +122,12 @@ void SchemaValidator::check(const QJsonValue &value, const QJsonObject &schema, 
         if (schema.contains(QLatin1String("maximum")) && d > schema.value(QLatin1String("maximum")).toDouble())
             problems.append({path, QStringLiteral("must be at most %1")
                                        .arg(formatNumber(schema.value(QLatin1String("maximum")).toDouble()))});
+    }
+
+    if (value.isString() && schema.value(QLatin1String("format")).toString() == QLatin1String("uri")) {
+        const QUrl url(value.toString(), QUrl::StrictMode);
+        if (!url.isValid() || url.isRelative() || url.scheme().isEmpty() || (url.host().isEmpty() && url.scheme() != QLatin1String("data")))
+            problems.append({path, QStringLiteral("must be an absolute URL")});
     }
 
     if (value.isString()) {

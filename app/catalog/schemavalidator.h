@@ -9,7 +9,7 @@ namespace Catalog {
 
 // Checks a JSON value against the subset of JSON Schema the task catalogs use: type (string,
 // integer, number, boolean, object, array), required, properties, additionalProperties (false),
-// enum, minimum/maximum, minLength/maxLength, minItems/maxItems, items. Pure; every problem is
+// enum, minimum/maximum, minLength/maxLength, minItems/maxItems, items, format "uri" (absolute). Pure; every problem is
 // reported, each with the JSON Pointer-like path of the offending value.
 class SchemaValidator final
 {

@@ -70,7 +70,7 @@ bool FrontBase::parseSubmission(const HttpContext &ctx, const Catalog::TaskInfo 
 
 QString FrontBase::resultUrl(const Job &job, const OutputFile &file) const
 {
-    const qint64 t = m_ctx.engine->now();
+    const qint64 t = std::max(m_ctx.engine->now(), job.urlsRevokedBeforeMs);
     const qint64 ttl = job.control.expireAfterS >= 0 ? qint64(job.control.expireAfterS) * 1000
                                                      : qint64(DialectTable::resultUrlTtlMs(m_dialect) / m_ctx.engine->speed());
     return m_ctx.urls->mint(prefix(), job.id, file.name, t, ttl);

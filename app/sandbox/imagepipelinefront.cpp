@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QUrl>
 
+#include <algorithm>
 #include <cmath>
 
 namespace Sandbox {
@@ -84,12 +85,25 @@ void ImagePipelineFront::submit(HttpContext &ctx, const QString &endpoint)
                                                   {QLatin1String("queued_at"), isoTime(job->createdMs)}}));
 }
 
+namespace {
+
+// 100 means completed: the engine's fraction can round up to it (0.995) and then drop back to 0.99
+// while the outputs are produced, so an unfinished job reads at most 99 and never goes back.
+int progressPercent(const Job &job)
+{
+    if (job.phase == Phase::Succeeded)
+        return 100;
+    return std::clamp(int(std::lround(job.progress * 100)), 0, 99);
+}
+
+} // namespace
+
 QJsonObject ImagePipelineFront::statusBody(const Job &job) const
 {
     QJsonObject o{{QLatin1String("job_id"), job.id},
                   {QLatin1String("status"), job.rawState()},
                   {QLatin1String("endpoint"), QLatin1Char('/') + job.task},
-                  {QLatin1String("progress"), int(std::lround(job.progress * 100))}};
+                  {QLatin1String("progress"), progressPercent(job)}};
     const qint64 t = job.finishedMs ? job.finishedMs : m_ctx.engine->now();
     if (job.startedMs)
         o.insert(QLatin1String("queue_wait_seconds"), double(job.startedMs - job.createdMs) / 1000.0);

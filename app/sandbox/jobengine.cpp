@@ -401,11 +401,13 @@ void JobEngine::tick()
             askForInput(job, {});
             continue;
         }
-        job->progress = p;
         if (p >= 1.0) {
             finishRunning(job);
             continue;
         }
+        // Never above 0.99 before the outputs exist, so progress cannot step back when they are
+        // being written, and 1.0 always means done.
+        job->progress = std::min(p, 0.99);
 
         const QStringList steps = milestones(job->output);
         if (job->logStep == 1 && p >= 0.3) {
@@ -448,7 +450,7 @@ void JobEngine::tick()
 void JobEngine::finishRunning(Job *job)
 {
     job->rendering = true;
-    job->progress = std::min(job->progress, 0.99);
+    job->progress = std::max(job->progress, 0.99);
     if (job->logStep < 4) {
         job->logStep = 4;
         log(job, QStringLiteral("info"), milestones(job->output).at(3));
@@ -658,7 +660,9 @@ QString JobEngine::release(Job *job)
 
 void JobEngine::expireUrls(Job *job)
 {
-    job->urlsRevokedBeforeMs = now();
+    // +1: a URL minted in this very millisecond (just before the call) is revoked too; new ones
+    // are minted no earlier than this (FrontBase::resultUrl).
+    job->urlsRevokedBeforeMs = now() + 1;
     log(job, QStringLiteral("warn"), QStringLiteral("Result URLs expired by sandbox control"));
 }
 
@@ -688,8 +692,7 @@ QString JobEngine::rebuild(Job *job, const QString &newInstructions)
                                                                : QStringLiteral("Revision requested"));
     setPhase(job, Phase::Queued);
     m_queues[int(job->dialect)].append(job);
-    dispatch(job->dialect);
-    return {};
+    return {}; // a worker takes it on the next tick, so the answer says "queued" (as for submit)
 }
 
 void JobEngine::purgeExpired()

@@ -62,6 +62,19 @@ void PeakoFront::submit(HttpContext &ctx, const QString &path)
                                                   {QLatin1String("type"), job->jobType}}));
 }
 
+namespace {
+
+// 1.0 means done: the engine's fraction can pass 0.99 and then drop back to 0.99 while the output
+// is produced, so an unfinished job reads at most 0.99 and its progress never goes back.
+double shownProgress(const Job &job)
+{
+    if (job.phase == Phase::Succeeded)
+        return 1.0;
+    return std::clamp(job.progress, 0.0, 0.99);
+}
+
+} // namespace
+
 QJsonObject PeakoFront::statusBody(const Job &job) const
 {
     QJsonObject o{{QLatin1String("jobId"), job.id},
@@ -69,7 +82,7 @@ QJsonObject PeakoFront::statusBody(const Job &job) const
                   {QLatin1String("createdAt"), job.createdMs},
                   {QLatin1String("updatedAt"), job.updatedMs}};
     if (job.phase == Phase::Running)
-        o.insert(QLatin1String("progress"), job.progress);
+        o.insert(QLatin1String("progress"), shownProgress(job));
     if (job.phase == Phase::Succeeded) {
         if (!job.outputs.isEmpty())
             o.insert(QLatin1String("outputUrl"), resultUrl(job, job.outputs.first()));
@@ -105,7 +118,7 @@ void PeakoFront::list(HttpContext &ctx)
         QJsonObject o{{QLatin1String("id"), job->id},
                       {QLatin1String("type"), job->jobType},
                       {QLatin1String("status"), job->rawState()},
-                      {QLatin1String("progress"), job->progress},
+                      {QLatin1String("progress"), shownProgress(*job)},
                       {QLatin1String("createdAt"), job->createdMs}};
         if (job->phase == Phase::Succeeded && !job->outputs.isEmpty())
             o.insert(QLatin1String("outputUrl"), resultUrl(*job, job->outputs.first()));

@@ -79,8 +79,11 @@ void WebhookDispatcher::attempt(std::shared_ptr<Delivery> d)
 
     const QHostAddress host(d->url.host());
     const bool loopback = d->url.host() == QLatin1String("localhost") || (!host.isNull() && host.isLoopback());
-    if (!d->url.isValid() || (d->url.scheme() != QLatin1String("http") && d->url.scheme() != QLatin1String("https"))) {
-        record(0, QStringLiteral("invalid callback URL"));
+    if (!d->url.isValid() || d->url.host().isEmpty()
+        || (d->url.scheme() != QLatin1String("http") && d->url.scheme() != QLatin1String("https"))) {
+        // Retrying cannot make a malformed URL deliverable: record once and stop.
+        d->attempt = d->scheme.maxRetries + 1;
+        record(0, QStringLiteral("invalid callback URL (an absolute http or https URL is needed)"));
         return;
     }
     if (!loopback && !m_allowRemote) {
