@@ -1,0 +1,72 @@
+#pragma once
+
+#include "core/profile.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace Dialects {
+class Adapter;
+}
+namespace Net {
+class PusherClient;
+class WebhookInbox;
+}
+namespace Tracker {
+class JobTracker;
+}
+
+namespace Follow {
+
+// What every followed job shares: the network manager, the tracker, one adapter per profile, one
+// Pusher connection per profile (shared by all its jobs; its events go to the tracker), and the
+// loopback webhook inbox, started on first use. Handed to JobFollowers; owns what it creates.
+class FollowContext final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FollowContext)
+
+public:
+    FollowContext(QNetworkAccessManager *nam, Tracker::JobTracker *tracker, QObject *parent = nullptr);
+    ~FollowContext() override;
+
+    void addProfile(const Core::Profile &profile);
+    const Core::Profile *profile(const QString &name) const;
+    Dialects::Adapter *adapter(const QString &profile) const;
+
+    QNetworkAccessManager *network() const { return m_nam; }
+    Tracker::JobTracker *tracker() const { return m_tracker; }
+
+    // The profile's Pusher connection, connected and subscribed to its channel on first use.
+    Net::PusherClient *pusher(const QString &profile);
+    // The webhook inbox (loopback), listening after the first call; nullptr with `error` set if it
+    // cannot listen. Schemes are registered for every profile with a webhook secret.
+    Net::WebhookInbox *inbox(QString *error);
+
+    // How long a live channel may stay silent about a running job before polling joins in.
+    int silenceMs() const { return m_silenceMs; }
+    void setSilenceMs(int ms) { m_silenceMs = ms; }
+
+Q_SIGNALS:
+    // A live channel reconnected: its jobs should poll once to reconcile what they missed.
+    void channelReconnected(const QString &profile);
+    // A live channel gave up (auth refused, 4000-class close): its jobs fall back to polling.
+    void channelFailed(const QString &profile, const QString &message);
+    // Something a user should see that concerns no single job.
+    void notice(const QString &profile, const QString &message);
+
+private:
+    struct ProfileEntry;
+    QNetworkAccessManager *m_nam;
+    Tracker::JobTracker *m_tracker;
+    QHash<QString, std::shared_ptr<ProfileEntry>> m_profiles;
+    Net::WebhookInbox *m_inbox = nullptr;
+    int m_silenceMs = 10000;
+};
+
+} // namespace Follow

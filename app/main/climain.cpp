@@ -1,0 +1,52 @@
+// jobscope-cli: the client core, headless, for scripts and CI (see `jobscope-cli --help`).
+#include "cli/clioptions.h"
+#include "cli/clirunner.h"
+#include "cli/sseparsecommand.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QLoggingCategory>
+
+#include <csignal>
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("jobscope-cli"));
+    // Diagnostics stay quiet unless asked for (JOBSCOPE_DEBUG=1); stderr is for sentences.
+    if (qEnvironmentVariableIsEmpty("JOBSCOPE_DEBUG"))
+        QLoggingCategory::setFilterRules(QStringLiteral("jobscope.*.debug=false\njobscope.*.info=false\nqt.*.warning=false"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    std::signal(SIGPIPE, SIG_IGN);
+
+    QFile out;
+    out.open(stdout, QIODevice::WriteOnly | QIODevice::Unbuffered);
+    QFile err;
+    err.open(stderr, QIODevice::WriteOnly | QIODevice::Unbuffered);
+
+    Cli::CliOptions options;
+    QString error;
+    QStringList args = app.arguments();
+    args.removeFirst();
+    if (!Cli::CliOptions::parse(args, &options, &error)) {
+        err.write("jobscope-cli: " + error.toUtf8() + "\n" + Cli::CliOptions::usage().toUtf8());
+        return 2;
+    }
+    if (options.command == QLatin1String("sse-parse")) {
+        QFile in;
+        if (!in.open(stdin, QIODevice::ReadOnly)) {
+            err.write("jobscope-cli: cannot read standard input\n");
+            return 3;
+        }
+        return Cli::SseParseCommand::run(&in, &out, options.chunkSize, options.lastEventId.toUtf8());
+    }
+    Cli::CliRunner runner(options, &out, &err);
+    int code = 0;
+    QObject::connect(&runner, &Cli::CliRunner::finished, &app, [&code](int c) {
+        code = c;
+        QCoreApplication::exit(c);
+    });
+    runner.start();
+    app.exec();
+    return code;
+}

@@ -1,0 +1,146 @@
+#pragma once
+
+#include "net/sseevent.h"
+#include "net/sseparser.h"
+
+#include <QByteArray>
+#include <QNetworkRequest>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace Net {
+
+// Follows one Server-Sent Events URL for as long as the caller wants it: one GET at a time on the
+// caller's QNetworkAccessManager, bytes fed to SseParser as they arrive, reconnection with
+// Last-Event-ID when the stream ends or drops.
+//
+// Ownership: the manager is the caller's and must outlive the connection's use of it (if it is
+// destroyed first the connection fails). The connection owns each QNetworkReply it starts: on
+// finish it disconnects, reads and deleteLater()s it; close(), finish() and the destructor abort
+// it.
+//
+// Requests are the caller's template (its headers, auth included) plus Accept: text/event-stream,
+// Cache-Control: no-cache, Last-Event-ID (when one is known), at most 5 redirects that never go
+// from https to http, and no transfer timeout of their own: a stream is long-lived, the idle timer
+// below takes its place. (A transfer timeout set on the manager itself still applies; it is
+// handled like any other drop.)
+//
+// Signals:
+// - connected(): each time a response opens with a 2xx status and text/event-stream.
+// - event(): each dispatched event, in order. A partial event at the end of a stream (no
+//   terminating blank line) is never delivered.
+// - reconnecting(delayMs): the stream ended or dropped, or the idle timeout fired, and the next
+//   attempt is scheduled. The delay is the stream's `retry:` (or retryMs(), default 3000 ms);
+//   when attempts keep failing without an event in between it doubles each time up to
+//   maxBackoffMs() (default 30 s, or the stream's retry if larger), and drops back after an event.
+// - finished(): once, when the stream is over for good without error: the server answered 204, or
+//   the caller called finish(). Queued when finish() is called, so never re-entrant.
+// - failed(message, httpStatus): once, when it is over for good with an error: a non-2xx status
+//   (httpStatus is it; message carries the start of the body), a 2xx whose Content-Type is not
+//   text/event-stream, a redirect loop or an unusable URL (httpStatus 0). No reconnect follows.
+// - Nothing is emitted after close().
+//
+// Signal handlers may call close() or finish(); they must not delete the object (deleteLater()).
+// The idle timeout (default 45 s) counts bytes of any kind, keep-alive comments included: when
+// nothing arrived for that long the response is aborted and a reconnect scheduled.
+class SseConnection final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SseConnection)
+
+public:
+    enum class State {
+        Idle, // not started
+        Connecting, // request sent, no response yet
+        Open, // 2xx text/event-stream, reading events
+        Waiting, // between connections
+        Finished, // 204 or finish()
+        Failed, // see failed()
+        Closed, // close()
+    };
+    Q_ENUM(State)
+
+    static constexpr int DefaultRetryMs = 3000;
+    static constexpr int DefaultIdleTimeoutMs = 45000;
+    static constexpr int DefaultMaxBackoffMs = 30000;
+    static constexpr int MaxRedirects = 5;
+
+    SseConnection(QNetworkAccessManager *manager, const QNetworkRequest &request,
+        const QByteArray &lastEventId = {}, QObject *parent = nullptr);
+    ~SseConnection() override;
+
+    // Schedules the first request (it is sent from the event loop). Only from Idle.
+    void start();
+    // Stops for good: aborts the response, cancels a pending reconnect, emits nothing more.
+    void close();
+    // The application has what it wanted (e.g. PeelAPI's `end` event): stops like close(), then
+    // emits finished().
+    void finish();
+
+    State state() const { return m_state; }
+    bool isActive() const
+    {
+        return m_state == State::Connecting || m_state == State::Open || m_state == State::Waiting;
+    }
+
+    // Used until the stream sends `retry:`.
+    void setRetryMs(int ms);
+    // The reconnection delay in force: the stream's last `retry:`, else the one set above.
+    int retryMs() const;
+    // 0 disables the idle timeout.
+    void setIdleTimeoutMs(int ms);
+    int idleTimeoutMs() const { return m_idleTimeoutMs; }
+    void setMaxBackoffMs(int ms);
+    int maxBackoffMs() const { return m_maxBackoffMs; }
+    // Passed to the parser: larger events are skipped (see SseParser).
+    void setMaxEventSize(qsizetype bytes) { m_parser.setMaxEventSize(bytes); }
+
+    // Connections opened after the first one (attempts, whether they succeeded or not).
+    int reconnects() const { return m_reconnects; }
+    // What the next request sends as Last-Event-ID (empty: none).
+    QByteArray lastEventId() const { return m_parser.lastEventId(); }
+    QUrl url() const { return m_request.url(); }
+
+Q_SIGNALS:
+    void connected();
+    void event(const Net::SseEvent &event);
+    void reconnecting(int delayMs);
+    void finished();
+    void failed(const QString &message, int httpStatus);
+
+private:
+    void connectNow();
+    void onMetaData();
+    void onReadyRead();
+    void onFinished();
+    void onIdle();
+    bool checkHead(bool final); // false when the response ended the connection
+    void dropReply();
+    void scheduleReconnect(const QString &why);
+    void fail(const QString &message, int httpStatus);
+    void failWithBody();
+    int nextDelayMs();
+
+    QPointer<QNetworkAccessManager> m_manager;
+    QNetworkRequest m_request;
+    QPointer<QNetworkReply> m_reply;
+    SseParser m_parser;
+    QTimer m_idleTimer;
+    QTimer m_reconnectTimer;
+    State m_state = State::Idle;
+    int m_retryMs = DefaultRetryMs;
+    int m_idleTimeoutMs = DefaultIdleTimeoutMs;
+    int m_maxBackoffMs = DefaultMaxBackoffMs;
+    int m_reconnects = 0;
+    int m_failStreak = 0; // reconnects scheduled since the last event
+    bool m_headChecked = false;
+    int m_errorStatus = 0; // a non-2xx response whose body is being collected
+    QByteArray m_errorBody;
+    bool m_attempted = false;
+};
+
+} // namespace Net

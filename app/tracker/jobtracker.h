@@ -1,0 +1,77 @@
+#pragma once
+
+#include "tracker/trackedjob.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace Tracker {
+
+// Merges every channel's observations into one correct history per job.
+//
+// - Idempotent: the same observation twice (same eventKey — an SSE replay, a webhook retry — or
+//   the same content) is recorded once.
+// - A terminal state never regresses, and a state never goes back to an earlier stage (a poll
+//   answering "queued" after the stream said "running" is stale and ignored); needs_input and
+//   running may alternate.
+// - Progress never goes backwards within a state; it is 1.0 once succeeded.
+// - Each timeline entry names the channel that brought it.
+// - applied() fires synchronously for every observation that changed something (the CLI prints
+//   from it); batchReady() fires at most every `batchMs` (default 75 ms) with the ids changed
+//   since the last batch (the UI models update from it, once per batch).
+class JobTracker final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(JobTracker)
+
+public:
+    enum Change : quint32 {
+        None = 0,
+        State = 1 << 0,
+        Progress = 1 << 1,
+        Log = 1 << 2,
+        Outputs = 1 << 3,
+        Error = 1 << 4,
+        Preview = 1 << 5,
+        Details = 1 << 6, // timings, credits, extra, captions
+        Problem = 1 << 7,
+        Ended = 1 << 8,
+    };
+    Q_DECLARE_FLAGS(Changes, Change)
+
+    explicit JobTracker(QObject *parent = nullptr);
+    ~JobTracker() override;
+
+    void setBatchInterval(int ms) { m_batch.setInterval(ms); }
+
+    // Starts tracking a job (no-op when it is already tracked).
+    TrackedJob &track(const QString &id, const QString &profile, Core::Dialect dialect, const QString &task);
+    // Restores a job from the history with its known state (no timeline entry is added).
+    void restore(const TrackedJob &job);
+
+    // Merges one observation; returns what changed (None for a duplicate or stale one).
+    Changes apply(const Core::JobUpdate &update);
+
+    const TrackedJob *job(const QString &id) const;
+    QStringList ids() const { return m_order; }
+    int size() const { return int(m_order.size()); }
+
+Q_SIGNALS:
+    void applied(const QString &id, Tracker::JobTracker::Changes changes, const Core::JobUpdate &update);
+    void batchReady(const QStringList &ids);
+
+private:
+    void noteChanged(const QString &id);
+
+    QHash<QString, std::shared_ptr<TrackedJob>> m_jobs;
+    QStringList m_order;
+    QStringList m_pending;
+    QSet<QString> m_pendingSet;
+    QTimer m_batch;
+};
+
+} // namespace Tracker
+
+Q_DECLARE_OPERATORS_FOR_FLAGS(Tracker::JobTracker::Changes)
