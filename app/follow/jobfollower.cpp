@@ -38,6 +38,13 @@ JobFollower::JobFollower(FollowContext *context, QString profile, Dialects::JobR
     m_adapter = m_ctx->adapter(m_profile);
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, [this] { pollNow(QStringLiteral("poll")); });
+    m_streamGrace.setSingleShot(true);
+    m_streamGrace.setInterval(15000);
+    connect(&m_streamGrace, &QTimer::timeout, this, [this] {
+        m_waitingForStream = false;
+        Q_EMIT notice(QStringLiteral("the stream did not reach its end in time; finishing with what the status read gave"));
+        onTerminal();
+    });
     m_watchdog.setInterval(500);
     connect(&m_watchdog, &QTimer::timeout, this, &JobFollower::checkSilence);
 }
@@ -131,8 +138,15 @@ void JobFollower::startSse()
         u.receivedMs = QDateTime::currentMSecsSinceEpoch();
         m_sinceNews.restart();
         m_ctx->tracker()->apply(u);
-        if (e.type == "end")
+        if (e.type == "end") {
             m_sse->finish(); // the job is over: no reconnect
+            m_streamEnded = true;
+            if (m_waitingForStream) {
+                m_waitingForStream = false;
+                m_streamGrace.stop();
+                onTerminal();
+            }
+        }
     });
     connect(m_sse.get(), &Net::SseConnection::connected, this, [this] {
         if (++m_sseConnects > 1 && !m_settledTerminal) {
@@ -146,6 +160,13 @@ void JobFollower::startSse()
     connect(m_sse.get(), &Net::SseConnection::failed, this, [this](const QString &message, int httpStatus) {
         if (httpStatus == 401 || httpStatus == 403 || httpStatus == 404) {
             pollNow(QStringLiteral("the stream was refused")); // the status read tells auth from unknown id
+            return;
+        }
+        m_streamEnded = true; // nothing more will come from it
+        if (m_waitingForStream) {
+            m_waitingForStream = false;
+            m_streamGrace.stop();
+            onTerminal();
             return;
         }
         startPolling(QStringLiteral("the stream failed (%1)").arg(message));
@@ -253,7 +274,7 @@ void JobFollower::onApplied(const QString &id, const Core::JobUpdate &update)
     const Tracker::TrackedJob *job = m_ctx->tracker()->job(id);
     if (!job || !job->state)
         return;
-    if (Core::isTerminal(*job->state) && !m_settledTerminal && !m_finalReadPending)
+    if (Core::isTerminal(*job->state) && !m_settledTerminal && !m_finalReadPending && !m_waitingForStream)
         onTerminal();
     else if (*job->state == Core::JobState::NeedsInput && update.state && *update.state == Core::JobState::NeedsInput)
         Q_EMIT settled(Core::JobState::NeedsInput);
@@ -274,8 +295,14 @@ void JobFollower::onTerminal()
 {
     m_pollTimer.stop();
     m_polling = false;
-    if (m_sse)
-        m_sse->finish();
+    if (m_sse && !m_streamEnded) {
+        // Known to be over (from a status read): let the stream replay the rest before settling.
+        if (!m_waitingForStream) {
+            m_waitingForStream = true;
+            m_streamGrace.start();
+        }
+        return;
+    }
     const Tracker::TrackedJob *job = m_ctx->tracker()->job(m_job.id);
     const bool failedVague = *job->state == Core::JobState::Failed
         && (job->error.providerCode.isEmpty() || job->error.message.isEmpty());

@@ -31,7 +31,9 @@ class FollowContext;
 //   a channel that fails falls back to polling; after every reconnect the job is read once to
 //   reconcile what was missed.
 // - When the job is terminal, a failure without a reason code or message (or a success without
-//   outputs) is completed by one status read before settled() fires.
+//   outputs) is completed by one status read before settled() fires; when an SSE stream is in use,
+//   settling waits (up to 15 s) for it to reach `end`, since it replays every event (all result
+//   sizes, every log line) that a status read does not carry.
 // settled() fires once for a terminal state, and each time the job enters needs_input.
 // fatal() fires when the job cannot be followed at all (unknown id, key refused).
 class JobFollower final : public QObject
@@ -84,6 +86,9 @@ private:
     bool m_settledTerminal = false;
     bool m_finalReadPending = false;
     bool m_pollAgain = false;
+    bool m_streamEnded = false;
+    bool m_waitingForStream = false;
+    QTimer m_streamGrace;
     int m_sseConnects = 0;
     int m_statusReads = 0;
     QString m_liveName;

@@ -42,11 +42,15 @@ int main(int argc, char **argv)
     }
     Cli::CliRunner runner(options, &out, &err);
     int code = 0;
-    QObject::connect(&runner, &Cli::CliRunner::finished, &app, [&code](int c) {
+    bool finished = false;
+    QObject::connect(&runner, &Cli::CliRunner::finished, &app, [&](int c) {
         code = c;
+        finished = true;
         QCoreApplication::exit(c);
     });
     runner.start();
-    app.exec();
+    // A usage error ends the run inside start(), before there is an event loop to leave.
+    if (!finished)
+        app.exec();
     return code;
 }

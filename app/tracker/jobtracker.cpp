@@ -149,7 +149,11 @@ JobTracker::Changes JobTracker::apply(const Core::JobUpdate &u)
     for (const Core::Output &o : u.outputs) {
         bool found = false;
         for (Core::Output &mine : job.outputs) {
-            if (mine.index == o.index && mine.variant == o.variant && (mine.name == o.name || mine.name.isEmpty() || o.name.isEmpty())) {
+            // The same file under two channels: by name when both have one (PeelAPI's result
+            // events number every image 0, its status read 0..n), else by position and size.
+            const bool sameName = !mine.name.isEmpty() && !o.name.isEmpty() && mine.name == o.name;
+            const bool samePlace = (mine.name.isEmpty() || o.name.isEmpty()) && mine.index == o.index && mine.variant == o.variant;
+            if (sameName || samePlace) {
                 found = true;
                 // A fresh status read brings a fresh signed URL: keep the newest.
                 if (!o.url.isEmpty() && mine.url != o.url) {

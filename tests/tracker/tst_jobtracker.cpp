@@ -134,6 +134,23 @@ private Q_SLOTS:
         QCOMPARE(t.job(QStringLiteral("job_1"))->outputs.first().url, QStringLiteral("http://x/a.avi?sig=2"));
     }
 
+    // PeelAPI reports the same image through the stream (index 0 in every result event) and the
+    // status read (index 0..n): by name they are one output each.
+    void outputsMatchByName()
+    {
+        JobTracker t;
+        t.track(QStringLiteral("job_1"), {}, Dialect::PeelApi, {});
+        JobUpdate sse = update(Channel::Sse, std::nullopt);
+        sse.outputs.append({QStringLiteral("http://x/output_2.png?a"), QStringLiteral("output_2.png"), QStringLiteral("full"), 0, {}, -1, {}});
+        sse.outputs.append({QStringLiteral("http://x/output_1.png?a"), QStringLiteral("output_1.png"), QStringLiteral("full"), 0, {}, -1, {}});
+        t.apply(sse);
+        JobUpdate poll = update(Channel::Poll, JobState::Succeeded, QStringLiteral("succeeded"));
+        poll.outputs.append({QStringLiteral("http://x/output_1.png?b"), QStringLiteral("output_1.png"), QStringLiteral("full"), 0, {}, -1, {}});
+        poll.outputs.append({QStringLiteral("http://x/output_2.png?b"), QStringLiteral("output_2.png"), QStringLiteral("full"), 1, {}, -1, {}});
+        t.apply(poll);
+        QCOMPARE(t.job(QStringLiteral("job_1"))->outputs.size(), 2);
+    }
+
     // A failure reported twice keeps the fuller report (reason code and support id from the
     // status read, message from the stream), with one error entry in the timeline.
     void failureDetailsAreMerged()
