@@ -214,6 +214,10 @@ bool CliRunner::resolveProfile(const QString &jobIdForHistory)
             note(QStringLiteral("warning: plain %1 to %2 (allowed by --allow-insecure).").arg(u.scheme(), u.host()));
     }
     m_context = std::make_unique<Follow::FollowContext>(&m_nam, &m_tracker);
+    bool silenceOk = false;
+    const int silenceMs = qEnvironmentVariableIntValue("JOBSCOPE_SILENCE_MS", &silenceOk);
+    if (silenceOk && silenceMs > 0)
+        m_context->setSilenceMs(silenceMs); // how long a quiet live channel is trusted (default 10 s)
     m_context->addProfile(m_profile);
     m_adapter = m_context->adapter(m_profile.name);
     return m_adapter != nullptr;
@@ -426,7 +430,6 @@ void CliRunner::follow(const QString &jobId, const QString &task, const QJsonObj
 void CliRunner::startDownloads(const QString &jobId, int exitAfter)
 {
     const Tracker::TrackedJob *job = m_tracker.job(jobId);
-    const QString folder = QDir(m_options.downloadDir).filePath(jobId);
     QList<Core::Output> outputs = job ? job->outputs : QList<Core::Output>();
     if (job && !job->captions.isEmpty()) {
         Core::Output captions;
@@ -437,30 +440,64 @@ void CliRunner::startDownloads(const QString &jobId, int exitAfter)
     if (outputs.isEmpty())
         return done(exitAfter);
     m_pendingDownloads = int(outputs.size());
-    for (const Core::Output &o : std::as_const(outputs)) {
-        QString name = o.name;
-        if (name.isEmpty())
-            name = QStringLiteral("output-%1").arg(o.index + 1);
-        Downloads::FileDownload *d = o.inlineData.isEmpty() ? new Downloads::FileDownload(&m_nam, QUrl(o.url), folder, name, this)
-                                                            : new Downloads::FileDownload(o.inlineData, folder, name, this);
-        connect(d, &Core::Operation::result, this, [this, d, jobId, exitAfter] {
-            if (d->failed()) {
-                m_downloadFailed = true;
-                if (m_options.json)
-                    printJson(QJsonObject{{k("job"), jobId}, {k("event"), QStringLiteral("error")},
-                                          {k("error"), QJsonObject{{k("message"), d->errorString()}, {k("kind"), QStringLiteral("download")}}}});
-                note(QStringLiteral("download failed: %1").arg(d->errorString()));
-            } else if (m_options.json) {
-                printJson(QJsonObject{{k("job"), jobId}, {k("event"), QStringLiteral("file")}, {k("path"), d->path()},
-                                      {k("bytes"), d->bytes()}, {k("sha256"), QString::fromLatin1(d->sha256())}});
-            } else {
-                printHuman(QStringLiteral("%1  file %2 (%3 bytes)").arg(jobId, d->path()).arg(d->bytes()));
-            }
-            if (--m_pendingDownloads == 0)
-                done(m_downloadFailed ? 3 : exitAfter);
-        });
-        d->start();
-    }
+    for (const Core::Output &o : std::as_const(outputs))
+        downloadOne(jobId, o, false, exitAfter);
+}
+
+void CliRunner::downloadFinished(int exitAfter)
+{
+    if (--m_pendingDownloads == 0)
+        done(m_downloadFailed ? 3 : exitAfter);
+}
+
+void CliRunner::downloadOne(const QString &jobId, const Core::Output &o, bool retried, int exitAfter)
+{
+    const QString folder = QDir(m_options.downloadDir).filePath(jobId);
+    QString name = o.name;
+    if (name.isEmpty())
+        name = QStringLiteral("output-%1").arg(o.index + 1);
+    Downloads::FileDownload *d = o.inlineData.isEmpty() ? new Downloads::FileDownload(&m_nam, QUrl(o.url), folder, name, this)
+                                                        : new Downloads::FileDownload(o.inlineData, folder, name, this);
+    connect(d, &Core::Operation::result, this, [this, d, jobId, o, retried, exitAfter] {
+        if (d->failed() && !retried && (d->httpStatus() == 403 || d->httpStatus() == 410)) {
+            // A signed URL that expired: a fresh status read mints a new one.
+            note(QStringLiteral("%1 answered HTTP %2 (expired URL?); reading the job again for a fresh one").arg(o.name).arg(d->httpStatus()));
+            const Tracker::TrackedJob *job = m_tracker.job(jobId);
+            const Dialects::JobRef ref{jobId, job ? job->task : QString()};
+            send(m_adapter->status(ref), [this, ref, o, exitAfter](Net::HttpCall *call) {
+                Core::JobUpdate u = m_adapter->parseStatus(ref, call->httpStatus(), call->body());
+                u.jobId = ref.id;
+                u.channel = Core::Channel::Poll;
+                m_tracker.apply(u);
+                Core::Output fresh = o;
+                for (const Core::Output &candidate : u.outputs) {
+                    if (candidate.name == o.name)
+                        fresh = candidate;
+                }
+                if (fresh.url == o.url) {
+                    m_downloadFailed = true;
+                    note(QStringLiteral("no fresh URL for %1").arg(o.name));
+                    return downloadFinished(exitAfter);
+                }
+                downloadOne(ref.id, fresh, true, exitAfter);
+            });
+            return;
+        }
+        if (d->failed()) {
+            m_downloadFailed = true;
+            if (m_options.json)
+                printJson(QJsonObject{{k("job"), jobId}, {k("event"), QStringLiteral("error")},
+                                      {k("error"), QJsonObject{{k("message"), d->errorString()}, {k("kind"), QStringLiteral("download")}}}});
+            note(QStringLiteral("download failed: %1").arg(d->errorString()));
+        } else if (m_options.json) {
+            printJson(QJsonObject{{k("job"), jobId}, {k("event"), QStringLiteral("file")}, {k("path"), d->path()},
+                                  {k("bytes"), d->bytes()}, {k("sha256"), QString::fromLatin1(d->sha256())}});
+        } else {
+            printHuman(QStringLiteral("%1  file %2 (%3 bytes)").arg(jobId, d->path()).arg(d->bytes()));
+        }
+        downloadFinished(exitAfter);
+    });
+    d->start();
 }
 
 void CliRunner::list()

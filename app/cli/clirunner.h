@@ -62,6 +62,8 @@ private:
     void logs();
     void downloadOnly();
     void startDownloads(const QString &jobId, int exitAfter);
+    void downloadOne(const QString &jobId, const Core::Output &output, bool retried, int exitAfter);
+    void downloadFinished(int exitAfter);
 
     void send(const Dialects::RequestSpec &spec, std::function<void(Net::HttpCall *)> done);
     bool readInput(QJsonObject *body);

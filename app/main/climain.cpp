@@ -8,6 +8,7 @@
 #include <QLoggingCategory>
 
 #include <csignal>
+#include <unistd.h>
 
 int main(int argc, char **argv)
 {
@@ -19,10 +20,12 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
     std::signal(SIGPIPE, SIG_IGN);
 
+    // The descriptors, not the FILE*s: stdio would hold JSON lines back in a block buffer when
+    // stdout is a pipe, and a script following `watch` needs each line as it happens.
     QFile out;
-    out.open(stdout, QIODevice::WriteOnly | QIODevice::Unbuffered);
+    out.open(STDOUT_FILENO, QIODevice::WriteOnly | QIODevice::Unbuffered);
     QFile err;
-    err.open(stderr, QIODevice::WriteOnly | QIODevice::Unbuffered);
+    err.open(STDERR_FILENO, QIODevice::WriteOnly | QIODevice::Unbuffered);
 
     Cli::CliOptions options;
     QString error;

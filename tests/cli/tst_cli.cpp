@@ -359,6 +359,85 @@ private Q_SLOTS:
         QCOMPARE(r.err.count('\n'), 1);
     }
 
+    // An expired result URL is refreshed by reading the job again: watching a PeelAPI job that
+    // finished long ago replays result events whose URLs have expired; the full-size image gets a
+    // fresh URL from the status read, the w256/w512/w1024 sizes (only ever named by the stream)
+    // cannot, which is said plainly with exit 3. `download` and `status` work from the history alone
+    // (ImagePipeline's status route hangs off its endpoint, which only the history knows); `logs`
+    // prints a PeelAPI job's log.
+    void expiredUrlsHistoryDownloadLogs()
+    {
+        CliRun r = run(connection("peelapi") + QStringList{QStringLiteral("--json"), QStringLiteral("submit"), QStringLiteral("v1/portrait"),
+                                                           QStringLiteral("--set"), QStringLiteral("prompt=old"), QStringLiteral("--set"), QStringLiteral("width=64"),
+                                                           QStringLiteral("--set"), QStringLiteral("height=64"),
+                                                           QStringLiteral("--set"), QStringLiteral("sandbox={\"expire_after_s\":1}"), QStringLiteral("--wait")});
+        QCOMPARE(r.exitCode, 0);
+        const QString old = jobOf(r);
+        spin(1300); // every URL minted so far has expired
+        r = run({QStringLiteral("--json"), QStringLiteral("watch"), old, QStringLiteral("--via"), QStringLiteral("sse"), QStringLiteral("--download"), m_dir.filePath(QStringLiteral("expired"))});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("fresh"), r.err.constData());
+        QCOMPARE(checkFiles(r), 1);
+        QVERIFY(r.events(QStringLiteral("file")).first().value(QLatin1String("path")).toString().endsWith(QLatin1String("/output_1.png")));
+
+        r = run(connection("imagepipeline") + QStringList{QStringLiteral("--json"), QStringLiteral("submit"), QStringLiteral("upscale/image/v1"),
+                                                          QStringLiteral("--set"), QStringLiteral("image_url=https://example.com/a.png"), QStringLiteral("--wait")});
+        QCOMPARE(r.exitCode, 0);
+        const QString id = jobOf(r);
+        r = run({QStringLiteral("--json"), QStringLiteral("download"), id, QStringLiteral("--to"), m_dir.filePath(QStringLiteral("history"))});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(checkFiles(r), 1);
+        r = run({QStringLiteral("--json"), QStringLiteral("status"), id});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.end().value(QLatin1String("status")).toString(), QStringLiteral("completed"));
+
+        r = run(connection("peelapi") + QStringList{QStringLiteral("--json"), QStringLiteral("submit"), QStringLiteral("v1/portrait"),
+                                                    QStringLiteral("--set"), QStringLiteral("prompt=logs"), QStringLiteral("--set"), QStringLiteral("width=64"),
+                                                    QStringLiteral("--set"), QStringLiteral("height=64"), QStringLiteral("--wait")});
+        QCOMPARE(r.exitCode, 0);
+        r = run({QStringLiteral("--json"), QStringLiteral("logs"), jobOf(r)});
+        QCOMPARE(r.exitCode, 0);
+        QStringList messages;
+        for (const QJsonObject &l : r.events(QStringLiteral("log")))
+            messages.append(l.value(QLatin1String("message")).toString());
+        QVERIFY2(messages.contains(QStringLiteral("Running model inference")), qPrintable(messages.join(QLatin1Char('|'))));
+    }
+
+    // A profile file names the connection; a webhook-followed job that stays silent (held running)
+    // gets polled alongside after the silence threshold, and still finishes when released.
+    void profilesAndSilenceFallback()
+    {
+        const QString profiles = m_dir.filePath(QStringLiteral("profiles.json"));
+        QFile f(profiles);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QJsonDocument(QJsonObject{{QLatin1String("profiles"),
+                                           QJsonArray{QJsonObject{{QLatin1String("name"), QStringLiteral("sandbox-deapi")},
+                                                                  {QLatin1String("dialect"), QStringLiteral("deapi")},
+                                                                  {QLatin1String("base_url"), m_sb->base("deapi")},
+                                                                  {QLatin1String("key_env"), QStringLiteral("TEST_KEY_DEAPI")},
+                                                                  {QLatin1String("webhook_secret_env"), QStringLiteral("TEST_WEBHOOK_DEAPI")}}}}})
+                    .toJson());
+        f.close();
+        qputenv("JOBSCOPE_PROFILES", profiles.toUtf8());
+        qputenv("JOBSCOPE_SILENCE_MS", "1500");
+        QString id;
+        const CliRun r = run({QStringLiteral("--profile"), QStringLiteral("sandbox-deapi"), QStringLiteral("--json"), QStringLiteral("submit"),
+                              QStringLiteral("api/v1/client/txt2img"), QStringLiteral("--set"), QStringLiteral("prompt=quiet"),
+                              QStringLiteral("--set"), QStringLiteral("width=64"), QStringLiteral("--set"), QStringLiteral("height=64"),
+                              QStringLiteral("--set"), QStringLiteral("sandbox={\"hold\":\"running\"}"), QStringLiteral("--via"), QStringLiteral("webhook"), QStringLiteral("--wait")},
+                             {}, 4000, [&] {
+                                 const QJsonArray jobs = m_http.get(m_sb->control() + QStringLiteral("/jobs?dialect=deapi")).json().value(QLatin1String("jobs")).toArray();
+                                 id = jobs.last().toObject().value(QLatin1String("id")).toString();
+                                 m_sb->act(m_http, id, QStringLiteral("release"));
+                             });
+        qunsetenv("JOBSCOPE_PROFILES");
+        qunsetenv("JOBSCOPE_SILENCE_MS");
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("polling alongside webhook"), r.err.constData());
+        QCOMPARE(r.end().value(QLatin1String("status")).toString(), QStringLiteral("done"));
+        QCOMPARE(run({QStringLiteral("--profile"), QStringLiteral("nope"), QStringLiteral("list")}).exitCode, 2);
+    }
+
     // sse-parse reads a captured stream (CRLF, comments, a NUL id, a bad retry, an unterminated
     // tail) in 3-byte chunks and prints each event plus what a reconnect would send.
     void sseParse()
