@@ -266,6 +266,23 @@ void CliRunner::send(const Dialects::RequestSpec &spec, std::function<void(Net::
     call->start();
 }
 
+bool CliRunner::answered(Net::HttpCall *call, const QString &jobId, const QString &what, bool needs2xx)
+{
+    if (call->httpStatus() == 0) {
+        failWith(3, QStringLiteral("Could not reach %1: %2.").arg(m_profile.baseUrl.host(), call->networkMessage()));
+        return false;
+    }
+    if (needs2xx && (call->httpStatus() < 200 || call->httpStatus() >= 300)) {
+        const Core::JobError e = m_adapter->errorFrom(call->httpStatus(), 0, call->body());
+        if (m_options.json)
+            printJson(QJsonObject{{k("job"), jobId.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(jobId)},
+                                  {k("event"), QStringLiteral("error")}, {k("error"), errorJson(e)}});
+        failWith(exitCodeForError(e), QStringLiteral("%1 refused: %2").arg(what, e.message));
+        return false;
+    }
+    return true;
+}
+
 bool CliRunner::readInput(QJsonObject *body)
 {
     if (m_options.input.isEmpty()) {
@@ -323,8 +340,8 @@ void CliRunner::submit()
     }
     const QString task = m_options.args.value(0);
     send(m_adapter->submit(task, body), [this, task, body](Net::HttpCall *call) {
-        if (call->httpStatus() == 0)
-            return failWith(3, QStringLiteral("Could not reach %1: %2.").arg(m_profile.baseUrl.host(), call->networkMessage()));
+        if (!answered(call, {}, {}, false))
+            return;
         const Dialects::SubmitResult r = m_adapter->parseSubmit(task, call->httpStatus(), call->body());
         if (r.error.isError()) {
             if (m_options.json)
@@ -369,8 +386,8 @@ void CliRunner::status()
     const QString task = !m_options.task.isEmpty() ? m_options.task : m_historyRecord.value(k("task")).toString();
     m_tracker.track(id, m_profile.name, m_profile.dialect, task);
     send(m_adapter->status({id, task}), [this, id, task](Net::HttpCall *call) {
-        if (call->httpStatus() == 0)
-            return failWith(3, QStringLiteral("Could not reach %1: %2.").arg(m_profile.baseUrl.host(), call->networkMessage()));
+        if (!answered(call, {}, {}, false))
+            return;
         Core::JobUpdate u = m_adapter->parseStatus({id, task}, call->httpStatus(), call->body());
         if (u.error.isError() && u.error.kind != Core::JobError::Kind::Job) {
             if (m_options.json)
@@ -516,8 +533,8 @@ void CliRunner::list()
         return done(0);
     }
     send(*spec, [this](Net::HttpCall *call) {
-        if (call->httpStatus() == 0)
-            return failWith(3, QStringLiteral("Could not reach %1: %2.").arg(m_profile.baseUrl.host(), call->networkMessage()));
+        if (!answered(call, {}, {}, false))
+            return;
         const Dialects::ListResult r = m_adapter->parseList(call->httpStatus(), call->body());
         if (r.error.isError())
             return failWith(exitCodeForError(r.error), QStringLiteral("List refused: %1").arg(r.error.message));
@@ -558,14 +575,8 @@ void CliRunner::cancel()
         return failWith(2, QStringLiteral("%1 has no cancel call.").arg(Core::dialectName(m_profile.dialect)));
     m_tracker.track(id, m_profile.name, m_profile.dialect, {});
     send(*spec, [this, id](Net::HttpCall *call) {
-        if (call->httpStatus() == 0)
-            return failWith(3, QStringLiteral("Could not reach %1: %2.").arg(m_profile.baseUrl.host(), call->networkMessage()));
-        if (call->httpStatus() < 200 || call->httpStatus() >= 300) {
-            const Core::JobError e = m_adapter->errorFrom(call->httpStatus(), 0, call->body());
-            if (m_options.json)
-                printJson(QJsonObject{{k("job"), id}, {k("event"), QStringLiteral("error")}, {k("error"), errorJson(e)}});
-            return failWith(exitCodeForError(e), QStringLiteral("Cancel of %1 refused: %2").arg(id, e.message));
-        }
+        if (!answered(call, id, QStringLiteral("Cancel of %1").arg(id)))
+            return;
         Core::JobUpdate u = m_adapter->parseStatus({id, {}}, call->httpStatus(), call->body());
         u.jobId = id;
         u.channel = Core::Channel::Poll;
@@ -588,14 +599,8 @@ void CliRunner::respond()
         return failWith(2, QStringLiteral("%1 has no respond call.").arg(Core::dialectName(m_profile.dialect)));
     m_tracker.track(id, m_profile.name, m_profile.dialect, {});
     send(*spec, [this, id](Net::HttpCall *call) {
-        if (call->httpStatus() == 0)
-            return failWith(3, QStringLiteral("Could not reach %1: %2.").arg(m_profile.baseUrl.host(), call->networkMessage()));
-        if (call->httpStatus() < 200 || call->httpStatus() >= 300) {
-            const Core::JobError e = m_adapter->errorFrom(call->httpStatus(), 0, call->body());
-            if (m_options.json)
-                printJson(QJsonObject{{k("job"), id}, {k("event"), QStringLiteral("error")}, {k("error"), errorJson(e)}});
-            return failWith(exitCodeForError(e), QStringLiteral("Respond to %1 refused: %2").arg(id, e.message));
-        }
+        if (!answered(call, id, QStringLiteral("Respond to %1").arg(id)))
+            return;
         Core::JobUpdate u = m_adapter->parseStatus({id, {}}, call->httpStatus(), call->body());
         u.jobId = id;
         u.channel = Core::Channel::Poll;
@@ -614,8 +619,8 @@ void CliRunner::call()
     if (!spec)
         return failWith(2, QStringLiteral("%1 has no runtime call.").arg(Core::dialectName(m_profile.dialect)));
     send(*spec, [this](Net::HttpCall *call) {
-        if (call->httpStatus() == 0)
-            return failWith(3, QStringLiteral("Could not reach %1: %2.").arg(m_profile.baseUrl.host(), call->networkMessage()));
+        if (!answered(call, {}, {}, false))
+            return;
         const QJsonDocument doc = QJsonDocument::fromJson(call->body());
         if (doc.isObject())
             printJson(doc.object());
@@ -671,8 +676,8 @@ void CliRunner::downloadOnly()
     const QString task = !m_options.task.isEmpty() ? m_options.task : m_historyRecord.value(k("task")).toString();
     m_tracker.track(id, m_profile.name, m_profile.dialect, task);
     send(m_adapter->status({id, task}), [this, id, task](Net::HttpCall *call) {
-        if (call->httpStatus() == 0)
-            return failWith(3, QStringLiteral("Could not reach %1: %2.").arg(m_profile.baseUrl.host(), call->networkMessage()));
+        if (!answered(call, {}, {}, false))
+            return;
         Core::JobUpdate u = m_adapter->parseStatus({id, task}, call->httpStatus(), call->body());
         if (u.error.isError() && u.error.kind != Core::JobError::Kind::Job)
             return failWith(exitCodeForError(u.error), QStringLiteral("Status of %1: %2").arg(id, u.error.message));

@@ -66,6 +66,9 @@ private:
     void downloadFinished(int exitAfter);
 
     void send(const Dialects::RequestSpec &spec, std::function<void(Net::HttpCall *)> done);
+    // False, with the run ended (exit 3, or by the error's kind), when the call got no answer or,
+    // when `needs2xx`, an error status; `what` names the request in the sentence.
+    bool answered(Net::HttpCall *call, const QString &jobId, const QString &what, bool needs2xx = true);
     bool readInput(QJsonObject *body);
     int exitCodeForError(const Core::JobError &e) const;
     void failWith(int code, const QString &sentence);
