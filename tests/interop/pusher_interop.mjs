@@ -10,55 +10,22 @@
 //
 // Prints one line per check; exits 0 when all pass, 1 on the first failure or after 30 s.
 
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { fail, finish, isFinished, loadEnvironment, onFinish, pass, run, waitingFor } from './common.mjs';
 
-const OVERALL_TIMEOUT_MS = 30000;
 const STEP_TIMEOUT_MS = 15000;
 
-let passed = 0;
-let finished = false;
 let pusher = null;
-let pending = 'start-up';
-
-function pass(message) {
-    passed += 1;
-    console.log(`ok ${passed} - ${message}`);
-}
-
-function finish(code, message) {
-    if (finished)
-        return;
-    finished = true;
-    if (message)
-        console.log(`not ok - ${message}`);
-    try {
-        pusher?.disconnect();
-    } catch {
-        // The exit code already tells what happened; a failing disconnect must not hide it.
-    }
-    console.log(code === 0 ? `${passed} passed, 0 failed` : `${passed} passed, 1 failed`);
-    // faye-websocket and fetch keep-alive sockets would hold the loop open a while: leave now.
-    setImmediate(() => process.exit(code));
-}
-
-function fail(message) {
-    finish(1, message);
-    // Unwinds the async main() without a second report.
-    throw new Error(message);
-}
-
-const overall = setTimeout(
-    () => finish(1, `overall ${OVERALL_TIMEOUT_MS / 1000} s timeout while waiting for: ${pending}`),
-    OVERALL_TIMEOUT_MS);
+// finish() disconnects the client before it reports (and then exits at once, as faye-websocket
+// and fetch keep-alive sockets would hold the loop open a while).
+onFinish(() => pusher?.disconnect());
 
 // Resolves when cond() is true; polls because the conditions span several event sources.
 function waitUntil(cond, what, timeoutMs = STEP_TIMEOUT_MS) {
-    pending = what;
+    waitingFor(what);
     return new Promise((resolve, reject) => {
         const started = Date.now();
         const tick = () => {
-            if (finished)
+            if (isFinished())
                 return;
             let value;
             try {
@@ -79,35 +46,12 @@ function waitUntil(cond, what, timeoutMs = STEP_TIMEOUT_MS) {
     });
 }
 
-function loadEnvironment() {
-    const modules = process.env.JOBSCOPE_NODE_MODULES;
-    const infoText = process.env.JOBSCOPE_SANDBOX_INFO;
-    if (!modules)
-        fail('JOBSCOPE_NODE_MODULES is not set (the folder holding pusher-js)');
-    if (!infoText)
-        fail('JOBSCOPE_SANDBOX_INFO is not set (the JSON line jobscope-sandbox prints on start)');
-    let info;
-    try {
-        info = JSON.parse(infoText);
-    } catch (e) {
-        fail(`JOBSCOPE_SANDBOX_INFO is not JSON: ${e.message}`);
-    }
-    const de = info?.dialects?.deapi;
-    for (const field of ['base_url', 'api_key', 'ws_url', 'pusher_key', 'client_id', 'auth_url']) {
-        if (typeof de?.[field] !== 'string' || de[field] === '')
-            fail(`JOBSCOPE_SANDBOX_INFO has no dialects.deapi.${field}`);
-    }
+function loadPusherEnvironment() {
+    const { info, entry: de, pkg } = loadEnvironment(
+        'deapi', ['base_url', 'api_key', 'ws_url', 'pusher_key', 'client_id', 'auth_url'], 'pusher-js');
     if (typeof info.control_url !== 'string')
         fail('JOBSCOPE_SANDBOX_INFO has no control_url');
-    // Resolve from the given folder, not from this script's location.
-    const require = createRequire(path.join(path.resolve(modules), 'noop.js'));
-    let PusherModule;
-    try {
-        PusherModule = require('pusher-js');
-    } catch (e) {
-        fail(`cannot load pusher-js from ${modules}: ${e.message}`);
-    }
-    return { info, de, Pusher: PusherModule.default ?? PusherModule };
+    return { info, de, Pusher: pkg.default ?? pkg };
 }
 
 async function readJson(response, what) {
@@ -120,7 +64,7 @@ async function readJson(response, what) {
 }
 
 async function main() {
-    const { info, de, Pusher } = loadEnvironment();
+    const { info, de, Pusher } = loadPusherEnvironment();
     Pusher.logToConsole = Boolean(process.env.JOBSCOPE_PUSHER_DEBUG);
 
     const ownChannel = `private-client.${de.client_id}`;
@@ -241,7 +185,7 @@ async function main() {
     pusher.unsubscribe(forgedChannel);
 
     // --- a job's live updates -----------------------------------------------------------------
-    pending = 'the txt2img submission';
+    waitingFor('the txt2img submission');
     const submit = await fetch(`${de.base_url}/api/v1/client/txt2img`, {
         method: 'POST',
         headers: {
@@ -293,7 +237,7 @@ async function main() {
         fail(`updates arrived after "done": ${JSON.stringify(afterDone.map((u) => u.data)).slice(0, 300)}`);
     pass(`final update is "done" with result_url ${done.data.result_url}`);
 
-    pending = `GET ${done.data.result_url}`;
+    waitingFor(`GET ${done.data.result_url}`);
     const result = await fetch(done.data.result_url);
     const contentType = result.headers.get('content-type') ?? '';
     const body = Buffer.from(await result.arrayBuffer());
@@ -309,7 +253,7 @@ async function main() {
     const statesBefore = states.length;
     const succeededBefore = ownSucceeded;
     const errorsBefore = connectionErrors.length;
-    pending = `POST ${info.control_url}/drop`;
+    waitingFor(`POST ${info.control_url}/drop`);
     const drop = await fetch(`${info.control_url}/drop`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -341,11 +285,7 @@ async function main() {
     }, `subscription_succeeded again on ${ownChannel}`);
     pass(`re-subscribed to ${ownChannel} by itself after the reconnect`);
 
-    clearTimeout(overall);
     finish(0);
 }
 
-main().catch((error) => {
-    if (!finished)
-        finish(1, error?.message ?? String(error));
-});
+run(main);

@@ -9,78 +9,21 @@
 //
 // Prints one line per check; exits 0 when all pass, 1 on the first failure or after 30 s.
 
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { fail, finish, isFinished, loadEnvironment, onFinish, pass, run, waitingFor } from './common.mjs';
 
-const OVERALL_TIMEOUT_MS = 30000;
 const DROP_AFTER_EVENTS = 3;
 
-let passed = 0;
-let finished = false;
 let source = null;
-let pending = 'start-up';
-
-function pass(message) {
-    passed += 1;
-    console.log(`ok ${passed} - ${message}`);
-}
-
-function finish(code, message) {
-    if (finished)
-        return;
-    finished = true;
-    if (message)
-        console.log(`not ok - ${message}`);
-    try {
-        source?.close();
-    } catch {
-        // The exit code already tells what happened; a failing close must not hide it.
-    }
-    console.log(code === 0 ? `${passed} passed, 0 failed` : `${passed} passed, 1 failed`);
-    setImmediate(() => process.exit(code));
-}
-
-// For the main flow: reports, then unwinds main() without a second report.
-function fail(message) {
-    finish(1, message);
-    throw new Error(message);
-}
+onFinish(() => source?.close());
 
 // For event listeners, where a throw would only become an uncaught exception.
 function failInListener(message) {
     finish(1, message);
 }
 
-const overall = setTimeout(
-    () => finish(1, `overall ${OVERALL_TIMEOUT_MS / 1000} s timeout while waiting for: ${pending}`),
-    OVERALL_TIMEOUT_MS);
-
-function loadEnvironment() {
-    const modules = process.env.JOBSCOPE_NODE_MODULES;
-    const infoText = process.env.JOBSCOPE_SANDBOX_INFO;
-    if (!modules)
-        fail('JOBSCOPE_NODE_MODULES is not set (the folder holding eventsource)');
-    if (!infoText)
-        fail('JOBSCOPE_SANDBOX_INFO is not set (the JSON line jobscope-sandbox prints on start)');
-    let info;
-    try {
-        info = JSON.parse(infoText);
-    } catch (e) {
-        fail(`JOBSCOPE_SANDBOX_INFO is not JSON: ${e.message}`);
-    }
-    const peel = info?.dialects?.peelapi;
-    for (const field of ['base_url', 'api_key']) {
-        if (typeof peel?.[field] !== 'string' || peel[field] === '')
-            fail(`JOBSCOPE_SANDBOX_INFO has no dialects.peelapi.${field}`);
-    }
-    // Resolve from the given folder, not from this script's location.
-    const require = createRequire(path.join(path.resolve(modules), 'noop.js'));
-    let EventSource;
-    try {
-        ({ EventSource } = require('eventsource'));
-    } catch (e) {
-        fail(`cannot load eventsource from ${modules}: ${e.message}`);
-    }
+function loadEventSourceEnvironment() {
+    const { entry: peel, pkg } = loadEnvironment('peelapi', ['base_url', 'api_key'], 'eventsource');
+    const { EventSource } = pkg;
     if (typeof EventSource !== 'function')
         fail('the eventsource package does not export EventSource (expected v4)');
     return { peel, EventSource };
@@ -95,10 +38,10 @@ function parseJson(text, what) {
 }
 
 async function main() {
-    const { peel, EventSource } = loadEnvironment();
+    const { peel, EventSource } = loadEventSourceEnvironment();
     const base = peel.base_url.replace(/\/+$/, '');
 
-    pending = 'the portrait submission';
+    waitingFor('the portrait submission');
     const submit = await fetch(`${base}/v1/portrait`, {
         method: 'POST',
         headers: {
@@ -144,7 +87,7 @@ async function main() {
             headers: { ...init?.headers, Authorization: `Bearer ${peel.api_key}` },
         });
     };
-    pending = `the stream ${url}`;
+    waitingFor(`the stream ${url}`);
     source = new EventSource(url, { fetch: authorisedFetch });
 
     source.addEventListener('open', () => {
@@ -155,12 +98,12 @@ async function main() {
     });
     source.addEventListener('error', (event) => {
         // Reconnections fire 'error' too, with readyState CONNECTING; only CLOSED is final.
-        if (source.readyState === EventSource.CLOSED && !finished)
+        if (source.readyState === EventSource.CLOSED && !isFinished())
             failInListener(`the stream failed for good: ${event.code ?? ''} ${event.message ?? ''}`.trim());
     });
 
     const onEvent = (event) => {
-        if (finished)
+        if (isFinished())
             return;
         const idText = event.lastEventId;
         if (!/^\d+$/.test(idText ?? ''))
@@ -180,7 +123,7 @@ async function main() {
     for (const type of ['status', 'log', 'result', 'end', 'message'])
         source.addEventListener(type, onEvent);
 
-    pending = `the "end" event of job ${id}`;
+    waitingFor(`the "end" event of job ${id}`);
     const end = await ended;
     source.close();
 
@@ -235,11 +178,7 @@ async function main() {
     if (order.indexOf('end') !== order.length - 1)
         fail(`events arrived after "end": ${order.join(', ')}`);
 
-    clearTimeout(overall);
     finish(0);
 }
 
-main().catch((error) => {
-    if (!finished)
-        finish(1, error?.message ?? String(error));
-});
+run(main);

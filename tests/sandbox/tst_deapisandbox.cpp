@@ -3,14 +3,13 @@
 // error, downloadable results, errors, the Pusher (protocol 7) WebSocket with private-channel auth
 // and live request.status.updated events with previews, and signed webhooks with retries.
 #include "testhttp.h"
+#include "testjson.h"
+#include "testwebhookreceiver.h"
 
 #include <QDateTime>
-#include <QHostAddress>
 #include <QImage>
 #include <QMessageAuthenticationCode>
 #include <QRegularExpression>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 #include <QUrlQuery>
 #include <QWebSocket>
@@ -21,24 +20,6 @@
 using namespace TestSupport;
 
 namespace {
-
-QLatin1String k(const char *s)
-{
-    return QLatin1String(s);
-}
-
-QStringList sortedKeys(const QJsonObject &o)
-{
-    QStringList keys = o.keys();
-    keys.sort();
-    return keys;
-}
-
-QStringList sorted(QStringList l)
-{
-    l.sort();
-    return l;
-}
 
 QString compact(const QJsonObject &o)
 {
@@ -114,75 +95,8 @@ struct PusherClient
     }
 };
 
-// A minimal HTTP/1.1 receiver for webhooks over QTcpServer (nothing of the sandbox checks the
-// sandbox). It answers each request with the next status of `statuses` (200 once they run out)
-// and closes the connection.
-class WebhookReceiver
-{
-public:
-    struct Request
-    {
-        QByteArray method;
-        QHash<QByteArray, QByteArray> headers; // names in lower case
-        QByteArray body;
-        qint64 receivedMs = 0;
-    };
-
-    explicit WebhookReceiver(QList<int> statuses = {}, int otherwise = 200)
-        : m_statuses(std::move(statuses))
-        , m_otherwise(otherwise)
-    {
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            while (QTcpSocket *s = m_server.nextPendingConnection()) {
-                auto buffer = std::make_shared<QByteArray>();
-                QObject::connect(s, &QTcpSocket::readyRead, s, [this, s, buffer] {
-                    *buffer += s->readAll();
-                    consume(s, *buffer);
-                });
-                QObject::connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
-            }
-        });
-    }
-
-    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1/webhooks/deapi").arg(m_server.serverPort()); }
-    const QList<Request> &requests() const { return m_requests; }
-    int count() const { return int(m_requests.size()); }
-
-private:
-    void consume(QTcpSocket *s, QByteArray &buffer)
-    {
-        const qsizetype end = buffer.indexOf("\r\n\r\n");
-        if (end < 0)
-            return;
-        Request r;
-        const QList<QByteArray> lines = buffer.left(end).split('\n');
-        r.method = lines.value(0).trimmed().split(' ').value(0);
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const qsizetype colon = lines.at(i).indexOf(':');
-            if (colon > 0)
-                r.headers.insert(lines.at(i).left(colon).trimmed().toLower(), lines.at(i).mid(colon + 1).trimmed());
-        }
-        const qsizetype length = r.headers.value("content-length", "0").toLongLong();
-        if (buffer.size() < end + 4 + length)
-            return; // the body is still arriving
-        r.body = buffer.mid(end + 4, length);
-        r.receivedMs = QDateTime::currentMSecsSinceEpoch();
-        buffer.clear();
-        m_requests.append(r);
-        const int status = m_statuses.isEmpty() ? m_otherwise : m_statuses.takeFirst();
-        const QByteArray text = status == 200 ? "ok" : "try again later";
-        s->write("HTTP/1.1 " + QByteArray::number(status) + (status == 200 ? " OK" : " Service Unavailable")
-                 + "\r\nContent-Type: text/plain\r\nContent-Length: " + QByteArray::number(text.size())
-                 + "\r\nConnection: close\r\n\r\n" + text);
-        s->disconnectFromHost();
-    }
-
-    QTcpServer m_server;
-    QList<int> m_statuses;
-    int m_otherwise = 200;
-    QList<Request> m_requests;
-};
+// Where the webhook receivers listen.
+const QString kHookPath = QStringLiteral("/webhooks/deapi");
 
 const QRegularExpression kUuid(QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
 
@@ -662,7 +576,7 @@ private Q_SLOTS:
     void webhookOnCompletion()
     {
         // A job with webhook_url gets one signed POST {"event":"job.completed","data":{job_request_id, status done, ...}}.
-        WebhookReceiver receiver;
+        WebhookReceiver receiver(kHookPath);
         QVERIFY(receiver.listen());
         QJsonObject body = image(64, 64, QJsonObject{{k("duration_ms"), 300}});
         body.insert(k("webhook_url"), receiver.url());
@@ -701,7 +615,7 @@ private Q_SLOTS:
     void webhookOnFailure()
     {
         // A failing job with webhook_url gets one signed "job.failed" POST with status "error".
-        WebhookReceiver receiver;
+        WebhookReceiver receiver(kHookPath);
         QVERIFY(receiver.listen());
         QJsonObject body = image(64, 64, QJsonObject{{k("duration_ms"), 300}, {k("fail"), QStringLiteral("WORKER_TIMEOUT")}});
         body.insert(k("webhook_url"), receiver.url());
@@ -724,7 +638,7 @@ private Q_SLOTS:
     void webhookIsRetried()
     {
         // A receiver answering 503 then 200 gets the webhook twice, both attempts recorded in {control}/webhooks?job=ID.
-        WebhookReceiver receiver({503, 200});
+        WebhookReceiver receiver(kHookPath, {503, 200});
         QVERIFY(receiver.listen());
         QJsonObject body = image(64, 64, QJsonObject{{k("duration_ms"), 200}, {k("webhook_retry_base_ms"), 50}});
         body.insert(k("webhook_url"), receiver.url());
@@ -753,7 +667,7 @@ private Q_SLOTS:
     void webhookBackoffIsExponential()
     {
         // Retries back off exponentially: with a 50 ms base the gaps grow to at least 50, 100 and 200 ms.
-        WebhookReceiver receiver({503, 500, 503, 200});
+        WebhookReceiver receiver(kHookPath, {503, 500, 503, 200});
         QVERIFY(receiver.listen());
         QJsonObject body = image(64, 64, QJsonObject{{k("duration_ms"), 200}, {k("webhook_retry_base_ms"), 50}});
         body.insert(k("webhook_url"), receiver.url());
@@ -774,7 +688,7 @@ private Q_SLOTS:
     void webhookRetriesStopAfterTen()
     {
         // A receiver that always fails gets the first attempt plus at most 10 retries, then no more.
-        WebhookReceiver receiver({}, 503);
+        WebhookReceiver receiver(kHookPath, {}, 503);
         QVERIFY(receiver.listen());
         QJsonObject body = image(64, 64, QJsonObject{{k("duration_ms"), 200}, {k("webhook_retry_base_ms"), 1}});
         body.insert(k("webhook_url"), receiver.url());

@@ -3,14 +3,15 @@
 // cancelled), JobStatusResponse fields and downloadable results, errors, signed webhooks with
 // retries, expiring signed result URLs, and HTTP Range on result files.
 #include "testhttp.h"
+#include "testjson.h"
+#include "testverify.h"
+#include "testwebhookreceiver.h"
 
 #include <QBuffer>
 #include <QDateTime>
-#include <QHostAddress>
 #include <QImage>
 #include <QImageReader>
 #include <QMessageAuthenticationCode>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
 #include <QUrlQuery>
@@ -22,93 +23,6 @@
 using namespace TestSupport;
 
 namespace {
-
-QStringList sortedKeys(const QJsonObject &o)
-{
-    QStringList k = o.keys();
-    k.sort();
-    return k;
-}
-
-QStringList sorted(QStringList l)
-{
-    l.sort();
-    return l;
-}
-
-bool isWholeNumber(const QJsonValue &v)
-{
-    return v.isDouble() && std::floor(v.toDouble()) == v.toDouble();
-}
-
-// A minimal HTTP/1.1 receiver for webhooks, written by hand over QTcpServer so that nothing of the
-// sandbox is used to check the sandbox. It answers each request with the next status of `statuses`
-// (200 once they run out) and closes the connection.
-class WebhookReceiver
-{
-public:
-    struct Request
-    {
-        QByteArray method;
-        QByteArray target;
-        QHash<QByteArray, QByteArray> headers; // names in lower case
-        QByteArray body;
-    };
-
-    explicit WebhookReceiver(QList<int> statuses = {})
-        : m_statuses(std::move(statuses))
-    {
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            while (QTcpSocket *s = m_server.nextPendingConnection()) {
-                auto buffer = std::make_shared<QByteArray>();
-                QObject::connect(s, &QTcpSocket::readyRead, s, [this, s, buffer] {
-                    *buffer += s->readAll();
-                    consume(s, *buffer);
-                });
-                QObject::connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
-            }
-        });
-    }
-
-    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1/hooks/imagepipeline").arg(m_server.serverPort()); }
-    const QList<Request> &requests() const { return m_requests; }
-    int count() const { return int(m_requests.size()); }
-
-private:
-    void consume(QTcpSocket *s, QByteArray &buffer)
-    {
-        const qsizetype end = buffer.indexOf("\r\n\r\n");
-        if (end < 0)
-            return;
-        Request r;
-        const QList<QByteArray> lines = buffer.left(end).split('\n');
-        const QList<QByteArray> start = lines.value(0).trimmed().split(' ');
-        r.method = start.value(0);
-        r.target = start.value(1);
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const qsizetype colon = lines.at(i).indexOf(':');
-            if (colon > 0)
-                r.headers.insert(lines.at(i).left(colon).trimmed().toLower(), lines.at(i).mid(colon + 1).trimmed());
-        }
-        const qsizetype length = r.headers.value("content-length", "0").toLongLong();
-        if (buffer.size() < end + 4 + length)
-            return; // the body is still arriving
-        r.body = buffer.mid(end + 4, length);
-        buffer.clear();
-        m_requests.append(r);
-        const int status = m_statuses.isEmpty() ? 200 : m_statuses.takeFirst();
-        const QByteArray text = status == 200 ? "ok" : "receiver says no";
-        s->write("HTTP/1.1 " + QByteArray::number(status) + (status == 200 ? " OK" : " Internal Server Error")
-                 + "\r\nContent-Type: text/plain\r\nContent-Length: " + QByteArray::number(text.size())
-                 + "\r\nConnection: close\r\n\r\n" + text);
-        s->disconnectFromHost();
-    }
-
-    QTcpServer m_server;
-    QList<int> m_statuses;
-    QList<Request> m_requests;
-};
 
 // A HEAD request over a bare socket: the whole answer up to the server's close, so a body sent
 // after the head would be seen.
@@ -132,15 +46,13 @@ QByteArray rawHead(const QString &url)
     return all;
 }
 
+// Where the webhook receivers listen.
+const QString kHookPath = QStringLiteral("/hooks/imagepipeline");
+
 const QString kGenerate = QStringLiteral("generate/image/v1");
 
 // Checks an error answer with a helper and stops the calling test when the helper failed.
-#define VERIFY_DIALECT_ERROR(...)                                                                 \
-    do {                                                                                          \
-        verifyDialectError(__VA_ARGS__);                                                          \
-        if (QTest::currentTestFailed())                                                           \
-            return;                                                                               \
-    } while (false)
+#define VERIFY_DIALECT_ERROR(...) VERIFY_HELPER(verifyDialectError(__VA_ARGS__))
 
 } // namespace
 
@@ -585,7 +497,7 @@ private Q_SLOTS:
     void webhookIsSignedAndRetried()
     {
         // A completed job's webhook is retried after two 500s: 3 signed attempts, one id, all logged.
-        WebhookReceiver receiver({500, 500});
+        WebhookReceiver receiver(kHookPath, {500, 500});
         QVERIFY(receiver.listen());
         const QString id = submitId({{QLatin1String("prompt"), QStringLiteral("webhook")},
                                      {QLatin1String("width"), 64},
@@ -605,7 +517,7 @@ private Q_SLOTS:
         for (int i = 0; i < 3; ++i) {
             const WebhookReceiver::Request &r = receiver.requests().at(i);
             QCOMPARE(r.method, QByteArray("POST"));
-            QCOMPARE(r.target, QByteArray("/hooks/imagepipeline"));
+            QCOMPARE(r.path, QByteArray("/hooks/imagepipeline"));
             QCOMPARE(r.headers.value("x-webhook-id"), hookId);
             QCOMPARE(r.headers.value("x-webhook-attempt"), QByteArray::number(i + 1));
             QVERIFY(r.headers.value("content-type").startsWith("application/json"));
@@ -651,7 +563,7 @@ private Q_SLOTS:
     void failedJobWebhook()
     {
         // A failed job's webhook says failed, with the failure fields and no result, correctly signed.
-        WebhookReceiver receiver;
+        WebhookReceiver receiver(kHookPath);
         QVERIFY(receiver.listen());
         const QString id = submitId({{QLatin1String("prompt"), QStringLiteral("doomed")},
                                      {QLatin1String("callback_url"), receiver.url()},
@@ -679,7 +591,7 @@ private Q_SLOTS:
     void noWebhookForCancelledJob()
     {
         // Webhooks only announce completed or failed: a cancelled job sends none.
-        WebhookReceiver receiver;
+        WebhookReceiver receiver(kHookPath);
         QVERIFY(receiver.listen());
         const QString id = submitId({{QLatin1String("prompt"), QStringLiteral("never mind")},
                                      {QLatin1String("callback_url"), receiver.url()},

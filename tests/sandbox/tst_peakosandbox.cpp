@@ -2,6 +2,8 @@
 // for every operation, GET /api/jobs/:jobId with fields exactly as the document's table says,
 // cancel (queued only), the job list with worker counts, the worker pool bound, and retention.
 #include "testhttp.h"
+#include "testjson.h"
+#include "testverify.h"
 
 #include <QDateTime>
 #include <QTest>
@@ -10,44 +12,15 @@
 #include <algorithm>
 #include <limits>
 #include <utility>
-#include <cmath>
 #include <memory>
 
 using namespace TestSupport;
 
 namespace {
 
-QStringList sortedKeys(const QJsonObject &o)
-{
-    QStringList k = o.keys();
-    k.sort();
-    return k;
-}
-
-QStringList sorted(QStringList l)
-{
-    l.sort();
-    return l;
-}
-
-bool isWholeNumber(const QJsonValue &v)
-{
-    return v.isDouble() && std::floor(v.toDouble()) == v.toDouble();
-}
-
 // Run a checking helper and stop the calling test when it failed.
-#define VERIFY_ERROR(...)                                                                         \
-    do {                                                                                          \
-        verifyError(__VA_ARGS__);                                                                 \
-        if (QTest::currentTestFailed())                                                           \
-            return;                                                                               \
-    } while (false)
-#define VERIFY_COMMON(...)                                                                        \
-    do {                                                                                          \
-        verifyCommon(__VA_ARGS__);                                                                \
-        if (QTest::currentTestFailed())                                                           \
-            return;                                                                               \
-    } while (false)
+#define VERIFY_ERROR(...) VERIFY_HELPER(verifyError(__VA_ARGS__))
+#define VERIFY_COMMON(...) VERIFY_HELPER(verifyCommon(__VA_ARGS__))
 
 const QString kVideo = QStringLiteral("https://example.com/clip.mp4");
 
@@ -102,14 +75,7 @@ private:
         return {};
     }
 
-    static void verifyError(const HttpResult &r, int status)
-    {
-        QCOMPARE(r.status, status);
-        const QJsonObject o = r.json();
-        QCOMPARE(o.keys(), QStringList{QStringLiteral("error")});
-        QVERIFY(o.value(QLatin1String("error")).isString());
-        QVERIFY(!o.value(QLatin1String("error")).toString().isEmpty());
-    }
+    static void verifyError(const HttpResult &r, int status) { verifyErrorAnswer(r, status); }
     // The fields every status has, with createdAt/updatedAt in Unix milliseconds around now.
     static void verifyCommon(const QJsonObject &o, const QString &id, const QString &status)
     {

@@ -4,49 +4,19 @@
 // POST .../endpoints/{name}:call with its normalized envelope and host errors, respond, revise,
 // rebuild, health, and the OpenAPI 3.1 and MCP exports.
 #include "testhttp.h"
+#include "testjson.h"
+#include "testverify.h"
 
 #include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QTest>
 
 #include <algorithm>
-#include <cmath>
 #include <memory>
 
 using namespace TestSupport;
 
 namespace {
-
-QLatin1String k(const char *s)
-{
-    return QLatin1String(s);
-}
-
-QStringList sortedKeys(const QJsonObject &o)
-{
-    QStringList keys = o.keys();
-    keys.sort();
-    return keys;
-}
-
-QStringList sorted(QStringList l)
-{
-    l.sort();
-    return l;
-}
-
-QStringList strings(const QJsonArray &a)
-{
-    QStringList out;
-    for (const QJsonValue &v : a)
-        out.append(v.toString());
-    return out;
-}
-
-bool isWholeNumber(const QJsonValue &v)
-{
-    return v.isDouble() && std::floor(v.toDouble()) == v.toDouble();
-}
 
 const QString kInstructions = QStringLiteral("Get top stories with title, score, and author");
 
@@ -112,14 +82,7 @@ private:
     {
         return rec.value(k("endpoints")).toArray().at(0).toObject().value(k("endpoint_name")).toString();
     }
-    static void verifyHostError(const HttpResult &r, int status)
-    {
-        QCOMPARE(r.status, status);
-        const QJsonObject o = r.json();
-        QCOMPARE(o.keys(), QStringList{QStringLiteral("error")});
-        QVERIFY(o.value(k("error")).isString());
-        QVERIFY(!o.value(k("error")).toString().isEmpty());
-    }
+    static void verifyHostError(const HttpResult &r, int status) { verifyErrorAnswer(r, status); }
     static void verifyInvalidInput(const HttpResult &r)
     {
         QCOMPARE(r.status, 400);
