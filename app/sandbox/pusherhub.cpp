@@ -234,8 +234,9 @@ void PusherHub::addConnection(std::unique_ptr<QWebSocket> socket)
         ? segments.last()
         : QString();
     if (key != m_appKey) {
-        qCInfo(lcPusher) << "rejecting connection" << c->socketId << "with app key" << key.left(64)
-                         << "(4001)";
+        // Only its length: a mistyped value may be somebody's secret.
+        qCInfo(lcPusher) << "rejecting connection" << c->socketId << "with an unknown app key of"
+                         << key.size() << "characters (4001)";
         reject(c, kAppKeyNotFound,
             QStringLiteral("App key %1 not in this cluster. Did you forget to specify the "
                            "cluster?")
