@@ -177,6 +177,17 @@ bool CliRunner::resolveProfile(const QString &jobIdForHistory)
         failWith(2, QStringLiteral("--base-url must be an absolute http(s) URL."));
         return false;
     }
+    if (m_profile.baseUrl != Core::Profile::defaultsFor(*dialect).baseUrl) {
+        // Not the real service: its shipped live-channel defaults would point elsewhere. The auth
+        // route hangs off the base URL; the WebSocket is the base's host and port.
+        QUrl ws;
+        ws.setScheme(m_profile.baseUrl.scheme() == QLatin1String("https") ? QStringLiteral("wss") : QStringLiteral("ws"));
+        ws.setHost(m_profile.baseUrl.host());
+        ws.setPort(m_profile.baseUrl.port());
+        m_profile.wsUrl = ws;
+        m_profile.authUrl = QUrl(m_profile.baseUrl.toString() + QStringLiteral("/broadcasting/auth"));
+        m_profile.pusherKey.clear();
+    }
     if (!pick(m_options.wsUrl, "ws_url").isEmpty())
         m_profile.wsUrl = QUrl(pick(m_options.wsUrl, "ws_url"));
     if (!pick(m_options.pusherKey, "pusher_key").isEmpty())
