@@ -248,26 +248,16 @@ void CliRunner::start()
         || cmd == QLatin1String("logs") || cmd == QLatin1String("download") || cmd == QLatin1String("respond");
     if (!resolveProfile(byId ? id : QString()))
         return;
-    if (cmd == QLatin1String("submit"))
-        submit();
-    else if (cmd == QLatin1String("status"))
-        status();
-    else if (cmd == QLatin1String("watch"))
-        watch();
-    else if (cmd == QLatin1String("list"))
-        list();
-    else if (cmd == QLatin1String("cancel"))
-        cancel();
-    else if (cmd == QLatin1String("respond"))
-        respond();
-    else if (cmd == QLatin1String("call"))
-        call();
-    else if (cmd == QLatin1String("logs"))
-        logs();
-    else if (cmd == QLatin1String("download"))
-        downloadOnly();
-    else
-        failWith(2, QStringLiteral("Unknown command \"%1\".").arg(cmd));
+    struct Command { const char *name; void (CliRunner::*run)(); };
+    static const Command commands[] = {
+        {"submit", &CliRunner::submit}, {"status", &CliRunner::status}, {"watch", &CliRunner::watch},
+        {"list", &CliRunner::list}, {"cancel", &CliRunner::cancel}, {"respond", &CliRunner::respond},
+        {"call", &CliRunner::call}, {"logs", &CliRunner::logs}, {"download", &CliRunner::downloadOnly}};
+    for (const Command &c : commands) {
+        if (cmd == QLatin1String(c.name))
+            return (this->*c.run)();
+    }
+    failWith(2, QStringLiteral("Unknown command \"%1\".").arg(cmd));
 }
 
 void CliRunner::send(const Dialects::RequestSpec &spec, std::function<void(Net::HttpCall *)> handler)

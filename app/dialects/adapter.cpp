@@ -175,6 +175,23 @@ QByteArray Adapter::jsonBytes(const QJsonObject &body)
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 
+QList<QPair<QByteArray, QByteArray>> Adapter::authHeaders() const
+{
+    const QByteArray key = apiKeyBytes();
+    if (key.isEmpty())
+        return {};
+    const Core::Dialect d = m_profile.dialect;
+    if (d == Core::Dialect::PeelApi || d == Core::Dialect::DeApi)
+        return {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + key}};
+    return {{QByteArrayLiteral("X-API-Key"), key}};
+}
+
+void Adapter::providerError(const QByteArray &body, QString *code, QString *message) const
+{
+    if (const auto o = Parsing::parseObject(body, nullptr))
+        Parsing::readProviderError(*o, code, message);
+}
+
 QByteArray Adapter::apiKeyBytes() const
 {
     const QByteArray key = m_profile.apiKey.trimmed().toUtf8();

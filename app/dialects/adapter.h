@@ -101,13 +101,18 @@ public:
 
 protected:
     // Reads the dialect's error body: sets code and message when it can.
-    virtual void providerError(const QByteArray &body, QString *code, QString *message) const = 0;
+    // The shared reader takes every dialect's shape: PeelAPI {errors:[{code,message}]}, ImagePipeline
+    // {error, failure_reason_code}, Peel {error} or its call envelope, Peako {error}, deAPI
+    // {message, errors}. Override only for a shape it cannot read.
+    virtual void providerError(const QByteArray &body, QString *code, QString *message) const;
     // Helpers for subclasses.
     // `path` is below the base URL and already percent-encoded (see pathSegment / taskPath); the
     // base URL's own path is kept as a prefix. Adds Accept: application/json, the auth headers
     // and, with a body, Content-Type: application/json.
     RequestSpec request(const QByteArray &method, const QString &path, const QByteArray &body = {}) const;
-    virtual QList<QPair<QByteArray, QByteArray>> authHeaders() const = 0;
+    // PeelAPI and deAPI: "Authorization: Bearer KEY"; the others "X-API-Key: KEY"; nothing when
+    // the key is empty or unusable (see apiKeyBytes()).
+    QList<QPair<QByteArray, QByteArray>> authHeaders() const;
     // value / scale clamped to 0..1; *problem set only when the input was out of range or not finite.
     static double clampProgress(double value, double scale, QString *problem);
 

@@ -33,14 +33,6 @@ DeApiAdapter::DeApiAdapter(Core::Profile profile)
 {
 }
 
-QList<QPair<QByteArray, QByteArray>> DeApiAdapter::authHeaders() const
-{
-    const QByteArray key = apiKeyBytes();
-    if (key.isEmpty())
-        return {};
-    return {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + key}};
-}
-
 RequestSpec DeApiAdapter::status(const JobRef &job) const
 {
     return request("GET", QStringLiteral("api/v1/client/request-status/") + pathSegment(job.id));
@@ -84,13 +76,6 @@ std::optional<Core::JobState> DeApiAdapter::normalizedState(const QString &raw) 
     if (raw == QLatin1String("error"))
         return Core::JobState::Failed;
     return std::nullopt;
-}
-
-void DeApiAdapter::providerError(const QByteArray &body, QString *code, QString *message) const
-{
-    // Laravel: {"message": "..."} and, for validation, "errors": {field: [messages]}.
-    if (const auto o = Parsing::parseObject(body, nullptr))
-        Parsing::readProviderError(*o, code, message);
 }
 
 void DeApiAdapter::readRecord(const QJsonObject &record, Core::JobUpdate *u) const

@@ -20,14 +20,6 @@ ImagePipelineAdapter::ImagePipelineAdapter(Core::Profile profile)
 {
 }
 
-QList<QPair<QByteArray, QByteArray>> ImagePipelineAdapter::authHeaders() const
-{
-    const QByteArray key = apiKeyBytes();
-    if (key.isEmpty())
-        return {};
-    return {{QByteArrayLiteral("X-API-Key"), key}};
-}
-
 RequestSpec ImagePipelineAdapter::status(const JobRef &job) const
 {
     QString task = taskPath(job.task);
@@ -63,13 +55,6 @@ std::optional<Core::JobState> ImagePipelineAdapter::normalizedState(const QStrin
     if (raw == QLatin1String("cancelled"))
         return Core::JobState::Cancelled;
     return std::nullopt;
-}
-
-void ImagePipelineAdapter::providerError(const QByteArray &body, QString *code, QString *message) const
-{
-    // {"error": message, "failure_reason_code": CODE, "retryable": bool}
-    if (const auto o = Parsing::parseObject(body, nullptr))
-        Parsing::readProviderError(*o, code, message);
 }
 
 void ImagePipelineAdapter::readRecord(const QJsonObject &o, Core::JobUpdate *u) const

@@ -20,14 +20,6 @@ PeakoAdapter::PeakoAdapter(Core::Profile profile)
 {
 }
 
-QList<QPair<QByteArray, QByteArray>> PeakoAdapter::authHeaders() const
-{
-    const QByteArray key = apiKeyBytes();
-    if (key.isEmpty())
-        return {};
-    return {{QByteArrayLiteral("X-API-Key"), key}};
-}
-
 RequestSpec PeakoAdapter::status(const JobRef &job) const
 {
     return request("GET", QStringLiteral("api/jobs/") + pathSegment(job.id));
@@ -70,13 +62,6 @@ std::optional<Core::JobState> PeakoAdapter::normalizedState(const QString &raw) 
     if (raw == QLatin1String("cancelled"))
         return Core::JobState::Cancelled;
     return std::nullopt;
-}
-
-void PeakoAdapter::providerError(const QByteArray &body, QString *code, QString *message) const
-{
-    // {"error": message}
-    if (const auto o = Parsing::parseObject(body, nullptr))
-        Parsing::readProviderError(*o, code, message);
 }
 
 void PeakoAdapter::readRecord(const QJsonObject &o, Core::JobUpdate *u) const

@@ -18,14 +18,6 @@ PeelAdapter::PeelAdapter(Core::Profile profile)
 {
 }
 
-QList<QPair<QByteArray, QByteArray>> PeelAdapter::authHeaders() const
-{
-    const QByteArray key = apiKeyBytes();
-    if (key.isEmpty())
-        return {};
-    return {{QByteArrayLiteral("X-API-Key"), key}};
-}
-
 QString PeelAdapter::apiPath(const JobRef &job) const
 {
     return QStringLiteral("v1/apis/") + pathSegment(job.id);
@@ -92,13 +84,6 @@ std::optional<Core::JobState> PeelAdapter::normalizedState(const QString &raw) c
     if (raw == QLatin1String("failed"))
         return Core::JobState::Failed;
     return std::nullopt;
-}
-
-void PeelAdapter::providerError(const QByteArray &body, QString *code, QString *message) const
-{
-    // Host errors {"error": "..."}; runtime failures the envelope {error, error_code, status_code}.
-    if (const auto o = Parsing::parseObject(body, nullptr))
-        Parsing::readProviderError(*o, code, message);
 }
 
 void PeelAdapter::readRecord(const QJsonObject &o, Core::JobUpdate *u) const

@@ -44,8 +44,6 @@ public:
     PollPolicy pollPolicy(const JobRef &job, const QJsonObject &input) const override;
 
 protected:
-    void providerError(const QByteArray &body, QString *code, QString *message) const override;
-    QList<QPair<QByteArray, QByteArray>> authHeaders() const override;
     std::optional<Core::JobState> normalizedState(const QString &raw) const override;
     void readRecord(const QJsonObject &record, Core::JobUpdate *u) const override;
 

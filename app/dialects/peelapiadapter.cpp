@@ -21,14 +21,6 @@ PeelApiAdapter::PeelApiAdapter(Core::Profile profile)
 {
 }
 
-QList<QPair<QByteArray, QByteArray>> PeelApiAdapter::authHeaders() const
-{
-    const QByteArray key = apiKeyBytes();
-    if (key.isEmpty())
-        return {};
-    return {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + key}};
-}
-
 RequestSpec PeelApiAdapter::status(const JobRef &job) const
 {
     return request("GET", QStringLiteral("v1/jobs/") + pathSegment(job.id));
@@ -57,13 +49,6 @@ std::optional<Core::JobState> PeelApiAdapter::normalizedState(const QString &raw
     if (raw == QLatin1String("failed"))
         return Core::JobState::Failed;
     return std::nullopt;
-}
-
-void PeelApiAdapter::providerError(const QByteArray &body, QString *code, QString *message) const
-{
-    // {"data": null, "errors": [{"code", "message"}]}; the shared reader also takes the other shapes.
-    if (const auto o = Parsing::parseObject(body, nullptr))
-        Parsing::readProviderError(*o, code, message);
 }
 
 void PeelApiAdapter::readRecord(const QJsonObject &record, Core::JobUpdate *u) const

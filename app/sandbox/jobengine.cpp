@@ -409,13 +409,10 @@ void JobEngine::tick()
         // being written, and 1.0 always means done.
         job->progress = std::min(p, 0.99);
 
-        const QStringList steps = milestones(job->output);
-        if (job->logStep == 1 && p >= 0.3) {
-            job->logStep = 2;
-            log(job, QStringLiteral("info"), steps.at(1));
-        } else if (job->logStep == 2 && p >= 0.7) {
-            job->logStep = 3;
-            log(job, QStringLiteral("info"), steps.at(2));
+        // The texts are built only when a milestone is crossed, not on every tick of every job.
+        if ((job->logStep == 1 && p >= 0.3) || (job->logStep == 2 && p >= 0.7)) {
+            log(job, QStringLiteral("info"), milestones(job->output).at(job->logStep));
+            ++job->logStep;
         }
 
         const int every = job->control.previewEvery >= 0 ? job->control.previewEvery : m_config.previewEvery;

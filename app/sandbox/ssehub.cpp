@@ -58,14 +58,14 @@ void SseHub::open(QPointer<QTcpSocket> socket, const Job &job, qint64 lastEventI
         }
     });
     for (const StreamEvent &e : job.events) {
-        if (e.id > lastEventId && !send(s, e))
+        if (e.id > lastEventId && !send(s, e, format(e)))
             return;
     }
     if (job.isTerminal() && !job.events.isEmpty() && job.events.last().type == "end")
         close(s);
 }
 
-bool SseHub::send(Stream *s, const StreamEvent &event)
+bool SseHub::send(Stream *s, const StreamEvent &event, const QByteArray &frame)
 {
     if (!s->socket || s->socket->state() != QAbstractSocket::ConnectedState)
         return false;
@@ -73,7 +73,7 @@ bool SseHub::send(Stream *s, const StreamEvent &event)
         close(s);
         return false;
     }
-    s->socket->write(format(event));
+    s->socket->write(frame);
     s->lastWriteMs = QDateTime::currentMSecsSinceEpoch();
     ++s->sent;
     if (event.type == "end" || (s->dropAfter > 0 && s->sent >= s->dropAfter)) {
@@ -95,8 +95,9 @@ void SseHub::publish(const Job &job, const StreamEvent &event)
     if (it == m_streams.constEnd())
         return;
     const QList<Stream *> streams = *it; // send() may close and remove
+    const QByteArray frame = format(event);
     for (Stream *s : streams)
-        send(s, event);
+        send(s, event, frame);
 }
 
 int SseHub::dropJob(const QString &jobId)

@@ -42,7 +42,8 @@ private:
         int dropAfter = 0;
         qint64 lastWriteMs = 0;
     };
-    bool send(Stream *s, const StreamEvent &event); // false when the stream was closed
+    // `frame` is format(event), made once per event whatever the number of streams.
+    bool send(Stream *s, const StreamEvent &event, const QByteArray &frame); // false when closed
     void close(Stream *s);
     void keepAlive();
 
