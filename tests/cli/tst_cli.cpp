@@ -438,6 +438,45 @@ private Q_SLOTS:
         QCOMPARE(run({QStringLiteral("--profile"), QStringLiteral("nope"), QStringLiteral("list")}).exitCode, 2);
     }
 
+    // JSON lines reach a pipe while the job still runs (not held back in a stdio buffer until exit):
+    // a held job's first status lines are readable before the CLI ends; then it finishes normally.
+    void linesArriveWhileRunning()
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TEST_KEY_PEAKO"), QString::fromUtf8(m_sb->key("peako")));
+        env.insert(QStringLiteral("JOBSCOPE_HISTORY"), history());
+        p.setProcessEnvironment(env);
+        p.start(qEnvironmentVariable("JOBSCOPE_CLI_BIN"),
+                connection("peako") + QStringList{QStringLiteral("--json"), QStringLiteral("submit"), QStringLiteral("api/video/blur"),
+                                                  QStringLiteral("--set"), QStringLiteral("video_url=https://example.com/a.mp4"),
+                                                  QStringLiteral("--set"), QStringLiteral("sandbox={\"hold\":\"queued\"}"), QStringLiteral("--wait")});
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput(), out.contains("\"event\":\"status\"")), 10000);
+        QCOMPARE(p.state(), QProcess::Running); // still waiting for the held job
+        const QString id = QJsonDocument::fromJson(out.left(out.indexOf('\n'))).object().value(QLatin1String("job")).toString();
+        m_sb->act(m_http, id, QStringLiteral("release"));
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
+        QCOMPARE(p.exitCode(), 0);
+    }
+
+    // With a sandbox base URL and no --ws-url / --auth-url, the Pusher connection and its auth go to
+    // that host (not the real service's shipped defaults): updates arrive over Pusher.
+    void pusherDefaultsFollowTheBaseUrl()
+    {
+        const QJsonObject d = m_sb->dialect("deapi");
+        const CliRun r = run({QStringLiteral("--dialect"), QStringLiteral("deapi"), QStringLiteral("--base-url"), m_sb->base("deapi"),
+                              QStringLiteral("--api-key-env"), QStringLiteral("TEST_KEY_DEAPI"),
+                              QStringLiteral("--pusher-key"), d.value(QLatin1String("pusher_key")).toString(),
+                              QStringLiteral("--client-id"), d.value(QLatin1String("client_id")).toString(), QStringLiteral("--json"),
+                              QStringLiteral("submit"), QStringLiteral("api/v1/client/txt2img"), QStringLiteral("--set"), QStringLiteral("prompt=defaults"),
+                              QStringLiteral("--set"), QStringLiteral("width=64"), QStringLiteral("--set"), QStringLiteral("height=64"),
+                              QStringLiteral("--set"), QStringLiteral("sandbox={\"duration_ms\":1500}"), QStringLiteral("--via"), QStringLiteral("pusher"), QStringLiteral("--wait")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(vias(r).contains(QStringLiteral("pusher")), r.err.constData());
+        QVERIFY2(!r.err.contains("refused"), r.err.constData());
+    }
+
     // sse-parse reads a captured stream (CRLF, comments, a NUL id, a bad retry, an unterminated
     // tail) in 3-byte chunks and prints each event plus what a reconnect would send.
     void sseParse()
