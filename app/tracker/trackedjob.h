@@ -32,6 +32,7 @@ struct TrackedJob
     QString profile;
     Core::Dialect dialect = Core::Dialect::PeelApi;
     QString task;
+    QJsonObject input; // what was submitted (the list shows its prompt), when known
 
     std::optional<Core::JobState> state;
     QString rawStatus;
