@@ -1,0 +1,81 @@
+#pragma once
+
+#include "qa/controlresult.h"
+#include "qa/lifecyclestep.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QStringList>
+#include <QUrl>
+
+#include <functional>
+
+class QNetworkAccessManager;
+
+namespace Qa {
+
+// The client of jobscope-sandbox's QA control API (docs/sandbox.md, "/_sandbox"): every call is
+// one asynchronous request through a Net::HttpCall (transfer timeout, redirect limit, owned and
+// aborted by this object). Each call reports exactly once: through its callback when one is given
+// and always through finished(). A 409 carries the sandbox's refusal in ControlResult::reason.
+//
+// `controlBase` is the control URL the sandbox prints ("http://127.0.0.1:PORT/_sandbox").
+// The QNetworkAccessManager is not owned and must outlive this object.
+class LifecycleControl final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LifecycleControl)
+
+public:
+    using Callback = std::function<void(const ControlResult &)>;
+    using CodesCallback = std::function<void(const QStringList &codes, const ControlResult &)>;
+
+    LifecycleControl(QNetworkAccessManager *nam, const QUrl &controlBase, QObject *parent = nullptr);
+    ~LifecycleControl() override;
+
+    QUrl controlBase() const { return m_base; }
+    void setControlBase(const QUrl &base) { m_base = base; }
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+
+    // GET /_sandbox/jobs/{id}: the whole record (body), with "phase", "state", "status", "control".
+    void job(const QString &id, Callback done = {});
+    // GET /_sandbox/failures: the reason codes of `dialect` ("peelapi", …).
+    void failures(const QString &dialect, CodesCallback done);
+    // POST …/advance; an empty `to` means the next natural state.
+    void advance(const QString &id, const QString &to = {}, Callback done = {});
+    // POST …/hold; an empty `state` holds the job where it is.
+    void hold(const QString &id, const QString &state = {}, Callback done = {});
+    void release(const QString &id, Callback done = {});
+    // POST …/fail; an empty code lets the sandbox pick the dialect's default.
+    void fail(const QString &id, const QString &reasonCode, const QString &message = {}, Callback done = {});
+    void cancel(const QString &id, Callback done = {});
+    // POST …/ask-input (Peel); an empty message uses the sandbox's default prompt.
+    void askInput(const QString &id, const QString &message = {}, Callback done = {});
+    void expire(const QString &id, Callback done = {});
+    void drop(const QString &id, Callback done = {});
+
+    // The sandbox's phases of a dialect in lifecycle order, and their raw words (mirrors
+    // Sandbox::DialectTable; tst_lifecyclecontrol checks that the two agree).
+    static QStringList phases(const QString &dialect);
+    static QString rawWord(const QString &dialect, const QString &phase);
+    static bool isTerminalPhase(const QString &phase);
+    // Every state other than the current one the record's job could be advanced to, legal or not
+    // (with the sandbox's reason), in lifecycle order; "queued" is never a target.
+    static QList<LifecycleStep> steps(const QJsonObject &record);
+    // The phases of steps() that are legal now (what POST …/advance {"to"} would accept).
+    static QStringList legalNextStates(const QJsonObject &record);
+
+Q_SIGNALS:
+    void finished(const Qa::ControlResult &result);
+
+private:
+    void send(const QByteArray &method, const QString &action, const QString &id, const QString &path,
+              const QJsonObject &body, Callback done);
+
+    QNetworkAccessManager *m_nam;
+    QUrl m_base;
+    int m_timeoutMs = 15000;
+};
+
+} // namespace Qa
