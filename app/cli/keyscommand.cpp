@@ -11,7 +11,6 @@
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QTimer>
-
 #include <termios.h>
 #include <unistd.h>
 
@@ -50,7 +49,7 @@ public:
 
 private:
     int m_fd;
-    termios m_saved{};
+    termios m_saved {};
     bool m_active = false;
 };
 
@@ -58,10 +57,11 @@ private:
 
 QString KeysCommand::usage()
 {
-    return QStringLiteral("usage: jobscope-cli keys set PROFILE [--label L]   (the key is read from standard input)\n"
-                          "       jobscope-cli keys list PROFILE [--json]\n"
-                          "       jobscope-cli keys remove PROFILE [--label L]\n"
-                          "       jobscope-cli keys test PROFILE [--json]\n");
+    return QStringLiteral(
+        "usage: jobscope-cli keys set PROFILE [--label L]   (the key is read from standard input)\n"
+        "       jobscope-cli keys list PROFILE [--json]\n"
+        "       jobscope-cli keys remove PROFILE [--label L]\n"
+        "       jobscope-cli keys test PROFILE [--json]\n");
 }
 
 bool KeysCommand::isKeysCommand(const QStringList &arguments)
@@ -102,14 +102,17 @@ bool KeysCommand::parse(const QStringList &arguments, Request *out, QString *err
     if (words.value(0) == QLatin1String("keys"))
         words.removeFirst();
     if (words.size() != 2) {
-        *error = QStringLiteral("keys takes an action (set, list, remove, test) and a profile name.");
+        *error
+            = QStringLiteral("keys takes an action (set, list, remove, test) and a profile name.");
         return false;
     }
     r.action = words.at(0);
     r.profile = words.at(1);
-    static const QStringList actions{QStringLiteral("set"), QStringLiteral("list"), QStringLiteral("remove"), QStringLiteral("test")};
+    static const QStringList actions { QStringLiteral("set"), QStringLiteral("list"),
+        QStringLiteral("remove"), QStringLiteral("test") };
     if (!actions.contains(r.action)) {
-        *error = QStringLiteral("Unknown keys action \"%1\"; use set, list, remove or test.").arg(r.action);
+        *error = QStringLiteral("Unknown keys action \"%1\"; use set, list, remove or test.")
+                     .arg(r.action);
         return false;
     }
     if (labelGiven && (r.label.trimmed().isEmpty() || r.label.contains(QLatin1Char('/')))) {
@@ -117,7 +120,8 @@ bool KeysCommand::parse(const QStringList &arguments, Request *out, QString *err
         return false;
     }
     if (labelGiven && (r.action == QLatin1String("list") || r.action == QLatin1String("test"))) {
-        *error = QStringLiteral("keys %1 uses the active key; --label is for set and remove.").arg(r.action);
+        *error = QStringLiteral("keys %1 uses the active key; --label is for set and remove.")
+                     .arg(r.action);
         return false;
     }
     *out = r;
@@ -137,13 +141,15 @@ int KeysCommand::exec(const QStringList &arguments, QIODevice *in, QIODevice *ou
     QNetworkAccessManager nam;
     KeysCommand command(request, in, out, err, &registry, &store, &nam);
     QEventLoop loop;
-    QObject::connect(&command, &KeysCommand::finished, &loop, [&loop](int code) { loop.exit(code); });
+    QObject::connect(
+        &command, &KeysCommand::finished, &loop, [&loop](int code) { loop.exit(code); });
     command.start();
     return loop.exec();
 }
 
-KeysCommand::KeysCommand(Request request, QIODevice *in, QIODevice *out, QIODevice *err, Settings::ProfileRegistry *registry,
-                         Secrets::KeyStore *store, QNetworkAccessManager *nam, QObject *parent)
+KeysCommand::KeysCommand(Request request, QIODevice *in, QIODevice *out, QIODevice *err,
+    Settings::ProfileRegistry *registry, Secrets::KeyStore *store, QNetworkAccessManager *nam,
+    QObject *parent)
     : QObject(parent)
     , m_request(std::move(request))
     , m_in(in)
@@ -152,8 +158,7 @@ KeysCommand::KeysCommand(Request request, QIODevice *in, QIODevice *out, QIODevi
     , m_registry(registry)
     , m_store(store)
     , m_nam(nam)
-{
-}
+{ }
 
 KeysCommand::~KeysCommand() = default;
 
@@ -170,7 +175,9 @@ void KeysCommand::run()
         return;
     }
     if (!m_registry->profile(m_request.profile)) {
-        fail(2, QStringLiteral("No profile named \"%1\" in %2.").arg(m_request.profile, m_registry->path()));
+        fail(2,
+            QStringLiteral("No profile named \"%1\" in %2.")
+                .arg(m_request.profile, m_registry->path()));
         return;
     }
     if (m_request.action == QLatin1String("set"))
@@ -203,7 +210,8 @@ QString KeysCommand::readKeyFromInput()
     const int fd = file ? file->handle() : -1;
     EchoOff echoOff(fd);
     if (echoOff.active())
-        m_err->write(QStringLiteral("API key for %1 (not shown): ").arg(m_request.profile).toUtf8());
+        m_err->write(
+            QStringLiteral("API key for %1 (not shown): ").arg(m_request.profile).toUtf8());
     const QString key = QString::fromUtf8(m_in->readLine(64 * 1024)).trimmed();
     if (echoOff.active())
         m_err->write("\n");
@@ -215,8 +223,10 @@ void KeysCommand::set()
     const QString label = m_request.label.isEmpty() ? QString(DefaultLabel) : m_request.label;
     const QString key = readKeyFromInput();
     if (key.isEmpty()) {
-        fail(2, QStringLiteral("No key on standard input: pipe it in, e.g. printf '%s' \"$KEY\" | jobscope-cli keys set %1.")
-                    .arg(m_request.profile));
+        fail(2,
+            QStringLiteral("No key on standard input: pipe it in, e.g. printf '%s' \"$KEY\" | "
+                           "jobscope-cli keys set %1.")
+                .arg(m_request.profile));
         return;
     }
     const QString ref = Secrets::KeyStore::keychainRef(m_request.profile, label);
@@ -231,17 +241,22 @@ void KeysCommand::set()
                 return;
             }
             QString error;
-            if (!m_registry->addKey(m_request.profile, label, ref) || !m_registry->setActiveKey(m_request.profile, label)
+            if (!m_registry->addKey(m_request.profile, label, ref)
+                || !m_registry->setActiveKey(m_request.profile, label)
                 || !m_registry->save(&error)) {
-                fail(3, QStringLiteral("The key is in the keychain as %1, but the profile could not be updated: %2")
-                            .arg(ref, error.isEmpty() ? QStringLiteral("unknown error.") : error));
+                fail(3,
+                    QStringLiteral("The key is in the keychain as %1, but the profile could not be "
+                                   "updated: %2")
+                        .arg(ref, error.isEmpty() ? QStringLiteral("unknown error.") : error));
                 return;
             }
             if (m_request.json)
-                printJson(QJsonObject{{k("event"), QStringLiteral("stored")}, {k("profile"), m_request.profile},
-                                      {k("label"), label}, {k("ref"), ref}, {k("active"), true}});
+                printJson(QJsonObject { { k("event"), QStringLiteral("stored") },
+                    { k("profile"), m_request.profile }, { k("label"), label }, { k("ref"), ref },
+                    { k("active"), true } });
             else
-                print(QStringLiteral("Stored key \"%1\" of profile %2 in the system keychain (%3); it is now the active key.")
+                print(QStringLiteral("Stored key \"%1\" of profile %2 in the system keychain (%3); "
+                                     "it is now the active key.")
                           .arg(label, m_request.profile, ref));
             done(0);
         });
@@ -253,24 +268,30 @@ void KeysCommand::list()
     const Settings::ProfileEntry entry = *m_registry->profile(m_request.profile);
     for (const Settings::ProfileEntry::Key &key : entry.keys) {
         const bool active = key.label == entry.activeKey;
-        const QString added = key.added.isValid() ? key.added.toUTC().toString(Qt::ISODate) : QString();
+        const QString added
+            = key.added.isValid() ? key.added.toUTC().toString(Qt::ISODate) : QString();
         if (m_request.json)
-            printJson(QJsonObject{{k("profile"), m_request.profile}, {k("label"), key.label}, {k("ref"), key.ref},
-                                  {k("active"), active}, {k("added"), added.isEmpty() ? QJsonValue() : QJsonValue(added)}});
+            printJson(QJsonObject { { k("profile"), m_request.profile }, { k("label"), key.label },
+                { k("ref"), key.ref }, { k("active"), active },
+                { k("added"), added.isEmpty() ? QJsonValue() : QJsonValue(added) } });
         else
-            print(QStringLiteral("%1 %2  %3%4").arg(active ? QLatin1Char('*') : QLatin1Char(' ')).arg(key.label, key.ref,
-                                                                                               added.isEmpty() ? QString() : QStringLiteral("  added ") + added));
+            print(QStringLiteral("%1 %2  %3%4")
+                      .arg(active ? QLatin1Char('*') : QLatin1Char(' '))
+                      .arg(key.label, key.ref,
+                          added.isEmpty() ? QString() : QStringLiteral("  added ") + added));
     }
     // An older profile names only an environment variable: show it as what will be used.
     if (entry.activeKey.isEmpty() && !entry.profile.keyRef.isEmpty()) {
         if (m_request.json)
-            printJson(QJsonObject{{k("profile"), m_request.profile}, {k("label"), QJsonValue()}, {k("ref"), entry.profile.keyRef},
-                                  {k("active"), true}, {k("added"), QJsonValue()}});
+            printJson(QJsonObject { { k("profile"), m_request.profile },
+                { k("label"), QJsonValue() }, { k("ref"), entry.profile.keyRef },
+                { k("active"), true }, { k("added"), QJsonValue() } });
         else
             print(QStringLiteral("* (no label)  %1").arg(entry.profile.keyRef));
     }
     if (entry.keys.isEmpty() && entry.profile.keyRef.isEmpty() && !m_request.json)
-        print(QStringLiteral("Profile %1 has no key; add one with: jobscope-cli keys set %1").arg(m_request.profile));
+        print(QStringLiteral("Profile %1 has no key; add one with: jobscope-cli keys set %1")
+                  .arg(m_request.profile));
     done(0);
 }
 
@@ -280,28 +301,37 @@ void KeysCommand::remove()
     QString label = m_request.label;
     if (label.isEmpty()) {
         if (entry.keys.size() != 1) {
-            fail(2, entry.keys.isEmpty() ? QStringLiteral("Profile %1 has no stored key.").arg(m_request.profile)
-                                         : QStringLiteral("Profile %1 has %2 keys; say which one: --label L.").arg(m_request.profile).arg(entry.keys.size()));
+            fail(2,
+                entry.keys.isEmpty()
+                    ? QStringLiteral("Profile %1 has no stored key.").arg(m_request.profile)
+                    : QStringLiteral("Profile %1 has %2 keys; say which one: --label L.")
+                          .arg(m_request.profile)
+                          .arg(entry.keys.size()));
             return;
         }
         label = entry.keys.first().label;
     }
     const Settings::ProfileEntry::Key *key = entry.key(label);
     if (!key) {
-        fail(2, QStringLiteral("Profile %1 has no key labelled \"%2\".").arg(m_request.profile, label));
+        fail(2,
+            QStringLiteral("Profile %1 has no key labelled \"%2\".").arg(m_request.profile, label));
         return;
     }
     const QString ref = key->ref;
     auto forget = [this, label, ref] {
         QString error;
         if (!m_registry->removeKey(m_request.profile, label) || !m_registry->save(&error)) {
-            fail(3, QStringLiteral("The profile could not be updated: %1").arg(error.isEmpty() ? QStringLiteral("unknown error.") : error));
+            fail(3,
+                QStringLiteral("The profile could not be updated: %1")
+                    .arg(error.isEmpty() ? QStringLiteral("unknown error.") : error));
             return;
         }
         if (m_request.json)
-            printJson(QJsonObject{{k("event"), QStringLiteral("removed")}, {k("profile"), m_request.profile}, {k("label"), label}, {k("ref"), ref}});
+            printJson(QJsonObject { { k("event"), QStringLiteral("removed") },
+                { k("profile"), m_request.profile }, { k("label"), label }, { k("ref"), ref } });
         else
-            print(QStringLiteral("Removed key \"%1\" (%2) from profile %3.").arg(label, ref, m_request.profile));
+            print(QStringLiteral("Removed key \"%1\" (%2) from profile %3.")
+                      .arg(label, ref, m_request.profile));
         done(0);
     };
     if (Secrets::KeyStore::accountOf(ref).isEmpty()) {
@@ -328,7 +358,9 @@ void KeysCommand::test()
     const Settings::ProfileEntry entry = *m_registry->profile(m_request.profile);
     const QString ref = entry.profile.keyRef;
     if (ref.isEmpty()) {
-        fail(2, QStringLiteral("Profile %1 has no active key; add one with: jobscope-cli keys set %1").arg(m_request.profile));
+        fail(2,
+            QStringLiteral("Profile %1 has no active key; add one with: jobscope-cli keys set %1")
+                .arg(m_request.profile));
         return;
     }
     auto runTest = [this, entry](const QString &apiKey) {
@@ -341,11 +373,11 @@ void KeysCommand::test()
                 : r.verdict == Secrets::KeyTestResult::Verdict::Refused             ? 1
                                                                                     : 3;
             if (m_request.json) {
-                printJson(QJsonObject{{k("profile"), m_request.profile},
-                                      {k("label"), m_registry->profile(m_request.profile)->activeKey},
-                                      {k("verdict"), Secrets::KeyTestResult::verdictName(r.verdict)},
-                                      {k("http_status"), r.httpStatus ? QJsonValue(r.httpStatus) : QJsonValue()},
-                                      {k("message"), r.message}});
+                printJson(QJsonObject { { k("profile"), m_request.profile },
+                    { k("label"), m_registry->profile(m_request.profile)->activeKey },
+                    { k("verdict"), Secrets::KeyTestResult::verdictName(r.verdict) },
+                    { k("http_status"), r.httpStatus ? QJsonValue(r.httpStatus) : QJsonValue() },
+                    { k("message"), r.message } });
             } else if (code == 0) {
                 print(r.message);
             }
@@ -372,9 +404,12 @@ void KeysCommand::test()
         }
         m_store->readKey(ref, this, [this, runTest](const Secrets::KeyStore::Result &r) {
             if (r.status == Secrets::KeyStore::Status::NotFound) {
-                fail(3, QStringLiteral("The active key of profile %1 (%2) is not in the system keychain; store it again with: "
-                                       "jobscope-cli keys set %1 --label %3")
-                            .arg(m_request.profile, r.ref, m_registry->profile(m_request.profile)->activeKey));
+                fail(3,
+                    QStringLiteral("The active key of profile %1 (%2) is not in the system "
+                                   "keychain; store it again with: "
+                                   "jobscope-cli keys set %1 --label %3")
+                        .arg(m_request.profile, r.ref,
+                            m_registry->profile(m_request.profile)->activeKey));
                 return;
             }
             if (!r.ok()) {

@@ -5,7 +5,6 @@
 #include <QPointer>
 #include <QString>
 #include <QStringList>
-
 #include <functional>
 
 class QIODevice;
@@ -14,7 +13,7 @@ class QNetworkAccessManager;
 namespace Secrets {
 class KeyStore;
 class KeyTester;
-}
+} // namespace Secrets
 namespace Settings {
 class ProfileRegistry;
 }
@@ -26,8 +25,8 @@ namespace Cli {
 //   keys set PROFILE [--label L]     reads the key from `in` (one line, trimmed; empty refused),
 //                                    stores it as keychain:PROFILE/L (L defaults to "default"),
 //                                    adds it to the profile and makes it the active key
-//   keys list PROFILE                labels, references, which is active (--json: one object a line)
-//   keys remove PROFILE [--label L]  from the keychain and the profile (without --label: the
+//   keys list PROFILE                labels, references, which is active (--json: one object a
+//   line) keys remove PROFILE [--label L]  from the keychain and the profile (without --label: the
 //                                    profile's only key)
 //   keys test PROFILE                the active key against the service (Secrets::KeyTester)
 // Exit codes as for the rest of the CLI: 0 done / accepted; 1 the service refused the key; 2 usage
@@ -46,7 +45,7 @@ public:
     {
         QString action; // set | list | remove | test
         QString profile;
-        QString label;  // empty: the default for the action
+        QString label; // empty: the default for the action
         bool json = false;
     };
 
@@ -62,8 +61,9 @@ public:
     static int exec(const QStringList &arguments, QIODevice *in, QIODevice *out, QIODevice *err);
 
     // Nothing is owned; everything must outlive the command.
-    KeysCommand(Request request, QIODevice *in, QIODevice *out, QIODevice *err, Settings::ProfileRegistry *registry,
-                Secrets::KeyStore *store, QNetworkAccessManager *nam, QObject *parent = nullptr);
+    KeysCommand(Request request, QIODevice *in, QIODevice *out, QIODevice *err,
+        Settings::ProfileRegistry *registry, Secrets::KeyStore *store, QNetworkAccessManager *nam,
+        QObject *parent = nullptr);
     ~KeysCommand() override;
 
     // Schedules the work; finished() follows exactly once, always from the event loop.

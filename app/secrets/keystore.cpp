@@ -17,14 +17,22 @@ const QLatin1String ProbeAccount(".jobscope-availability-probe");
 QString errorName(QKeychain::Error e)
 {
     switch (e) {
-    case QKeychain::NoError: return QStringLiteral("no error");
-    case QKeychain::EntryNotFound: return QStringLiteral("entry not found");
-    case QKeychain::CouldNotDeleteEntry: return QStringLiteral("could not delete the entry");
-    case QKeychain::AccessDeniedByUser: return QStringLiteral("access denied by the user");
-    case QKeychain::AccessDenied: return QStringLiteral("access denied");
-    case QKeychain::NoBackendAvailable: return QStringLiteral("no keychain service available");
-    case QKeychain::NotImplemented: return QStringLiteral("not implemented on this platform");
-    case QKeychain::OtherError: break;
+    case QKeychain::NoError:
+        return QStringLiteral("no error");
+    case QKeychain::EntryNotFound:
+        return QStringLiteral("entry not found");
+    case QKeychain::CouldNotDeleteEntry:
+        return QStringLiteral("could not delete the entry");
+    case QKeychain::AccessDeniedByUser:
+        return QStringLiteral("access denied by the user");
+    case QKeychain::AccessDenied:
+        return QStringLiteral("access denied");
+    case QKeychain::NoBackendAvailable:
+        return QStringLiteral("no keychain service available");
+    case QKeychain::NotImplemented:
+        return QStringLiteral("not implemented on this platform");
+    case QKeychain::OtherError:
+        break;
     }
     return QStringLiteral("keychain error");
 }
@@ -45,7 +53,9 @@ KeyStore::KeyStore(const QString &service, QObject *parent)
 {
     m_probeTimer.setSingleShot(true);
     connect(&m_probeTimer, &QTimer::timeout, this, [this] {
-        finishProbe(false, QStringLiteral("the keychain did not answer within %1 s").arg(m_probeTimeoutMs / 1000.0));
+        finishProbe(false,
+            QStringLiteral("the keychain did not answer within %1 s")
+                .arg(m_probeTimeoutMs / 1000.0));
     });
 }
 
@@ -65,7 +75,8 @@ QString KeyStore::availabilityMessage() const
 {
     if (m_state != State::MemoryOnly)
         return {};
-    return QStringLiteral("No system keychain is reachable (%1); keys are kept in memory for this session only and will be asked for again.")
+    return QStringLiteral("No system keychain is reachable (%1); keys are kept in memory for this "
+                          "session only and will be asked for again.")
         .arg(m_unreachableReason);
 }
 
@@ -82,7 +93,8 @@ void KeyStore::probe()
     job->setAutoDelete(true);
     job->setKey(ProbeAccount);
     connect(job, &QKeychain::Job::finished, this, [this](QKeychain::Job *j) {
-        const bool works = j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound;
+        const bool works
+            = j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound;
         finishProbe(works, works ? QString() : reasonOf(j));
     });
     m_probeTimer.start(m_probeTimeoutMs);
@@ -106,17 +118,17 @@ void KeyStore::finishProbe(bool works, const QString &reason)
 
 void KeyStore::readKey(const QString &ref, QObject *context, Callback done)
 {
-    enqueue(Pending{Op::Read, ref, {}, context, context != nullptr, std::move(done)});
+    enqueue(Pending { Op::Read, ref, {}, context, context != nullptr, std::move(done) });
 }
 
 void KeyStore::writeKey(const QString &ref, const QString &key, QObject *context, Callback done)
 {
-    enqueue(Pending{Op::Write, ref, key, context, context != nullptr, std::move(done)});
+    enqueue(Pending { Op::Write, ref, key, context, context != nullptr, std::move(done) });
 }
 
 void KeyStore::removeKey(const QString &ref, QObject *context, Callback done)
 {
-    enqueue(Pending{Op::Remove, ref, {}, context, context != nullptr, std::move(done)});
+    enqueue(Pending { Op::Remove, ref, {}, context, context != nullptr, std::move(done) });
 }
 
 void KeyStore::enqueue(Pending p)
@@ -128,21 +140,26 @@ void KeyStore::enqueue(Pending p)
         if (p.ref.startsWith(EnvPrefix) && p.ref.size() > EnvPrefix.size()) {
             const QString var = p.ref.mid(EnvPrefix.size());
             if (p.op != Op::Read) {
-                r.message = QStringLiteral("The key in the environment variable %1 is not stored by Jobscope; change it where it is set.").arg(var);
+                r.message = QStringLiteral("The key in the environment variable %1 is not stored "
+                                           "by Jobscope; change it where it is set.")
+                                .arg(var);
             } else {
                 r.key = qEnvironmentVariable(var.toUtf8().constData()).trimmed();
                 r.status = r.key.isEmpty() ? Status::NotFound : Status::Ok;
                 if (r.key.isEmpty())
-                    r.message = QStringLiteral("The environment variable %1 is empty or not set.").arg(var);
+                    r.message = QStringLiteral("The environment variable %1 is empty or not set.")
+                                    .arg(var);
             }
         } else {
-            r.message = QStringLiteral("\"%1\" is not a key reference (keychain:PROFILE/LABEL or env:VAR).").arg(p.ref);
+            r.message = QStringLiteral(
+                "\"%1\" is not a key reference (keychain:PROFILE/LABEL or env:VAR).")
+                            .arg(p.ref);
         }
         QTimer::singleShot(0, this, [this, p, r] { deliver(p, r); });
         return;
     }
     if (p.op == Op::Write && p.key.trimmed().isEmpty()) {
-        Result r{p.ref, Status::Failed, {}, QStringLiteral("An empty key is not stored.")};
+        Result r { p.ref, Status::Failed, {}, QStringLiteral("An empty key is not stored.") };
         QTimer::singleShot(0, this, [this, p, r] { deliver(p, r); });
         return;
     }
@@ -221,7 +238,7 @@ void KeyStore::runInKeychain(Pending p)
             r.message = QStringLiteral("No key is stored under %1.").arg(p.ref);
             break;
         default: {
-            static const char *const verbs[] = {"read", "store", "remove"};
+            static const char *const verbs[] = { "read", "store", "remove" };
             r.status = Status::Failed;
             r.message = QStringLiteral("The system keychain could not %1 the key %2: %3.")
                             .arg(QLatin1String(verbs[int(p.op)]), p.ref, reasonOf(j));

@@ -6,7 +6,6 @@
 #include <QPointer>
 #include <QString>
 #include <QTimer>
-
 #include <functional>
 
 namespace Secrets {
@@ -34,21 +33,22 @@ class KeyStore final : public QObject
 
 public:
     enum class Status {
-        Ok,       // read: `key` holds the key; write/remove: done
+        Ok, // read: `key` holds the key; write/remove: done
         NotFound, // read/remove: no such entry
-        Failed,   // see `message`
+        Failed, // see `message`
     };
     struct Result
     {
         QString ref;
         Status status = Status::Failed;
-        QString key;     // read only; never log it
+        QString key; // read only; never log it
         QString message; // a plain sentence when Failed
         bool ok() const { return status == Status::Ok; }
     };
     using Callback = std::function<void(const Result &)>;
 
-    explicit KeyStore(const QString &service = QStringLiteral("jobscope"), QObject *parent = nullptr);
+    explicit KeyStore(
+        const QString &service = QStringLiteral("jobscope"), QObject *parent = nullptr);
     ~KeyStore() override;
 
     static QString keychainRef(const QString &profile, const QString &label);

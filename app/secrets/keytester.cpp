@@ -27,8 +27,7 @@ KeyTester::KeyTester(QNetworkAccessManager *nam, Core::Profile profile, QObject 
     : Core::Operation(parent)
     , m_nam(nam)
     , m_profile(std::move(profile))
-{
-}
+{ }
 
 KeyTester::~KeyTester() = default; // m_call is a child: destroying it aborts the request
 
@@ -36,28 +35,34 @@ void KeyTester::doStart()
 {
     const QString host = m_profile.baseUrl.host();
     if (m_profile.apiKey.trimmed().isEmpty()) {
-        finish(KeyTestResult::Verdict::Unknown, 0, QStringLiteral("There is no key to test for profile %1.").arg(m_profile.name));
+        finish(KeyTestResult::Verdict::Unknown, 0,
+            QStringLiteral("There is no key to test for profile %1.").arg(m_profile.name));
         return;
     }
     if (!m_profile.baseUrl.isValid() || m_profile.baseUrl.scheme().isEmpty() || host.isEmpty()) {
-        finish(KeyTestResult::Verdict::Unknown, 0, QStringLiteral("The profile %1 has no usable base URL.").arg(m_profile.name));
+        finish(KeyTestResult::Verdict::Unknown, 0,
+            QStringLiteral("The profile %1 has no usable base URL.").arg(m_profile.name));
         return;
     }
-    if (m_profile.baseUrl.scheme() == QLatin1String("http") && !isLoopback(m_profile.baseUrl) && !m_profile.allowInsecure) {
+    if (m_profile.baseUrl.scheme() == QLatin1String("http") && !isLoopback(m_profile.baseUrl)
+        && !m_profile.allowInsecure) {
         finish(KeyTestResult::Verdict::Unknown, 0,
-               QStringLiteral("Not sending the key to %1 over plain http: it would travel unencrypted. Use https, or allow "
-                              "insecure connections for this profile.")
-                   .arg(host));
+            QStringLiteral("Not sending the key to %1 over plain http: it would travel "
+                           "unencrypted. Use https, or allow "
+                           "insecure connections for this profile.")
+                .arg(host));
         return;
     }
 
     // Shared with the answer handler, which reads the dialect's error shape.
     const std::shared_ptr<Dialects::Adapter> adapter = Dialects::Adapter::create(m_profile);
     Dialects::JobRef job;
-    job.id = QStringLiteral("jobscope-key-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    job.id
+        = QStringLiteral("jobscope-key-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     if (m_profile.dialect == Core::Dialect::ImagePipeline) {
         // Its status route hangs off the endpoint that created the job; any known endpoint will do.
-        const QList<Catalog::TaskInfo> tasks = Catalog::TaskCatalog().tasks(Core::dialectName(m_profile.dialect));
+        const QList<Catalog::TaskInfo> tasks
+            = Catalog::TaskCatalog().tasks(Core::dialectName(m_profile.dialect));
         if (!tasks.isEmpty())
             job.task = tasks.first().path;
     }
@@ -77,8 +82,9 @@ void KeyTester::doStart()
         call->deleteLater();
         if (status == 0) {
             finish(KeyTestResult::Verdict::Unknown, 0,
-                   QStringLiteral("Could not tell whether the key works: %1 did not answer (%2).")
-                       .arg(host, networkMessage.isEmpty() ? QStringLiteral("no answer") : networkMessage));
+                QStringLiteral("Could not tell whether the key works: %1 did not answer (%2).")
+                    .arg(host,
+                        networkMessage.isEmpty() ? QStringLiteral("no answer") : networkMessage));
             return;
         }
         const Core::JobError error = adapter->errorFrom(status, 0, body);
@@ -87,16 +93,21 @@ void KeyTester::doStart()
         if (!m_profile.apiKey.isEmpty())
             said.replace(m_profile.apiKey, QStringLiteral("[redacted]"));
         if (status == 404 || (status >= 200 && status < 300)) {
-            finish(KeyTestResult::Verdict::Accepted, status, QStringLiteral("%1 accepted the key.").arg(host));
+            finish(KeyTestResult::Verdict::Accepted, status,
+                QStringLiteral("%1 accepted the key.").arg(host));
         } else if (status == 401 || status == 403) {
             finish(KeyTestResult::Verdict::Refused, status,
-                   QStringLiteral("%1 refused the key (HTTP %2%3).").arg(host).arg(status).arg(said.isEmpty() ? QString() : QStringLiteral(": ") + said));
+                QStringLiteral("%1 refused the key (HTTP %2%3).")
+                    .arg(host)
+                    .arg(status)
+                    .arg(said.isEmpty() ? QString() : QStringLiteral(": ") + said));
         } else {
             finish(KeyTestResult::Verdict::Unknown, status,
-                   QStringLiteral("Could not tell whether the key works: %1 answered HTTP %2%3.")
-                       .arg(host)
-                       .arg(status)
-                       .arg(said.isEmpty() ? QString() : QStringLiteral(" (") + said + QLatin1Char(')')));
+                QStringLiteral("Could not tell whether the key works: %1 answered HTTP %2%3.")
+                    .arg(host)
+                    .arg(status)
+                    .arg(said.isEmpty() ? QString()
+                                        : QStringLiteral(" (") + said + QLatin1Char(')')));
         }
     });
     m_call->start();

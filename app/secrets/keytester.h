@@ -15,11 +15,11 @@ class HttpCall;
 namespace Secrets {
 
 // "Test this key": one authenticated request that does no work — a status read of a job id that
-// cannot exist ("jobscope-key-test-<uuid>"), built by the profile's dialect adapter (ImagePipeline's
-// status route hangs off a task: the first task of its catalog). A not-found answer (or, oddly, a
-// 2xx) means the key was accepted, 401/403 that it was refused, anything else (no answer, 5xx,
-// 429, …) that we cannot tell. Plain http to a host other than this machine is refused without
-// sending the key unless the profile allows it.
+// cannot exist ("jobscope-key-test-<uuid>"), built by the profile's dialect adapter
+// (ImagePipeline's status route hangs off a task: the first task of its catalog). A not-found
+// answer (or, oddly, a 2xx) means the key was accepted, 401/403 that it was refused, anything else
+// (no answer, 5xx, 429, …) that we cannot tell. Plain http to a host other than this machine is
+// refused without sending the key unless the profile allows it.
 //
 // An Operation: start(), then result() once; outcome() is valid from then on. The operation fails
 // (errorString() = outcome().message) only for Unknown. The profile must carry the key in apiKey;

@@ -9,19 +9,22 @@ struct KeyTestResult
 {
     enum class Verdict {
         Accepted, // the service answered the authenticated request as for a valid key
-        Refused,  // 401 / 403
-        Unknown,  // no answer, or an answer that says nothing about the key
+        Refused, // 401 / 403
+        Unknown, // no answer, or an answer that says nothing about the key
     };
     Verdict verdict = Verdict::Unknown;
     int httpStatus = 0; // 0: no HTTP answer (or no request sent)
-    QString message;    // one plain sentence for the user; never contains the key
+    QString message; // one plain sentence for the user; never contains the key
 
     static QString verdictName(Verdict v)
     {
         switch (v) {
-        case Verdict::Accepted: return QStringLiteral("accepted");
-        case Verdict::Refused: return QStringLiteral("refused");
-        case Verdict::Unknown: break;
+        case Verdict::Accepted:
+            return QStringLiteral("accepted");
+        case Verdict::Refused:
+            return QStringLiteral("refused");
+        case Verdict::Unknown:
+            break;
         }
         return QStringLiteral("unknown");
     }

@@ -23,13 +23,13 @@ struct IntSetting
 };
 
 constexpr const char *LibraryFolderKey = "downloads/libraryFolder";
-constexpr BoolSetting AutoDownload{"downloads/autoDownload", true};
-constexpr IntSetting ParallelDownloads{"downloads/parallel", 3, 1, 16};
-constexpr IntSetting PollFirstMs{"polling/firstMs", 2000, 500, 60000};
-constexpr IntSetting PollMaxMs{"polling/maxMs", 30000, 1000, 600000};
+constexpr BoolSetting AutoDownload { "downloads/autoDownload", true };
+constexpr IntSetting ParallelDownloads { "downloads/parallel", 3, 1, 16 };
+constexpr IntSetting PollFirstMs { "polling/firstMs", 2000, 500, 60000 };
+constexpr IntSetting PollMaxMs { "polling/maxMs", 30000, 1000, 600000 };
 constexpr const char *ThemeKey = "appearance/theme";
 constexpr AppSettings::Theme ThemeDefault = AppSettings::Theme::System;
-constexpr BoolSetting Notifications{"notifications/enabled", true};
+constexpr BoolSetting Notifications { "notifications/enabled", true };
 constexpr const char *WindowGroup = "window/";
 
 QString key(const char *k)
@@ -50,8 +50,7 @@ QString AppSettings::defaultPath()
 AppSettings::AppSettings(const QString &path, QObject *parent)
     : QObject(parent)
     , m_settings(path, QSettings::IniFormat)
-{
-}
+{ }
 
 AppSettings::~AppSettings() = default;
 

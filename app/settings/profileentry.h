@@ -17,15 +17,15 @@ struct ProfileEntry
 {
     struct Key
     {
-        QString label;   // unique within the profile
-        QString ref;     // "keychain:<profile>/<label>" or "env:VAR"
+        QString label; // unique within the profile
+        QString ref; // "keychain:<profile>/<label>" or "env:VAR"
         QDateTime added; // UTC
     };
 
     Core::Profile profile; // apiKey / webhookSecret are never read from or written to the file
     QList<Key> keys;
-    QString activeKey;     // a label of `keys`, or empty (then profile.keyRef may still be "env:VAR")
-    bool sandbox = false;  // a profile that points at jobscope-sandbox
+    QString activeKey; // a label of `keys`, or empty (then profile.keyRef may still be "env:VAR")
+    bool sandbox = false; // a profile that points at jobscope-sandbox
     QJsonObject extra;
 
     const Key *key(const QString &label) const

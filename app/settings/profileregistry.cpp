@@ -19,11 +19,12 @@ QLatin1String k(const char *key)
 const QLatin1String EnvPrefix("env:");
 
 // Fields this version reads into ProfileEntry; everything else in a record is kept in `extra`.
-const char *const KnownFields[] = {"name", "dialect", "base_url", "key_ref", "key_env", "keys", "active_key",
-                                   "webhook_secret_ref", "webhook_secret_env", "sandbox", "allow_insecure", "stream",
-                                   "ws_url", "pusher_key", "client_id", "auth_url", "cluster"};
+const char *const KnownFields[] = { "name", "dialect", "base_url", "key_ref", "key_env", "keys",
+    "active_key", "webhook_secret_ref", "webhook_secret_env", "sandbox", "allow_insecure", "stream",
+    "ws_url", "pusher_key", "client_id", "auth_url", "cluster" };
 // A key typed into the file by hand is never carried over into a file we write.
-const char *const SecretFields[] = {"api_key", "apiKey", "key", "secret", "webhook_secret", "token"};
+const char *const SecretFields[]
+    = { "api_key", "apiKey", "key", "secret", "webhook_secret", "token" };
 
 } // namespace
 
@@ -41,8 +42,7 @@ QString ProfileRegistry::defaultPath()
 ProfileRegistry::ProfileRegistry(const QString &path, QObject *parent)
     : QObject(parent)
     , m_path(path)
-{
-}
+{ }
 
 ProfileRegistry::~ProfileRegistry() = default;
 
@@ -71,14 +71,16 @@ QJsonObject ProfileRegistry::toJson(const ProfileEntry &entry)
     putText("key_env", p.keyRef.startsWith(EnvPrefix) ? p.keyRef.mid(EnvPrefix.size()) : QString());
     QJsonArray keys;
     for (const ProfileEntry::Key &key : entry.keys) {
-        keys.append(QJsonObject{{k("label"), key.label},
-                                {k("ref"), key.ref},
-                                {k("added"), key.added.isValid() ? key.added.toUTC().toString(Qt::ISODate) : QString()}});
+        keys.append(QJsonObject { { k("label"), key.label }, { k("ref"), key.ref },
+            { k("added"),
+                key.added.isValid() ? key.added.toUTC().toString(Qt::ISODate) : QString() } });
     }
     o.insert(k("keys"), keys);
     putText("active_key", entry.activeKey);
     putText("webhook_secret_ref", p.webhookSecretRef);
-    putText("webhook_secret_env", p.webhookSecretRef.startsWith(EnvPrefix) ? p.webhookSecretRef.mid(EnvPrefix.size()) : QString());
+    putText("webhook_secret_env",
+        p.webhookSecretRef.startsWith(EnvPrefix) ? p.webhookSecretRef.mid(EnvPrefix.size())
+                                                 : QString());
     o.insert(k("sandbox"), entry.sandbox);
     o.insert(k("allow_insecure"), p.allowInsecure);
     o.insert(k("stream"), p.stream);
@@ -122,8 +124,8 @@ std::optional<ProfileEntry> ProfileRegistry::fromJson(const QJsonObject &record)
 
     for (const QJsonValue &v : record.value(k("keys")).toArray()) {
         const QJsonObject o = v.toObject();
-        ProfileEntry::Key key{o.value(k("label")).toString(), o.value(k("ref")).toString(),
-                              QDateTime::fromString(o.value(k("added")).toString(), Qt::ISODate)};
+        ProfileEntry::Key key { o.value(k("label")).toString(), o.value(k("ref")).toString(),
+            QDateTime::fromString(o.value(k("added")).toString(), Qt::ISODate) };
         if (key.label.isEmpty() || key.ref.isEmpty() || entry.key(key.label))
             continue;
         entry.keys.append(key);
@@ -172,7 +174,10 @@ bool ProfileRegistry::load(QString *error)
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject())
         return fail(QStringLiteral("%1 is not a profiles file (%2).")
-                        .arg(m_path, parseError.error != QJsonParseError::NoError ? parseError.errorString() : QStringLiteral("not a JSON object")));
+                        .arg(m_path,
+                            parseError.error != QJsonParseError::NoError
+                                ? parseError.errorString()
+                                : QStringLiteral("not a JSON object")));
     m_document = doc.object();
     const QJsonArray records = m_document.value(k("profiles")).toArray();
     m_document.remove(k("profiles"));
@@ -260,7 +265,8 @@ bool ProfileRegistry::upsert(const ProfileEntry &given)
     return true;
 }
 
-bool ProfileRegistry::upsert(const Core::Profile &profile, const QList<ProfileEntry::Key> &keys, const QString &activeKey)
+bool ProfileRegistry::upsert(
+    const Core::Profile &profile, const QList<ProfileEntry::Key> &keys, const QString &activeKey)
 {
     ProfileEntry entry;
     if (const ProfileEntry *existing = find(profile.name)) {
@@ -300,7 +306,7 @@ bool ProfileRegistry::addKey(const QString &profile, const QString &label, const
         }
     }
     if (!replaced)
-        entry->keys.append(ProfileEntry::Key{label, ref, now});
+        entry->keys.append(ProfileEntry::Key { label, ref, now });
     if (entry->activeKey.isEmpty() && entry->keys.size() == 1)
         entry->activeKey = label;
     if (entry->activeKey == label)

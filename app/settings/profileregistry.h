@@ -6,7 +6,6 @@
 #include <QList>
 #include <QObject>
 #include <QString>
-
 #include <optional>
 
 namespace Settings {
@@ -46,9 +45,11 @@ public:
     std::optional<ProfileEntry> profile(const QString &name) const;
 
     // Adds the profile, or replaces the one with the same name (keys and active key as given).
-    // The entry's profile.keyRef is set from its active key when it has one. False for an empty name.
+    // The entry's profile.keyRef is set from its active key when it has one. False for an empty
+    // name.
     bool upsert(const ProfileEntry &entry);
-    bool upsert(const Core::Profile &profile, const QList<ProfileEntry::Key> &keys = {}, const QString &activeKey = {});
+    bool upsert(const Core::Profile &profile, const QList<ProfileEntry::Key> &keys = {},
+        const QString &activeKey = {});
     bool remove(const QString &name);
 
     // Adds a key reference under `label`, or replaces the reference of that label. Does not change

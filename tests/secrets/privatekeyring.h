@@ -20,7 +20,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cstdio>
 
 namespace TestSupport {
@@ -35,32 +34,34 @@ inline QString keyringHome()
     return qEnvironmentVariable("JOBSCOPE_TEST_KEYRING_HOME");
 }
 
-#define JOBSCOPE_REQUIRE_KEYRING_MODE(mode)                                                                          \
-    do {                                                                                                             \
-        if (TestSupport::keyringMode() != QLatin1String(mode))                                                       \
-            QSKIP(qPrintable(QStringLiteral("runs in the \"%1\" pass (this is \"%2\")").arg(QLatin1String(mode),      \
-                                                                                             TestSupport::keyringMode()))); \
+#define JOBSCOPE_REQUIRE_KEYRING_MODE(mode)                                                        \
+    do {                                                                                           \
+        if (TestSupport::keyringMode() != QLatin1String(mode))                                     \
+            QSKIP(qPrintable(QStringLiteral("runs in the \"%1\" pass (this is \"%2\")")            \
+                                 .arg(QLatin1String(mode), TestSupport::keyringMode())));          \
     } while (false)
 
 inline QProcessEnvironment cleanDesktopEnvironment()
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     // QtKeychain picks KWallet on a KDE desktop: make it use the Secret Service under test.
-    for (const char *var : {"XDG_CURRENT_DESKTOP", "DESKTOP_SESSION", "KDE_SESSION_VERSION", "KDE_FULL_SESSION",
-                            "GNOME_DESKTOP_SESSION_ID", "GNOME_KEYRING_CONTROL", "DBUS_SESSION_BUS_ADDRESS", "DISPLAY",
-                            "WAYLAND_DISPLAY"})
+    for (const char *var : { "XDG_CURRENT_DESKTOP", "DESKTOP_SESSION", "KDE_SESSION_VERSION",
+             "KDE_FULL_SESSION", "GNOME_DESKTOP_SESSION_ID", "GNOME_KEYRING_CONTROL",
+             "DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY" })
         env.remove(QLatin1String(var));
     return env;
 }
 
-inline int runChild(const QString &program, const QStringList &arguments, const QProcessEnvironment &env)
+inline int runChild(
+    const QString &program, const QStringList &arguments, const QProcessEnvironment &env)
 {
     QProcess child;
     child.setProcessChannelMode(QProcess::ForwardedChannels);
     child.setProcessEnvironment(env);
     child.start(program, arguments);
     if (!child.waitForStarted(10000)) {
-        std::fprintf(stderr, "cannot start %s: %s\n", qPrintable(program), qPrintable(child.errorString()));
+        std::fprintf(
+            stderr, "cannot start %s: %s\n", qPrintable(program), qPrintable(child.errorString()));
         return 1;
     }
     child.waitForFinished(-1);
@@ -79,35 +80,47 @@ inline int runKeyringModes(const QStringList &testArguments)
         QTemporaryDir dir;
         QDir(dir.path()).mkpath(QStringLiteral("data"));
         QDir(dir.path()).mkpath(QStringLiteral("run"));
-        QFile::setPermissions(dir.filePath(QStringLiteral("run")), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QFile::setPermissions(dir.filePath(QStringLiteral("run")),
+            QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
         QProcessEnvironment env = cleanDesktopEnvironment();
         env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
         env.insert(QStringLiteral("XDG_RUNTIME_DIR"), dir.filePath(QStringLiteral("run")));
         env.insert(QStringLiteral("JOBSCOPE_TEST_KEYRING_HOME"), dir.path());
         const QString dbusRun = QStandardPaths::findExecutable(QStringLiteral("dbus-run-session"));
-        const QString daemon = QStandardPaths::findExecutable(QStringLiteral("gnome-keyring-daemon"));
+        const QString daemon
+            = QStandardPaths::findExecutable(QStringLiteral("gnome-keyring-daemon"));
         if (dbusRun.isEmpty() || daemon.isEmpty()) {
             env.insert(QStringLiteral("JOBSCOPE_TEST_KEYRING"),
-                       QStringLiteral("missing: %1 is not installed (packaging/bootstrap.sh installs it)")
-                           .arg(dbusRun.isEmpty() ? QStringLiteral("dbus-run-session") : QStringLiteral("gnome-keyring-daemon")));
+                QStringLiteral("missing: %1 is not installed (packaging/bootstrap.sh installs it)")
+                    .arg(dbusRun.isEmpty() ? QStringLiteral("dbus-run-session")
+                                           : QStringLiteral("gnome-keyring-daemon")));
             result = runChild(self, testArguments, env);
         } else {
             env.insert(QStringLiteral("JOBSCOPE_TEST_KEYRING"), QStringLiteral("private"));
-            env.insert(QStringLiteral("JOBSCOPE_TEST_KEYRING_PASSWORD"), QStringLiteral("jobscope-test"));
+            env.insert(
+                QStringLiteral("JOBSCOPE_TEST_KEYRING_PASSWORD"), QStringLiteral("jobscope-test"));
             // The daemon creates the login keyring with the password read from stdin, unlocks it,
             // daemonises, and prints its environment; it leaves when the private bus goes away.
-            const QString script = QStringLiteral(
-                "out=$(printf %s \"$JOBSCOPE_TEST_KEYRING_PASSWORD\" | gnome-keyring-daemon --unlock --components=secrets) "
-                "|| { echo 'gnome-keyring-daemon did not start' >&2; exit 90; }; eval \"$out\"; exec \"$0\" \"$@\"");
-            result = runChild(dbusRun, QStringList{QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"), script, self} + testArguments, env);
+            const QString script
+                = QStringLiteral("out=$(printf %s \"$JOBSCOPE_TEST_KEYRING_PASSWORD\" | "
+                                 "gnome-keyring-daemon --unlock --components=secrets) "
+                                 "|| { echo 'gnome-keyring-daemon did not start' >&2; exit 90; }; "
+                                 "eval \"$out\"; exec \"$0\" \"$@\"");
+            result = runChild(dbusRun,
+                QStringList {
+                    QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"), script, self }
+                    + testArguments,
+                env);
         }
     }
     {
         QTemporaryDir dir;
         QDir(dir.path()).mkpath(QStringLiteral("run"));
-        QFile::setPermissions(dir.filePath(QStringLiteral("run")), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QFile::setPermissions(dir.filePath(QStringLiteral("run")),
+            QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
         QProcessEnvironment env = cleanDesktopEnvironment();
-        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QStringLiteral("unix:path=") + dir.filePath(QStringLiteral("no-bus")));
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+            QStringLiteral("unix:path=") + dir.filePath(QStringLiteral("no-bus")));
         env.insert(QStringLiteral("HOME"), dir.path());
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
         env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
@@ -125,7 +138,8 @@ inline int runKeyringModes(const QStringList &testArguments)
 inline QStringList filesContaining(const QString &folder, const QByteArray &needle)
 {
     QStringList hits;
-    const QFileInfoList entries = QDir(folder).entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
+    const QFileInfoList entries = QDir(folder).entryInfoList(
+        QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
     for (const QFileInfo &info : entries) {
         if (info.isDir() && !info.isSymLink()) {
             hits += filesContaining(info.filePath(), needle);
@@ -141,15 +155,15 @@ inline QStringList filesContaining(const QString &folder, const QByteArray &need
 } // namespace TestSupport
 
 // A QTest main that runs the test class in both keyring modes.
-#define JOBSCOPE_KEYRING_TEST_MAIN(TestClass)                                                                        \
-    int main(int argc, char **argv)                                                                                  \
-    {                                                                                                                \
-        QCoreApplication app(argc, argv);                                                                            \
-        QStringList arguments = app.arguments();                                                                     \
-        arguments.removeFirst();                                                                                     \
-        const int parent = TestSupport::runKeyringModes(arguments);                                                  \
-        if (parent >= 0)                                                                                             \
-            return parent;                                                                                           \
-        TestClass test;                                                                                              \
-        return QTest::qExec(&test, argc, argv);                                                                      \
+#define JOBSCOPE_KEYRING_TEST_MAIN(TestClass)                                                      \
+    int main(int argc, char **argv)                                                                \
+    {                                                                                              \
+        QCoreApplication app(argc, argv);                                                          \
+        QStringList arguments = app.arguments();                                                   \
+        arguments.removeFirst();                                                                   \
+        const int parent = TestSupport::runKeyringModes(arguments);                                \
+        if (parent >= 0)                                                                           \
+            return parent;                                                                         \
+        TestClass test;                                                                            \
+        return QTest::qExec(&test, argc, argv);                                                    \
     }

@@ -70,7 +70,9 @@ class TstKeysCommand : public QObject
         command.start();
         if (!QTest::qWaitFor([&] { return finished.count() > 0; }, 30000))
             return run;
-        [&] { QCOMPARE(finished.count(), 1); }();
+        [&] {
+            QCOMPARE(finished.count(), 1);
+        }();
         run.code = finished.first().first().toInt();
         run.out = out.data();
         run.err = err.data();
@@ -89,7 +91,8 @@ private Q_SLOTS:
         m_sandbox = std::make_unique<TestSupport::TestSandbox>();
         QVERIFY2(m_sandbox->ok(), qPrintable(m_sandbox->error()));
         m_profiles = m_dir.filePath(QStringLiteral("config/jobscope/profiles.json"));
-        m_service = QStringLiteral("jobscope-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        m_service
+            = QStringLiteral("jobscope-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     }
 
     void init()
@@ -98,11 +101,12 @@ private Q_SLOTS:
         QDir().mkpath(QFileInfo(m_profiles).absolutePath());
         QFile f(m_profiles);
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        const QJsonObject sb{{QStringLiteral("name"), QStringLiteral("sb")},
-                             {QStringLiteral("dialect"), QStringLiteral("peelapi")},
-                             {QStringLiteral("base_url"), m_sandbox->base("peelapi")},
-                             {QStringLiteral("sandbox"), true}};
-        f.write(QJsonDocument(QJsonObject{{QStringLiteral("profiles"), QJsonArray{sb}}}).toJson());
+        const QJsonObject sb { { QStringLiteral("name"), QStringLiteral("sb") },
+            { QStringLiteral("dialect"), QStringLiteral("peelapi") },
+            { QStringLiteral("base_url"), m_sandbox->base("peelapi") },
+            { QStringLiteral("sandbox"), true } };
+        f.write(QJsonDocument(QJsonObject { { QStringLiteral("profiles"), QJsonArray { sb } } })
+                    .toJson());
     }
 
     // Argument parsing: actions, --label, --json anywhere, usage errors.
@@ -110,17 +114,27 @@ private Q_SLOTS:
     {
         KeysCommand::Request r;
         QString error;
-        QVERIFY(KeysCommand::parse({QStringLiteral("--json"), QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("work")}, &r, &error));
+        QVERIFY(KeysCommand::parse({ QStringLiteral("--json"), QStringLiteral("keys"),
+                                       QStringLiteral("list"), QStringLiteral("work") },
+            &r, &error));
         QCOMPARE(r.action, QStringLiteral("list"));
         QCOMPARE(r.profile, QStringLiteral("work"));
         QVERIFY(r.json);
-        QVERIFY(KeysCommand::parse({QStringLiteral("set"), QStringLiteral("work"), QStringLiteral("--label=ci")}, &r, &error));
+        QVERIFY(KeysCommand::parse(
+            { QStringLiteral("set"), QStringLiteral("work"), QStringLiteral("--label=ci") }, &r,
+            &error));
         QCOMPARE(r.label, QStringLiteral("ci"));
-        QVERIFY(!KeysCommand::parse({QStringLiteral("keys"), QStringLiteral("frob"), QStringLiteral("work")}, &r, &error));
-        QVERIFY(!KeysCommand::parse({QStringLiteral("keys"), QStringLiteral("set")}, &r, &error));
-        QVERIFY(!KeysCommand::parse({QStringLiteral("keys"), QStringLiteral("set"), QStringLiteral("w"), QStringLiteral("--label"), QStringLiteral("a/b")}, &r, &error));
-        QVERIFY(KeysCommand::isKeysCommand({QStringLiteral("--json"), QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("w")}));
-        QVERIFY(!KeysCommand::isKeysCommand({QStringLiteral("status"), QStringLiteral("keys")}));
+        QVERIFY(!KeysCommand::parse(
+            { QStringLiteral("keys"), QStringLiteral("frob"), QStringLiteral("work") }, &r,
+            &error));
+        QVERIFY(!KeysCommand::parse({ QStringLiteral("keys"), QStringLiteral("set") }, &r, &error));
+        QVERIFY(!KeysCommand::parse(
+            { QStringLiteral("keys"), QStringLiteral("set"), QStringLiteral("w"),
+                QStringLiteral("--label"), QStringLiteral("a/b") },
+            &r, &error));
+        QVERIFY(KeysCommand::isKeysCommand({ QStringLiteral("--json"), QStringLiteral("keys"),
+            QStringLiteral("list"), QStringLiteral("w") }));
+        QVERIFY(!KeysCommand::isKeysCommand({ QStringLiteral("status"), QStringLiteral("keys") }));
     }
 
     // set → list → test (accepted) → a second, wrong key becomes active → test (refused) → remove.
@@ -128,49 +142,60 @@ private Q_SLOTS:
     {
         JOBSCOPE_REQUIRE_KEYRING_MODE("private");
         const QByteArray right = m_sandbox->key("peelapi");
-        const QByteArray wrong = "wrong-key-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        const QByteArray wrong
+            = "wrong-key-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
 
-        Run r = keys({QStringLiteral("keys"), QStringLiteral("set"), QStringLiteral("sb")}, "  " + right + "  \n");
+        Run r = keys({ QStringLiteral("keys"), QStringLiteral("set"), QStringLiteral("sb") },
+            "  " + right + "  \n");
         QVERIFY2(r.code == 0, r.err.constData());
         QVERIFY(r.out.contains("keychain:sb/default"));
 
-        r = keys({QStringLiteral("--json"), QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("sb")});
+        r = keys({ QStringLiteral("--json"), QStringLiteral("keys"), QStringLiteral("list"),
+            QStringLiteral("sb") });
         QCOMPARE(r.code, 0);
         QCOMPARE(r.lines().size(), 1);
-        QCOMPARE(r.lines().first().value(QLatin1String("label")).toString(), QStringLiteral("default"));
-        QCOMPARE(r.lines().first().value(QLatin1String("ref")).toString(), QStringLiteral("keychain:sb/default"));
+        QCOMPARE(
+            r.lines().first().value(QLatin1String("label")).toString(), QStringLiteral("default"));
+        QCOMPARE(r.lines().first().value(QLatin1String("ref")).toString(),
+            QStringLiteral("keychain:sb/default"));
         QCOMPARE(r.lines().first().value(QLatin1String("active")).toBool(), true);
 
-        r = keys({QStringLiteral("keys"), QStringLiteral("test"), QStringLiteral("sb")});
+        r = keys({ QStringLiteral("keys"), QStringLiteral("test"), QStringLiteral("sb") });
         QVERIFY2(r.code == 0, r.err.constData());
         QVERIFY(r.out.contains("accepted"));
 
-        r = keys({QStringLiteral("keys"), QStringLiteral("set"), QStringLiteral("sb"), QStringLiteral("--label"), QStringLiteral("old")}, wrong + "\n");
+        r = keys({ QStringLiteral("keys"), QStringLiteral("set"), QStringLiteral("sb"),
+                     QStringLiteral("--label"), QStringLiteral("old") },
+            wrong + "\n");
         QCOMPARE(r.code, 0);
-        r = keys({QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("sb")});
+        r = keys({ QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("sb") });
         QVERIFY2(r.out.contains("* old  keychain:sb/old"), r.out.constData());
         QVERIFY(r.out.contains("  default  keychain:sb/default"));
 
-        r = keys({QStringLiteral("--json"), QStringLiteral("keys"), QStringLiteral("test"), QStringLiteral("sb")});
+        r = keys({ QStringLiteral("--json"), QStringLiteral("keys"), QStringLiteral("test"),
+            QStringLiteral("sb") });
         QCOMPARE(r.code, 1);
-        QCOMPARE(r.lines().first().value(QLatin1String("verdict")).toString(), QStringLiteral("refused"));
+        QCOMPARE(r.lines().first().value(QLatin1String("verdict")).toString(),
+            QStringLiteral("refused"));
         QCOMPARE(r.lines().first().value(QLatin1String("http_status")).toInt(), 401);
 
-        r = keys({QStringLiteral("keys"), QStringLiteral("remove"), QStringLiteral("sb")});
+        r = keys({ QStringLiteral("keys"), QStringLiteral("remove"), QStringLiteral("sb") });
         QCOMPARE(r.code, 2); // two keys: which one?
-        r = keys({QStringLiteral("keys"), QStringLiteral("remove"), QStringLiteral("sb"), QStringLiteral("--label"), QStringLiteral("old")});
+        r = keys({ QStringLiteral("keys"), QStringLiteral("remove"), QStringLiteral("sb"),
+            QStringLiteral("--label"), QStringLiteral("old") });
         QVERIFY2(r.code == 0, r.err.constData());
-        r = keys({QStringLiteral("keys"), QStringLiteral("test"), QStringLiteral("sb")});
+        r = keys({ QStringLiteral("keys"), QStringLiteral("test"), QStringLiteral("sb") });
         QCOMPARE(r.code, 2); // the active key was removed: none is active now
 
         {
             Secrets::KeyStore store(m_service);
             std::optional<Secrets::KeyStore::Result> gone;
-            store.readKey(QStringLiteral("keychain:sb/old"), &store, [&](const Secrets::KeyStore::Result &res) { gone = res; });
+            store.readKey(QStringLiteral("keychain:sb/old"), &store,
+                [&](const Secrets::KeyStore::Result &res) { gone = res; });
             QTRY_VERIFY_WITH_TIMEOUT(gone.has_value(), 20000);
             QCOMPARE(gone->status, Secrets::KeyStore::Status::NotFound);
         }
-        r = keys({QStringLiteral("keys"), QStringLiteral("remove"), QStringLiteral("sb")});
+        r = keys({ QStringLiteral("keys"), QStringLiteral("remove"), QStringLiteral("sb") });
         QCOMPARE(r.code, 0); // the only key left
 
         const QByteArray file = profilesFile();
@@ -185,14 +210,17 @@ private Q_SLOTS:
         JOBSCOPE_REQUIRE_KEYRING_MODE("private");
         const QByteArray right = m_sandbox->key("peelapi");
         QByteArray all;
-        for (const QStringList &args : QList<QStringList>{{QStringLiteral("set"), QStringLiteral("sb")},
-                                                          {QStringLiteral("--json"), QStringLiteral("list"), QStringLiteral("sb")},
-                                                          {QStringLiteral("list"), QStringLiteral("sb")},
-                                                          {QStringLiteral("test"), QStringLiteral("sb")},
-                                                          {QStringLiteral("--json"), QStringLiteral("test"), QStringLiteral("sb")},
-                                                          {QStringLiteral("remove"), QStringLiteral("sb")}}) {
+        for (const QStringList &args :
+            QList<QStringList> { { QStringLiteral("set"), QStringLiteral("sb") },
+                { QStringLiteral("--json"), QStringLiteral("list"), QStringLiteral("sb") },
+                { QStringLiteral("list"), QStringLiteral("sb") },
+                { QStringLiteral("test"), QStringLiteral("sb") },
+                { QStringLiteral("--json"), QStringLiteral("test"), QStringLiteral("sb") },
+                { QStringLiteral("remove"), QStringLiteral("sb") } }) {
             const Run r = keys(args, right + "\n");
-            QVERIFY2(r.code == 0, qPrintable(args.join(QLatin1Char(' ')) + QStringLiteral(": ") + QString::fromUtf8(r.err)));
+            QVERIFY2(r.code == 0,
+                qPrintable(
+                    args.join(QLatin1Char(' ')) + QStringLiteral(": ") + QString::fromUtf8(r.err)));
             all += r.out + r.err;
         }
         QVERIFY(!all.isEmpty());
@@ -204,15 +232,16 @@ private Q_SLOTS:
     {
         if (TestSupport::keyringMode().startsWith(QLatin1String("missing")))
             QSKIP(qPrintable(TestSupport::keyringMode()));
-        Run r = keys({QStringLiteral("set"), QStringLiteral("sb")}, "   \n");
+        Run r = keys({ QStringLiteral("set"), QStringLiteral("sb") }, "   \n");
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains("No key on standard input"));
-        r = keys({QStringLiteral("set"), QStringLiteral("nobody")}, "k-123456\n");
+        r = keys({ QStringLiteral("set"), QStringLiteral("nobody") }, "k-123456\n");
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains("No profile named \"nobody\""));
-        r = keys({QStringLiteral("remove"), QStringLiteral("sb"), QStringLiteral("--label"), QStringLiteral("ghost")});
+        r = keys({ QStringLiteral("remove"), QStringLiteral("sb"), QStringLiteral("--label"),
+            QStringLiteral("ghost") });
         QCOMPARE(r.code, 2);
-        r = keys({QStringLiteral("list"), QStringLiteral("sb")});
+        r = keys({ QStringLiteral("list"), QStringLiteral("sb") });
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains("has no key"));
     }
@@ -224,17 +253,18 @@ private Q_SLOTS:
             QSKIP(qPrintable(TestSupport::keyringMode()));
         QFile f(m_profiles);
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        const QJsonObject env{{QStringLiteral("name"), QStringLiteral("envp")},
-                              {QStringLiteral("dialect"), QStringLiteral("peako")},
-                              {QStringLiteral("base_url"), m_sandbox->base("peako")},
-                              {QStringLiteral("key_env"), QStringLiteral("JOBSCOPE_TEST_PEAKO_KEY")}};
-        f.write(QJsonDocument(QJsonObject{{QStringLiteral("profiles"), QJsonArray{env}}}).toJson());
+        const QJsonObject env { { QStringLiteral("name"), QStringLiteral("envp") },
+            { QStringLiteral("dialect"), QStringLiteral("peako") },
+            { QStringLiteral("base_url"), m_sandbox->base("peako") },
+            { QStringLiteral("key_env"), QStringLiteral("JOBSCOPE_TEST_PEAKO_KEY") } };
+        f.write(QJsonDocument(QJsonObject { { QStringLiteral("profiles"), QJsonArray { env } } })
+                    .toJson());
         f.close();
         qputenv("JOBSCOPE_TEST_PEAKO_KEY", m_sandbox->key("peako"));
-        Run r = keys({QStringLiteral("list"), QStringLiteral("envp")});
+        Run r = keys({ QStringLiteral("list"), QStringLiteral("envp") });
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains("env:JOBSCOPE_TEST_PEAKO_KEY"), r.out.constData());
-        r = keys({QStringLiteral("test"), QStringLiteral("envp")});
+        r = keys({ QStringLiteral("test"), QStringLiteral("envp") });
         QVERIFY2(r.code == 0, r.err.constData());
         qunsetenv("JOBSCOPE_TEST_PEAKO_KEY");
     }
@@ -247,9 +277,14 @@ private Q_SLOTS:
         in.open(QIODevice::ReadOnly);
         out.open(QIODevice::WriteOnly);
         err.open(QIODevice::WriteOnly);
-        QCOMPARE(KeysCommand::exec({QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("sb")}, &in, &out, &err), 0);
+        QCOMPARE(KeysCommand::exec(
+                     { QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("sb") }, &in,
+                     &out, &err),
+            0);
         QVERIFY2(out.data().contains("has no key"), out.data().constData());
-        QCOMPARE(KeysCommand::exec({QStringLiteral("keys"), QStringLiteral("list")}, &in, &out, &err), 2);
+        QCOMPARE(
+            KeysCommand::exec({ QStringLiteral("keys"), QStringLiteral("list") }, &in, &out, &err),
+            2);
         QVERIFY(err.data().contains("usage: jobscope-cli keys"));
         qunsetenv("JOBSCOPE_PROFILES");
     }
@@ -259,8 +294,9 @@ private Q_SLOTS:
     {
         JOBSCOPE_REQUIRE_KEYRING_MODE("nobus");
         const QByteArray before = profilesFile();
-        const QByteArray key = "sk-nowhere-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-        const Run r = keys({QStringLiteral("set"), QStringLiteral("sb")}, key + "\n");
+        const QByteArray key
+            = "sk-nowhere-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        const Run r = keys({ QStringLiteral("set"), QStringLiteral("sb") }, key + "\n");
         QCOMPARE(r.code, 3);
         QVERIFY2(r.err.startsWith("No system keychain is reachable ("), r.err.constData());
         QVERIFY(r.err.contains("Nothing was stored."));

@@ -8,7 +8,6 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QUuid>
-
 #include <optional>
 
 using Secrets::KeyStore;
@@ -26,7 +25,9 @@ struct Waiter
     std::optional<KeyStore::Result> result;
     KeyStore::Callback callback()
     {
-        return [this](const KeyStore::Result &r) { result = r; };
+        return [this](const KeyStore::Result &r) {
+            result = r;
+        };
     }
 };
 
@@ -35,7 +36,7 @@ KeyStore::Result readSync(KeyStore &store, const QString &ref)
     Waiter w;
     store.readKey(ref, &store, w.callback());
     if (!QTest::qWaitFor([&] { return w.result.has_value(); }, 20000))
-        return {ref, KeyStore::Status::Failed, {}, QStringLiteral("no answer")};
+        return { ref, KeyStore::Status::Failed, {}, QStringLiteral("no answer") };
     return *w.result;
 }
 
@@ -44,7 +45,7 @@ KeyStore::Result writeSync(KeyStore &store, const QString &ref, const QString &k
     Waiter w;
     store.writeKey(ref, key, &store, w.callback());
     if (!QTest::qWaitFor([&] { return w.result.has_value(); }, 20000))
-        return {ref, KeyStore::Status::Failed, {}, QStringLiteral("no answer")};
+        return { ref, KeyStore::Status::Failed, {}, QStringLiteral("no answer") };
     return *w.result;
 }
 
@@ -53,7 +54,7 @@ KeyStore::Result removeSync(KeyStore &store, const QString &ref)
     Waiter w;
     store.removeKey(ref, &store, w.callback());
     if (!QTest::qWaitFor([&] { return w.result.has_value(); }, 20000))
-        return {ref, KeyStore::Status::Failed, {}, QStringLiteral("no answer")};
+        return { ref, KeyStore::Status::Failed, {}, QStringLiteral("no answer") };
     return *w.result;
 }
 
@@ -71,7 +72,8 @@ private Q_SLOTS:
         KeyStore store(uniqueService());
         QSignalSpy known(&store, &KeyStore::availabilityKnown);
         QSignalSpy changed(&store, &KeyStore::keyChanged);
-        const QString ref = KeyStore::keychainRef(QStringLiteral("work"), QStringLiteral("default"));
+        const QString ref
+            = KeyStore::keychainRef(QStringLiteral("work"), QStringLiteral("default"));
         QCOMPARE(ref, QStringLiteral("keychain:work/default"));
 
         KeyStore::Result r = writeSync(store, ref, QStringLiteral("sk-first-0123456789"));
@@ -93,7 +95,7 @@ private Q_SLOTS:
         QCOMPARE(r.status, KeyStore::Status::NotFound);
         QVERIFY(r.key.isEmpty());
         QCOMPARE(changed.count(), 3); // two writes, one removal
-        QCOMPARE(known.count(), 1);   // probed once
+        QCOMPARE(known.count(), 1); // probed once
     }
 
     // The key really is in the Secret Service (another client finds it) and in no file in clear.
@@ -102,12 +104,17 @@ private Q_SLOTS:
         JOBSCOPE_REQUIRE_KEYRING_MODE("private");
         const QString service = uniqueService();
         KeyStore store(service);
-        const QByteArray key = "sk-visible-to-secret-tool-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-        QVERIFY(writeSync(store, KeyStore::keychainRef(QStringLiteral("p"), QStringLiteral("a")), QString::fromLatin1(key)).ok());
+        const QByteArray key
+            = "sk-visible-to-secret-tool-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        QVERIFY(writeSync(store, KeyStore::keychainRef(QStringLiteral("p"), QStringLiteral("a")),
+            QString::fromLatin1(key))
+                    .ok());
 
         // QtKeychain's libsecret schema names the service "server" and the account "user".
         QProcess lookup;
-        lookup.start(QStringLiteral("secret-tool"), {QStringLiteral("lookup"), QStringLiteral("server"), service, QStringLiteral("user"), QStringLiteral("p/a")});
+        lookup.start(QStringLiteral("secret-tool"),
+            { QStringLiteral("lookup"), QStringLiteral("server"), service, QStringLiteral("user"),
+                QStringLiteral("p/a") });
         if (!lookup.waitForStarted(5000))
             QSKIP("secret-tool is not installed");
         QVERIFY(lookup.waitForFinished(20000));
@@ -115,7 +122,8 @@ private Q_SLOTS:
 
         QVERIFY(!TestSupport::keyringHome().isEmpty());
         QCOMPARE(TestSupport::filesContaining(TestSupport::keyringHome(), key), QStringList());
-        QVERIFY(removeSync(store, KeyStore::keychainRef(QStringLiteral("p"), QStringLiteral("a"))).ok());
+        QVERIFY(removeSync(store, KeyStore::keychainRef(QStringLiteral("p"), QStringLiteral("a")))
+                    .ok());
     }
 
     // Two services never see each other's keys.
@@ -140,11 +148,13 @@ private Q_SLOTS:
         const QString ref = KeyStore::keychainRef(QStringLiteral("p"), QStringLiteral("order"));
         QStringList order;
         bool returned = false;
-        store.writeKey(ref, QStringLiteral("ordered-key-1"), &store, [&](const KeyStore::Result &r) {
-            QVERIFY(returned);
-            order << QStringLiteral("write:%1").arg(r.ok());
-        });
-        store.readKey(ref, &store, [&](const KeyStore::Result &r) { order << QStringLiteral("read:") + r.key; });
+        store.writeKey(
+            ref, QStringLiteral("ordered-key-1"), &store, [&](const KeyStore::Result &r) {
+                QVERIFY(returned);
+                order << QStringLiteral("write:%1").arg(r.ok());
+            });
+        store.readKey(ref, &store,
+            [&](const KeyStore::Result &r) { order << QStringLiteral("read:") + r.key; });
         auto *context = new QObject;
         bool contextCalled = false;
         store.readKey(ref, context, [&](const KeyStore::Result &) { contextCalled = true; });
@@ -152,7 +162,8 @@ private Q_SLOTS:
         returned = true;
         QVERIFY(order.isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(order.size(), 2, 20000);
-        QCOMPARE(order, (QStringList{QStringLiteral("write:1"), QStringLiteral("read:ordered-key-1")}));
+        QCOMPARE(order,
+            (QStringList { QStringLiteral("write:1"), QStringLiteral("read:ordered-key-1") }));
         QVERIFY(removeSync(store, ref).ok());
         QVERIFY(!contextCalled);
     }
@@ -167,12 +178,16 @@ private Q_SLOTS:
         KeyStore::Result r = readSync(store, QStringLiteral("env:JOBSCOPE_TEST_ENV_KEY"));
         QVERIFY(r.ok());
         QCOMPARE(r.key, QStringLiteral("env-key-4567"));
-        QCOMPARE(readSync(store, QStringLiteral("env:JOBSCOPE_TEST_UNSET_VAR")).status, KeyStore::Status::NotFound);
-        r = writeSync(store, QStringLiteral("env:JOBSCOPE_TEST_ENV_KEY"), QStringLiteral("x-key-1234"));
+        QCOMPARE(readSync(store, QStringLiteral("env:JOBSCOPE_TEST_UNSET_VAR")).status,
+            KeyStore::Status::NotFound);
+        r = writeSync(
+            store, QStringLiteral("env:JOBSCOPE_TEST_ENV_KEY"), QStringLiteral("x-key-1234"));
         QCOMPARE(r.status, KeyStore::Status::Failed);
         QVERIFY(r.message.contains(QLatin1String("environment variable")));
-        QCOMPARE(readSync(store, QStringLiteral("plain-text-key")).status, KeyStore::Status::Failed);
-        QCOMPARE(writeSync(store, QStringLiteral("keychain:p/empty"), QStringLiteral("   ")).status, KeyStore::Status::Failed);
+        QCOMPARE(
+            readSync(store, QStringLiteral("plain-text-key")).status, KeyStore::Status::Failed);
+        QCOMPARE(writeSync(store, QStringLiteral("keychain:p/empty"), QStringLiteral("   ")).status,
+            KeyStore::Status::Failed);
     }
 
     // Without a session bus: memory-only, said in the agreed sentence, keys live for this store's
@@ -182,7 +197,8 @@ private Q_SLOTS:
         JOBSCOPE_REQUIRE_KEYRING_MODE("nobus");
         const QString service = uniqueService();
         const QString ref = KeyStore::keychainRef(QStringLiteral("p"), QStringLiteral("mem"));
-        const QByteArray key = "sk-memory-only-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        const QByteArray key
+            = "sk-memory-only-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
         {
             KeyStore store(service);
             QSignalSpy known(&store, &KeyStore::availabilityKnown);
@@ -192,9 +208,11 @@ private Q_SLOTS:
             QCOMPARE(known.first().first().toBool(), true);
             QVERIFY(store.isMemoryOnly());
             const QString message = store.availabilityMessage();
-            QVERIFY2(message.startsWith(QLatin1String("No system keychain is reachable (")), qPrintable(message));
-            QVERIFY2(message.endsWith(QLatin1String("); keys are kept in memory for this session only and will be asked for again.")),
-                     qPrintable(message));
+            QVERIFY2(message.startsWith(QLatin1String("No system keychain is reachable (")),
+                qPrintable(message));
+            QVERIFY2(message.endsWith(QLatin1String("); keys are kept in memory for this session "
+                                                    "only and will be asked for again.")),
+                qPrintable(message));
             QVERIFY(!message.contains(QString::fromLatin1(key)));
             QCOMPARE(readSync(store, ref).key, QString::fromLatin1(key));
             QVERIFY(removeSync(store, ref).ok());

@@ -23,7 +23,7 @@ class TstKeyTester : public QObject
         tester->start();
         if (!QTest::qWaitFor([&] { return done.count() == 1; }, 20000)) {
             delete tester;
-            return {KeyTestResult::Verdict::Unknown, -1, QStringLiteral("the test did not end")};
+            return { KeyTestResult::Verdict::Unknown, -1, QStringLiteral("the test did not end") };
         }
         const KeyTestResult r = tester->outcome();
         delete tester;
@@ -32,7 +32,8 @@ class TstKeyTester : public QObject
 
     Core::Profile profileFor(const char *dialect, const QByteArray &key) const
     {
-        Core::Profile p = Core::Profile::defaultsFor(*Core::dialectFromName(QString::fromLatin1(dialect)));
+        Core::Profile p
+            = Core::Profile::defaultsFor(*Core::dialectFromName(QString::fromLatin1(dialect)));
         p.name = QStringLiteral("test-") + QLatin1String(dialect);
         p.baseUrl = QUrl(m_sandbox->base(dialect));
         p.apiKey = QString::fromUtf8(key);
@@ -55,7 +56,8 @@ private Q_SLOTS:
         for (const QString &d : Core::dialectNames())
             QTest::newRow(qPrintable(d)) << d;
     }
-    // The sandbox's key is accepted (a not-found answer), a wrong key refused (401/403), on all five.
+    // The sandbox's key is accepted (a not-found answer), a wrong key refused (401/403), on all
+    // five.
     void verdicts()
     {
         QFETCH(QString, dialect);
@@ -100,7 +102,8 @@ private Q_SLOTS:
             QTcpSocket *socket = stub.nextPendingConnection();
             connect(socket, &QTcpSocket::readyRead, socket, [socket] {
                 socket->readAll();
-                socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 21\r\n"
+                socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: "
+                              "application/json\r\nContent-Length: 21\r\n"
                               "Connection: close\r\n\r\n{\"error\": \"overload\"}");
                 socket->disconnectFromHost();
             });

@@ -51,7 +51,7 @@ private Q_SLOTS:
             s.setTheme(AppSettings::Theme::Dark);
             s.setNotifications(false);
             s.setValue(QStringLiteral("geometry"), QByteArray("\x01\x02geometry"));
-            s.setValue(QStringLiteral("splitter/main"), QVariantList{100, 200});
+            s.setValue(QStringLiteral("splitter/main"), QVariantList { 100, 200 });
             QCOMPARE(changed.count(), 9);
             s.setTheme(AppSettings::Theme::Dark);
             QCOMPARE(changed.count(), 9); // unchanged values are not signalled
@@ -80,7 +80,8 @@ private Q_SLOTS:
         const QString file = path("bad.ini");
         QFile f(file);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("[appearance]\ntheme=Purple\n[downloads]\nparallel=99\nautoDownload=maybe\n[polling]\nfirstMs=5\nmaxMs=abc\n");
+        f.write("[appearance]\ntheme=Purple\n[downloads]\nparallel=99\nautoDownload=maybe\n["
+                "polling]\nfirstMs=5\nmaxMs=abc\n");
         f.close();
         AppSettings s(file);
         QCOMPARE(s.theme(), AppSettings::Theme::System);
@@ -99,7 +100,8 @@ private Q_SLOTS:
     void themeNames()
     {
         QCOMPARE(AppSettings::themeName(AppSettings::Theme::Light), QStringLiteral("Light"));
-        QCOMPARE(AppSettings::themeFromName(QStringLiteral("Dark")), std::optional(AppSettings::Theme::Dark));
+        QCOMPARE(AppSettings::themeFromName(QStringLiteral("Dark")),
+            std::optional(AppSettings::Theme::Dark));
         QVERIFY(!AppSettings::themeFromName(QStringLiteral("dark-ish")));
     }
 

@@ -68,12 +68,16 @@ private Q_SLOTS:
             ProfileRegistry r(path);
             QSignalSpy changed(&r, &ProfileRegistry::changed);
             QVERIFY(r.upsert(sampleProfile()));
-            QVERIFY(r.addKey(QStringLiteral("work"), QStringLiteral("main"), QStringLiteral("keychain:work/main")));
-            QVERIFY(r.addKey(QStringLiteral("work"), QStringLiteral("ci"), QStringLiteral("env:CI_KEY")));
-            QCOMPARE(r.profile(QStringLiteral("work"))->activeKey, QStringLiteral("main")); // the first key
+            QVERIFY(r.addKey(QStringLiteral("work"), QStringLiteral("main"),
+                QStringLiteral("keychain:work/main")));
+            QVERIFY(r.addKey(
+                QStringLiteral("work"), QStringLiteral("ci"), QStringLiteral("env:CI_KEY")));
+            QCOMPARE(r.profile(QStringLiteral("work"))->activeKey,
+                QStringLiteral("main")); // the first key
             QVERIFY(r.setActiveKey(QStringLiteral("work"), QStringLiteral("ci")));
             QVERIFY(!r.setActiveKey(QStringLiteral("work"), QStringLiteral("nope")));
-            QVERIFY(!r.addKey(QStringLiteral("ghost"), QStringLiteral("x"), QStringLiteral("env:X")));
+            QVERIFY(
+                !r.addKey(QStringLiteral("ghost"), QStringLiteral("x"), QStringLiteral("env:X")));
             ProfileEntry sandbox;
             sandbox.profile = Core::Profile::defaultsFor(Core::Dialect::Peako);
             sandbox.profile.name = QStringLiteral("local");
@@ -91,10 +95,16 @@ private Q_SLOTS:
         QVERIFY(!(QFile::permissions(path) & QFileDevice::ReadOther));
 
         // The CLI's reader needs name, dialect, base_url and key_env at the top of each record.
-        const QJsonObject work = QJsonDocument::fromJson(file).object().value(QLatin1String("profiles")).toArray().at(0).toObject();
+        const QJsonObject work = QJsonDocument::fromJson(file)
+                                     .object()
+                                     .value(QLatin1String("profiles"))
+                                     .toArray()
+                                     .at(0)
+                                     .toObject();
         QCOMPARE(work.value(QLatin1String("name")).toString(), QStringLiteral("work"));
         QCOMPARE(work.value(QLatin1String("dialect")).toString(), QStringLiteral("deapi"));
-        QCOMPARE(work.value(QLatin1String("base_url")).toString(), QStringLiteral("https://api.example.test"));
+        QCOMPARE(work.value(QLatin1String("base_url")).toString(),
+            QStringLiteral("https://api.example.test"));
         QCOMPARE(work.value(QLatin1String("key_ref")).toString(), QStringLiteral("env:CI_KEY"));
         QCOMPARE(work.value(QLatin1String("key_env")).toString(), QStringLiteral("CI_KEY"));
         QCOMPARE(work.value(QLatin1String("active_key")).toString(), QStringLiteral("ci"));
@@ -104,7 +114,7 @@ private Q_SLOTS:
 
         ProfileRegistry r(path);
         QVERIFY(r.load());
-        QCOMPARE(r.names(), (QStringList{QStringLiteral("work"), QStringLiteral("local")}));
+        QCOMPARE(r.names(), (QStringList { QStringLiteral("work"), QStringLiteral("local") }));
         const ProfileEntry e = *r.profile(QStringLiteral("work"));
         QCOMPARE(e.profile.dialect, Core::Dialect::DeApi);
         QCOMPARE(e.profile.baseUrl, QUrl(QStringLiteral("https://api.example.test")));
@@ -127,9 +137,12 @@ private Q_SLOTS:
     {
         ProfileRegistry r(m_dir.filePath(QStringLiteral("b/profiles.json")));
         QVERIFY(r.upsert(sampleProfile()));
-        QVERIFY(r.addKey(QStringLiteral("work"), QStringLiteral("one"), QStringLiteral("keychain:work/one")));
-        QVERIFY(r.addKey(QStringLiteral("work"), QStringLiteral("two"), QStringLiteral("keychain:work/two")));
-        QCOMPARE(r.profile(QStringLiteral("work"))->profile.keyRef, QStringLiteral("keychain:work/one"));
+        QVERIFY(r.addKey(
+            QStringLiteral("work"), QStringLiteral("one"), QStringLiteral("keychain:work/one")));
+        QVERIFY(r.addKey(
+            QStringLiteral("work"), QStringLiteral("two"), QStringLiteral("keychain:work/two")));
+        QCOMPARE(
+            r.profile(QStringLiteral("work"))->profile.keyRef, QStringLiteral("keychain:work/one"));
         QVERIFY(r.removeKey(QStringLiteral("work"), QStringLiteral("one")));
         QVERIFY(r.profile(QStringLiteral("work"))->activeKey.isEmpty());
         QVERIFY(r.profile(QStringLiteral("work"))->profile.keyRef.isEmpty());
@@ -138,12 +151,15 @@ private Q_SLOTS:
 
         Core::Profile changed = sampleProfile();
         changed.baseUrl = QUrl(QStringLiteral("https://other.example.test"));
-        QVERIFY(r.upsert(changed, {{QStringLiteral("k"), QStringLiteral("keychain:work/k"), {}}}, QStringLiteral("k")));
+        QVERIFY(
+            r.upsert(changed, { { QStringLiteral("k"), QStringLiteral("keychain:work/k"), {} } },
+                QStringLiteral("k")));
         QCOMPARE(r.profiles().size(), 1);
         QCOMPARE(r.profile(QStringLiteral("work"))->profile.baseUrl, changed.baseUrl);
-        QCOMPARE(r.profile(QStringLiteral("work"))->profile.keyRef, QStringLiteral("keychain:work/k"));
+        QCOMPARE(
+            r.profile(QStringLiteral("work"))->profile.keyRef, QStringLiteral("keychain:work/k"));
         QVERIFY(r.profile(QStringLiteral("work"))->profile.apiKey.isEmpty());
-        QVERIFY(!r.upsert(Core::Profile{}));
+        QVERIFY(!r.upsert(Core::Profile {}));
         QVERIFY(r.remove(QStringLiteral("work")));
         QVERIFY(!r.remove(QStringLiteral("work")));
         QVERIFY(r.profiles().isEmpty());
@@ -157,13 +173,16 @@ private Q_SLOTS:
         QDir().mkpath(QFileInfo(path).absolutePath());
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("{\"version\": 1, \"profiles\": [{\"name\": \"old\", \"dialect\": \"peelapi\", \"key_env\": \"PEEL_KEY\","
-                " \"favourite\": \"yes\", \"api_key\": \"" + TestKey + "\"},"
-                " {\"name\": \"broken\", \"dialect\": \"nope\"}, {\"dialect\": \"peako\"}]}");
+        f.write("{\"version\": 1, \"profiles\": [{\"name\": \"old\", \"dialect\": \"peelapi\", "
+                "\"key_env\": \"PEEL_KEY\","
+                " \"favourite\": \"yes\", \"api_key\": \""
+            + TestKey
+            + "\"},"
+              " {\"name\": \"broken\", \"dialect\": \"nope\"}, {\"dialect\": \"peako\"}]}");
         f.close();
         ProfileRegistry r(path);
         QVERIFY(r.load());
-        QCOMPARE(r.names(), QStringList{QStringLiteral("old")});
+        QCOMPARE(r.names(), QStringList { QStringLiteral("old") });
         const ProfileEntry e = *r.profile(QStringLiteral("old"));
         QCOMPARE(e.profile.keyRef, QStringLiteral("env:PEEL_KEY"));
         QCOMPARE(e.profile.baseUrl, Core::Profile::defaultsFor(Core::Dialect::PeelApi).baseUrl);
@@ -199,7 +218,8 @@ private Q_SLOTS:
         QVERIFY(r.upsert(sampleProfile()));
         QVERIFY(r.save());
         QVERIFY(r.save());
-        QCOMPARE(QDir(QFileInfo(path).absolutePath()).entryList(QDir::Files), QStringList{QStringLiteral("profiles.json")});
+        QCOMPARE(QDir(QFileInfo(path).absolutePath()).entryList(QDir::Files),
+            QStringList { QStringLiteral("profiles.json") });
         ProfileRegistry unwritable(QStringLiteral("/proc/jobscope-cannot-write/profiles.json"));
         QVERIFY(unwritable.upsert(sampleProfile()));
         QString error;
