@@ -6,7 +6,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
-
 #include <algorithm>
 #include <utility>
 
@@ -17,8 +16,8 @@ namespace {
 // The same names the Redactor treats as credential query parameters, plus the obvious others.
 bool isCredentialName(const QString &key)
 {
-    static const char *const names[] = {"api_key", "apikey", "api-key", "key", "token", "access_token",
-                                        "secret", "password", "authorization"};
+    static const char *const names[] = { "api_key", "apikey", "api-key", "key", "token",
+        "access_token", "secret", "password", "authorization" };
     for (const char *n : names) {
         if (key.compare(QLatin1String(n), Qt::CaseInsensitive) == 0)
             return true;
@@ -61,9 +60,11 @@ TaskPresets::TaskPresets(QString path)
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        m_lastError = QStringLiteral("%1 is not a presets file (%2)")
-                          .arg(m_path, error.error != QJsonParseError::NoError ? error.errorString()
-                                                                               : QStringLiteral("not an object"));
+        m_lastError
+            = QStringLiteral("%1 is not a presets file (%2)")
+                  .arg(m_path,
+                      error.error != QJsonParseError::NoError ? error.errorString()
+                                                              : QStringLiteral("not an object"));
         return;
     }
     m_presets = doc.object().value(QLatin1String("presets")).toObject();
@@ -73,12 +74,12 @@ QStringList TaskPresets::names(const QString &dialect, const QString &task) cons
 {
     QStringList out = m_presets.value(dialect).toObject().value(task).toObject().keys();
     std::sort(out.begin(), out.end(),
-              [](const QString &a, const QString &b) { return a.compare(b, Qt::CaseInsensitive) < 0; });
+        [](const QString &a, const QString &b) { return a.compare(b, Qt::CaseInsensitive) < 0; });
     return out;
 }
 
-std::optional<QJsonObject> TaskPresets::input(const QString &dialect, const QString &task,
-                                              const QString &name) const
+std::optional<QJsonObject> TaskPresets::input(
+    const QString &dialect, const QString &task, const QString &name) const
 {
     const QJsonValue v = m_presets.value(dialect).toObject().value(task).toObject().value(name);
     if (!v.isObject())
@@ -86,8 +87,8 @@ std::optional<QJsonObject> TaskPresets::input(const QString &dialect, const QStr
     return v.toObject();
 }
 
-bool TaskPresets::save(const QString &dialect, const QString &task, const QString &name,
-                       const QJsonObject &input)
+bool TaskPresets::save(
+    const QString &dialect, const QString &task, const QString &name, const QJsonObject &input)
 {
     const QString trimmed = name.trimmed();
     if (trimmed.isEmpty()) {
@@ -142,7 +143,8 @@ bool TaskPresets::write(const QJsonObject &presets)
         m_lastError = QStringLiteral("Cannot write %1: %2").arg(m_path, file.errorString());
         return false;
     }
-    const QJsonObject doc{{QLatin1String("version"), 1}, {QLatin1String("presets"), presets}};
+    const QJsonObject doc { { QLatin1String("version"), 1 },
+        { QLatin1String("presets"), presets } };
     file.write(QJsonDocument(doc).toJson(QJsonDocument::Indented));
     if (!file.commit()) {
         m_lastError = QStringLiteral("Cannot write %1: %2").arg(m_path, file.errorString());

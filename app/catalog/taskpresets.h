@@ -3,7 +3,6 @@
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace Catalog {
@@ -25,10 +24,12 @@ public:
     QString path() const { return m_path; }
     // Preset names of a task, sorted case-insensitively.
     QStringList names(const QString &dialect, const QString &task) const;
-    std::optional<QJsonObject> input(const QString &dialect, const QString &task, const QString &name) const;
+    std::optional<QJsonObject> input(
+        const QString &dialect, const QString &task, const QString &name) const;
     // Adds or replaces a preset. Returns false (and sets lastError()) when the name is blank or the
     // file cannot be written; the in-memory state is then unchanged.
-    bool save(const QString &dialect, const QString &task, const QString &name, const QJsonObject &input);
+    bool save(
+        const QString &dialect, const QString &task, const QString &name, const QJsonObject &input);
     // Removes a preset; false when there is no such preset or the file cannot be written.
     bool remove(const QString &dialect, const QString &task, const QString &name);
     QString lastError() const { return m_lastError; }
