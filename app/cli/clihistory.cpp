@@ -1,24 +1,51 @@
 #include "cli/clihistory.h"
 
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
-#include <QJsonDocument>
-#include <QStandardPaths>
+#include "store/historydatabase.h"
+#include "tracker/jobtracker.h"
+
+#include <QDateTime>
 
 namespace Cli {
 
-CliHistory::CliHistory()
+namespace {
+
+QLatin1String k(const char *s) { return QLatin1String(s); }
+
+QString envName(const QString &ref)
 {
-    const QString env = qEnvironmentVariable("JOBSCOPE_HISTORY");
-    if (!env.isEmpty()) {
-        m_path = env;
-    } else {
-        QString base = qEnvironmentVariable("XDG_DATA_HOME");
-        if (base.isEmpty())
-            base = QDir::homePath() + QStringLiteral("/.local/share");
-        m_path = base + QStringLiteral("/jobscope/cli-history.jsonl");
+    return ref.startsWith(QLatin1String("env:")) ? ref.mid(4) : QString();
+}
+
+QJsonObject toRecord(const Store::StoredJob &s)
+{
+    const Core::Profile &p = s.profile;
+    QJsonObject rec{{k("id"), s.job.id},
+                    {k("profile"), p.name},
+                    {k("dialect"), Core::dialectName(p.dialect)},
+                    {k("base_url"), p.baseUrl.toString()},
+                    {k("key_env"), envName(p.keyRef)},
+                    {k("key_ref"), p.keyRef},
+                    {k("task"), s.job.task},
+                    {k("input"), s.job.input},
+                    {k("via"), Follow::viaName(s.via)},
+                    {k("download_dir"), s.downloadDir},
+                    {k("created_ms"), s.job.createdMs}};
+    if (p.dialect == Core::Dialect::DeApi && p.wsUrl.isValid()) {
+        rec.insert(k("ws_url"), p.wsUrl.toString());
+        rec.insert(k("pusher_key"), p.pusherKey);
+        rec.insert(k("client_id"), p.clientId);
+        rec.insert(k("auth_url"), p.authUrl.toString());
     }
+    if (!envName(p.webhookSecretRef).isEmpty())
+        rec.insert(k("webhook_secret_env"), envName(p.webhookSecretRef));
+    return rec;
+}
+
+} // namespace
+
+CliHistory::CliHistory()
+    : m_path(Store::HistoryDatabase::defaultPath())
+{
 }
 
 CliHistory::CliHistory(QString path)
@@ -26,57 +53,137 @@ CliHistory::CliHistory(QString path)
 {
 }
 
-bool CliHistory::append(const QJsonObject &record, QString *error) const
+CliHistory::~CliHistory() = default;
+CliHistory::CliHistory(CliHistory &&) noexcept = default;
+CliHistory &CliHistory::operator=(CliHistory &&) noexcept = default;
+
+Store::HistoryDatabase *CliHistory::db(QString *error)
 {
-    QDir().mkpath(QFileInfo(m_path).absolutePath());
-    QFile f(m_path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Append)) {
+    if (m_db)
+        return m_db.get();
+    auto db = std::make_unique<Store::HistoryDatabase>();
+    QString e;
+    if (!db->open(m_path, &e)) {
         if (error)
-            *error = f.errorString();
+            *error = e;
+        return nullptr;
+    }
+    m_db = std::move(db);
+    return m_db.get();
+}
+
+bool CliHistory::append(const QJsonObject &record, QString *error)
+{
+    Store::HistoryDatabase *d = db(error);
+    if (!d)
+        return false;
+    QJsonObject profileJson = record;
+    if (!record.value(k("key_env")).toString().isEmpty())
+        profileJson.insert(k("key_ref"), QStringLiteral("env:") + record.value(k("key_env")).toString());
+    if (!record.value(k("webhook_secret_env")).toString().isEmpty())
+        profileJson.insert(k("webhook_secret_ref"), QStringLiteral("env:") + record.value(k("webhook_secret_env")).toString());
+    if (!record.contains(k("name")))
+        profileJson.insert(k("name"), record.value(k("profile")).toString(record.value(k("dialect")).toString()));
+    const auto profile = Core::Profile::fromJson(profileJson);
+    if (!profile) {
+        if (error)
+            *error = QStringLiteral("unknown dialect in the record");
         return false;
     }
-    // One write() of a whole line: O_APPEND keeps concurrent writers' lines apart.
-    const QByteArray line = QJsonDocument(record).toJson(QJsonDocument::Compact) + '\n';
-    return f.write(line) == line.size();
+    Store::StoredJob s;
+    s.profile = *profile;
+    s.job.id = record.value(k("id")).toString();
+    s.job.task = record.value(k("task")).toString();
+    s.job.input = record.value(k("input")).toObject();
+    s.job.createdMs = qint64(record.value(k("created_ms")).toDouble(double(QDateTime::currentMSecsSinceEpoch())));
+    s.via = Follow::viaFromName(record.value(k("via")).toString()).value_or(Follow::Via::Auto);
+    s.downloadDir = record.value(k("download_dir")).toString();
+    if (!d->recordJob(s)) {
+        if (error)
+            *error = d->lastError();
+        return false;
+    }
+    m_written.insert(s.job.id, {0, 0});
+    m_counted.insert(s.job.id);
+    return true;
 }
 
-QList<QJsonObject> CliHistory::readAll() const
+QJsonObject CliHistory::find(const QString &jobId)
+{
+    Store::HistoryDatabase *d = db();
+    if (!d)
+        return {};
+    const auto s = d->job(jobId, false);
+    return s ? toRecord(*s) : QJsonObject();
+}
+
+QList<QJsonObject> CliHistory::forBaseUrl(const QString &baseUrl)
 {
     QList<QJsonObject> out;
-    QFile f(m_path);
-    if (!f.open(QIODevice::ReadOnly))
+    Store::HistoryDatabase *d = db();
+    if (!d)
         return out;
-    while (!f.atEnd()) {
-        const QJsonDocument doc = QJsonDocument::fromJson(f.readLine());
-        if (doc.isObject())
-            out.append(doc.object());
+    const QList<Store::StoredJob> all = d->jobs();
+    for (auto it = all.crbegin(); it != all.crend(); ++it) {
+        if (it->profile.baseUrl.toString() == baseUrl)
+            out.append(toRecord(*it));
     }
     return out;
 }
 
-QJsonObject CliHistory::find(const QString &jobId) const
+void CliHistory::write(const Tracker::JobTracker &tracker, const QStringList &ids)
 {
-    const QList<QJsonObject> all = readAll();
-    for (qsizetype i = all.size() - 1; i >= 0; --i) {
-        if (all.at(i).value(QLatin1String("id")).toString() == jobId)
-            return all.at(i);
-    }
-    return {};
-}
-
-QList<QJsonObject> CliHistory::forBaseUrl(const QString &baseUrl) const
-{
-    QList<QJsonObject> out;
-    QStringList seen;
-    const QList<QJsonObject> all = readAll();
-    for (qsizetype i = all.size() - 1; i >= 0; --i) {
-        const QString id = all.at(i).value(QLatin1String("id")).toString();
-        if (all.at(i).value(QLatin1String("base_url")).toString() == baseUrl && !seen.contains(id)) {
-            seen.append(id);
-            out.prepend(all.at(i));
+    if (ids.isEmpty())
+        return;
+    Store::HistoryDatabase *d = db();
+    if (!d)
+        return;
+    QList<Store::JobSnapshot> snapshots;
+    for (const QString &id : ids) {
+        const Tracker::TrackedJob *job = tracker.job(id);
+        if (!job)
+            continue;
+        auto &w = m_written[id];
+        if (!m_counted.contains(id)) {
+            // A job of an earlier run (status, watch, download of a recorded id): its timeline
+            // and logs in the history stay; only what this run adds is appended after them.
+            if (const auto stored = d->job(id, true)) {
+                w.first = int(stored->job.timeline.size());
+                w.second = int(stored->job.logs.size());
+            }
+            m_counted.insert(id);
         }
+        Store::JobSnapshot s;
+        s.job = *job;
+        s.job.preview.clear();
+        s.job.timeline = job->timeline.mid(qMin(w.first, int(job->timeline.size())));
+        s.job.logs = job->logs.mid(qMin(w.second, int(job->logs.size())));
+        s.firstTimelineSeq = w.first;
+        s.firstLogSeq = w.second;
+        w.first = qMax(w.first, int(job->timeline.size()));
+        w.second = qMax(w.second, int(job->logs.size()));
+        snapshots.append(s);
     }
-    return out;
+    d->writeSnapshots(snapshots);
+}
+
+void CliHistory::recordDownload(const QString &jobId, const QString &key, const QString &folder, const QString &path, bool done,
+                                qint64 bytes, qint64 total, const QString &sha256, const QString &error)
+{
+    Store::HistoryDatabase *d = db();
+    if (!d)
+        return;
+    Store::DownloadRecord r;
+    r.jobId = jobId;
+    r.outputKey = key;
+    r.folder = folder;
+    r.path = path;
+    r.state = done ? Store::DownloadRecord::State::Done : (error.isEmpty() ? Store::DownloadRecord::State::Running : Store::DownloadRecord::State::Failed);
+    r.bytes = bytes;
+    r.total = total;
+    r.sha256 = sha256;
+    r.error = error;
+    d->writeDownload(r);
 }
 
 } // namespace Cli

@@ -1,33 +1,57 @@
 #pragma once
 
+#include <QHash>
 #include <QJsonObject>
+#include <QSet>
 #include <QList>
 #include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace Store {
+class HistoryDatabase;
+}
+namespace Tracker {
+class JobTracker;
+}
 
 namespace Cli {
 
-// What jobscope-cli remembers about the jobs it submitted, so `status`, `watch`, `list` and
-// `download` of a known id need no connection options: the job's dialect, base URL, the name of the
-// environment variable holding its key (never the key), its task (ImagePipeline's status route hangs
-// off it) and live-channel settings. One JSON object per line in
-// $JOBSCOPE_HISTORY or $XDG_DATA_HOME/jobscope/cli-history.jsonl; appends are single writes, so
-// several CLI processes can share it.
+// What jobscope-cli remembers about the jobs it submitted, so `status`, `watch`, `list`,
+// `download` and `resume` of a known id need no connection options: the job's profile (dialect,
+// base URL, the name of the environment variable holding its key — never the key — and
+// live-channel settings), its task, input, channel and download folder. Kept in the same SQLite
+// history as the app's ($JOBSCOPE_HISTORY or $XDG_DATA_HOME/jobscope/history.sqlite; WAL, so
+// the app and several CLI processes share it), opened on first use.
+// Records are the CLI's flat JSON: {id, dialect, base_url, key_env, task, input, via,
+// download_dir, ws_url, pusher_key, client_id, auth_url, webhook_secret_env, created_ms}.
 class CliHistory final
 {
 public:
     CliHistory();
     explicit CliHistory(QString path);
+    ~CliHistory();
+    CliHistory(CliHistory &&) noexcept;
+    CliHistory &operator=(CliHistory &&) noexcept;
 
     QString path() const { return m_path; }
-    bool append(const QJsonObject &record, QString *error = nullptr) const;
-    // The latest record for `jobId`, or an empty object.
-    QJsonObject find(const QString &jobId) const;
-    // Every record of a base URL, oldest first (the latest record per job).
-    QList<QJsonObject> forBaseUrl(const QString &baseUrl) const;
+    bool append(const QJsonObject &record, QString *error = nullptr);
+    // The record for `jobId`, or an empty object.
+    QJsonObject find(const QString &jobId);
+    // Every record of a base URL, oldest first.
+    QList<QJsonObject> forBaseUrl(const QString &baseUrl);
+    // Writes what the tracker knows of `ids` (jobs not in the history are left out).
+    void write(const Tracker::JobTracker &tracker, const QStringList &ids);
+    void recordDownload(const QString &jobId, const QString &key, const QString &folder, const QString &path, bool done,
+                        qint64 bytes, qint64 total, const QString &sha256, const QString &error);
 
 private:
-    QList<QJsonObject> readAll() const;
+    Store::HistoryDatabase *db(QString *error = nullptr);
     QString m_path;
+    std::unique_ptr<Store::HistoryDatabase> m_db;
+    QHash<QString, QPair<int, int>> m_written; // timeline and log entries already written per job
+    QSet<QString> m_counted;                  // jobs whose earlier entries were counted from the history
 };
 
 } // namespace Cli

@@ -9,9 +9,10 @@ QString CliOptions::usage()
         "                    [--ws-url URL --pusher-key K --client-id ID --auth-url URL] [--webhook-secret-env VAR]\n"
         "                    [--allow-insecure] [--json] COMMAND ...\n"
         "  submit TASK [--input FILE|-] [--set key=value]... [--callback-url URL]\n"
-        "              [--wait] [--via auto|sse|pusher|poll|webhook] [--download DIR] [--timeout S]\n"
+        "              [--wait] [--via auto|sse|pusher|poll|webhook] [--download DIR] [--timeout S] [--count N]\n"
         "  status ID [--task TASK] | watch ID [--task TASK] [--via ...] [--download DIR] | list | cancel ID\n"
         "  respond ID --input FILE | call API_ID ENDPOINT --input FILE | logs ID | download ID --to DIR\n"
+        "  resume [--timeout S]   re-attach to every unfinished job and download of the history and wait\n"
         "  sse-parse [--chunk-size N] [--last-event-id ID]\n"
         "D is one of peelapi, imagepipeline, peel, peako, deapi. The API key is read from the environment\n"
         "variable named by --api-key-env (never from the command line) and never printed.\n"
@@ -27,7 +28,7 @@ bool CliOptions::parse(const QStringList &arguments, CliOptions *o, QString *err
                              QStringLiteral("--set"), QStringLiteral("--callback-url"), QStringLiteral("--via"),
                              QStringLiteral("--download"), QStringLiteral("--chunk-size"), QStringLiteral("--last-event-id"),
                              QStringLiteral("--task"), QStringLiteral("--timeout"), QStringLiteral("--to"),
-                             QStringLiteral("--webhook-secret-env")};
+                             QStringLiteral("--webhook-secret-env"), QStringLiteral("--count")};
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         QString arg = arguments.at(i);
         QString value;
@@ -87,6 +88,13 @@ bool CliOptions::parse(const QStringList &arguments, CliOptions *o, QString *err
                 *error = QStringLiteral("--chunk-size takes a positive number of bytes.");
                 return false;
             }
+        } else if (arg == QLatin1String("--count")) {
+            bool ok = false;
+            o->count = value.toInt(&ok);
+            if (!ok || o->count < 1 || o->count > 500) {
+                *error = QStringLiteral("--count takes a number of jobs from 1 to 500.");
+                return false;
+            }
         } else if (arg == QLatin1String("--timeout")) {
             bool ok = false;
             o->timeoutS = value.toInt(&ok);
@@ -106,8 +114,13 @@ bool CliOptions::parse(const QStringList &arguments, CliOptions *o, QString *err
         *error = QStringLiteral("--via takes auto, sse, pusher, poll or webhook, not \"%1\".").arg(o->via);
         return false;
     }
-    if (!o->downloadDir.isEmpty() && (o->command == QLatin1String("submit") || o->command == QLatin1String("watch")))
-        o->wait = true; // --download implies --wait
+    if (o->count > 1 && o->wait) {
+        *error = QStringLiteral("--count submits several jobs and records them; follow them with `jobscope-cli resume` instead of --wait.");
+        return false;
+    }
+    // --download implies --wait (with --count, the folder is recorded for `resume`).
+    if (!o->downloadDir.isEmpty() && o->count == 1 && (o->command == QLatin1String("submit") || o->command == QLatin1String("watch")))
+        o->wait = true;
     if (o->command.isEmpty()) {
         *error = QStringLiteral("No command given.");
         return false;
@@ -115,7 +128,7 @@ bool CliOptions::parse(const QStringList &arguments, CliOptions *o, QString *err
     struct Arity { const char *name; int min; int max; };
     const Arity table[] = {{"submit", 1, 1}, {"status", 1, 1}, {"watch", 1, 1}, {"list", 0, 0}, {"cancel", 1, 1},
                            {"respond", 1, 1}, {"call", 2, 2}, {"logs", 1, 1}, {"sse-parse", 0, 0}, {"help", 0, 99},
-                           {"download", 1, 1}};
+                           {"download", 1, 1}, {"resume", 0, 0}};
     for (const Arity &a : table) {
         if (o->command == QLatin1String(a.name)) {
             if (o->args.size() < a.min || o->args.size() > a.max) {

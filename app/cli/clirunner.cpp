@@ -1,7 +1,9 @@
 #include "cli/clirunner.h"
 
 #include "dialects/adapter.h"
-#include "downloads/filedownload.h"
+#include "downloads/downloadqueue.h"
+#include "session/jobsession.h"
+#include "store/jobhistory.h"
 #include "follow/followcontext.h"
 #include "follow/jobfollower.h"
 #include "net/httpcall.h"
@@ -57,6 +59,11 @@ CliRunner::CliRunner(CliOptions options, QIODevice *out, QIODevice *err, QObject
     , m_err(err)
 {
     m_tracker.setBatchInterval(100);
+    // Everything this run learns goes to the history, a batch at a time (`resume` builds on it).
+    connect(&m_tracker, &Tracker::JobTracker::batchReady, this, [this](const QStringList &ids) {
+        if (!m_session)
+            m_history.write(m_tracker, ids);
+    });
     connect(&m_tracker, &Tracker::JobTracker::applied, this,
             [this](const QString &id, Tracker::JobTracker::Changes changes, const Core::JobUpdate &u) { printUpdate(id, changes, u); });
     m_timeout.setSingleShot(true);
@@ -90,6 +97,10 @@ void CliRunner::done(int code)
         return;
     m_done = true;
     m_timeout.stop();
+    if (m_queue)
+        m_queue->cancelAll();
+    if (!m_session)
+        m_tracker.flushBatch();
     if (m_follower)
         m_follower->stop();
     Q_EMIT finished(code);
@@ -243,6 +254,8 @@ void CliRunner::start()
     }
     if (m_options.timeoutS > 0)
         m_timeout.start(m_options.timeoutS * 1000);
+    if (cmd == QLatin1String("resume"))
+        return resume();
     const QString id = m_options.args.value(0);
     const bool byId = cmd == QLatin1String("status") || cmd == QLatin1String("watch") || cmd == QLatin1String("cancel")
         || cmd == QLatin1String("logs") || cmd == QLatin1String("download") || cmd == QLatin1String("respond");
@@ -340,7 +353,16 @@ void CliRunner::submit()
         body.insert(m_adapter->callbackField(), callback);
     }
     const QString task = m_options.args.value(0);
+    m_pendingSubmits = m_options.count;
+    for (int i = 0; i < m_options.count; ++i)
+        submitOne(task, body);
+}
+
+void CliRunner::submitOne(const QString &task, const QJsonObject &body)
+{
     send(m_adapter->submit(task, body), [this, task, body](Net::HttpCall *call) {
+        if (m_done)
+            return;
         if (!answered(call, {}, {}, false))
             return;
         const Dialects::SubmitResult r = m_adapter->parseSubmit(task, call->httpStatus(), call->body());
@@ -355,7 +377,11 @@ void CliRunner::submit()
                         {k("base_url"), m_profile.baseUrl.toString()},
                         {k("key_env"), m_profile.keyRef.mid(4)},
                         {k("task"), task},
+                        {k("input"), body},
+                        {k("via"), m_options.via},
                         {k("created_ms"), QDateTime::currentMSecsSinceEpoch()}};
+        if (!m_options.downloadDir.isEmpty())
+            rec.insert(k("download_dir"), QFileInfo(m_options.downloadDir).absoluteFilePath());
         if (m_profile.wsUrl.isValid() && m_profile.dialect == Core::Dialect::DeApi) {
             rec.insert(k("ws_url"), m_profile.wsUrl.toString());
             rec.insert(k("pusher_key"), m_profile.pusherKey);
@@ -367,7 +393,7 @@ void CliRunner::submit()
         QString historyError;
         if (!m_history.append(rec, &historyError))
             note(QStringLiteral("could not record the job in %1: %2").arg(m_history.path(), historyError));
-        m_tracker.track(r.jobId, m_profile.name, m_profile.dialect, task);
+        m_tracker.track(r.jobId, m_profile.name, m_profile.dialect, task).input = body;
         Core::JobUpdate u = r.update;
         u.jobId = r.jobId;
         u.channel = Core::Channel::Submit;
@@ -375,8 +401,11 @@ void CliRunner::submit()
             u.state = Core::JobState::Queued;
         if (m_tracker.apply(u) == Tracker::JobTracker::None)
             printStatus(r.jobId, QStringLiteral("submit"));
-        if (!m_options.wait)
-            return done(0);
+        if (!m_options.wait) {
+            if (--m_pendingSubmits == 0)
+                done(0);
+            return;
+        }
         follow(r.jobId, task, body);
     });
 }
@@ -447,75 +476,124 @@ void CliRunner::follow(const QString &jobId, const QString &task, const QJsonObj
 
 void CliRunner::startDownloads(const QString &jobId, int exitAfter)
 {
-    const Tracker::TrackedJob *job = m_tracker.job(jobId);
-    QList<Core::Output> outputs = job ? job->outputs : QList<Core::Output>();
-    if (job && !job->captions.isEmpty()) {
-        Core::Output captions;
-        captions.name = QStringLiteral("captions.json");
-        captions.inlineData = QJsonDocument(job->captions).toJson(QJsonDocument::Indented);
-        outputs.append(captions);
-    }
-    if (outputs.isEmpty())
-        return done(exitAfter);
-    m_pendingDownloads = int(outputs.size());
-    for (const Core::Output &o : std::as_const(outputs))
-        downloadOne(jobId, o, false, exitAfter);
-}
-
-void CliRunner::downloadFinished(int exitAfter)
-{
-    if (--m_pendingDownloads == 0)
-        done(m_downloadFailed ? 3 : exitAfter);
-}
-
-void CliRunner::downloadOne(const QString &jobId, const Core::Output &o, bool retried, int exitAfter)
-{
-    const QString folder = QDir(m_options.downloadDir).filePath(jobId);
-    QString name = o.name;
-    if (name.isEmpty())
-        name = QStringLiteral("output-%1").arg(o.index + 1);
-    Downloads::FileDownload *d = o.inlineData.isEmpty() ? new Downloads::FileDownload(&m_nam, QUrl(o.url), folder, name, this)
-                                                        : new Downloads::FileDownload(o.inlineData, folder, name, this);
-    connect(d, &Core::Operation::result, this, [this, d, jobId, o, retried, exitAfter] {
-        if (d->failed() && !retried && (d->httpStatus() == 403 || d->httpStatus() == 410)) {
+    if (!m_queue) {
+        m_queue = new Downloads::DownloadQueue(&m_nam, &m_tracker, this);
+        m_queue->setParallel(4);
+        m_queue->setRefresher([this](const QString &id, std::function<void()> then) {
             // A signed URL that expired: a fresh status read mints a new one.
-            note(QStringLiteral("%1 answered HTTP %2 (expired URL?); reading the job again for a fresh one").arg(o.name).arg(d->httpStatus()));
-            const Tracker::TrackedJob *job = m_tracker.job(jobId);
-            const Dialects::JobRef ref{jobId, job ? job->task : QString()};
-            send(m_adapter->status(ref), [this, ref, o, exitAfter](Net::HttpCall *call) {
-                Core::JobUpdate u = m_adapter->parseStatus(ref, call->httpStatus(), call->body());
-                u.jobId = ref.id;
-                u.channel = Core::Channel::Poll;
-                m_tracker.apply(u);
-                Core::Output fresh = o;
-                for (const Core::Output &candidate : u.outputs) {
-                    if (candidate.name == o.name)
-                        fresh = candidate;
+            note(QStringLiteral("a result of %1 answered 403/410 (expired URL?); reading the job again for a fresh one").arg(id));
+            const Tracker::TrackedJob *job = m_tracker.job(id);
+            const Dialects::JobRef ref{id, job ? job->task : QString()};
+            send(m_adapter->status(ref), [this, ref, then](Net::HttpCall *call) {
+                if (call->httpStatus() >= 200 && call->httpStatus() < 300) {
+                    Core::JobUpdate u = m_adapter->parseStatus(ref, call->httpStatus(), call->body());
+                    u.jobId = ref.id;
+                    u.channel = Core::Channel::Poll;
+                    m_tracker.apply(u);
                 }
-                if (fresh.url == o.url) {
-                    m_downloadFailed = true;
-                    note(QStringLiteral("no fresh URL for %1").arg(o.name));
-                    return downloadFinished(exitAfter);
-                }
-                downloadOne(ref.id, fresh, true, exitAfter);
+                then();
             });
+        });
+        connect(m_queue, &Downloads::DownloadQueue::fileChanged, this, [this](const Downloads::DownloadQueue::File &f) { printFile(f); });
+        connect(m_queue, &Downloads::DownloadQueue::jobFinished, this, [this](const QString &, bool ok, const QStringList &) {
+            if (!ok)
+                m_downloadFailed = true;
+            if (--m_pendingDownloads == 0)
+                done(m_downloadFailed ? 3 : m_exitAfterDownloads);
+        });
+    }
+    m_exitAfterDownloads = exitAfter;
+    ++m_pendingDownloads;
+    if (!m_queue->enqueue(jobId, QDir(m_options.downloadDir).absoluteFilePath(jobId)) && --m_pendingDownloads == 0)
+        done(exitAfter);
+}
+
+void CliRunner::printFile(const Downloads::DownloadQueue::File &f)
+{
+    using S = Downloads::DownloadQueue::File::State;
+    if (f.state == S::Queued)
+        return;
+    m_history.recordDownload(f.jobId, f.key, f.folder, f.path, f.state == S::Done, f.bytes, f.total, f.sha256,
+                             f.state == S::Failed ? f.error : QString());
+    if (f.state == S::Running)
+        return;
+    if (f.state == S::Failed) {
+        if (m_options.json)
+            printJson(QJsonObject{{k("job"), f.jobId}, {k("event"), QStringLiteral("error")},
+                                  {k("error"), QJsonObject{{k("message"), f.error}, {k("kind"), QStringLiteral("download")}}}});
+        note(QStringLiteral("download of %1 failed: %2").arg(f.name, f.error));
+    } else if (m_options.json) {
+        printJson(QJsonObject{{k("job"), f.jobId}, {k("event"), QStringLiteral("file")}, {k("path"), f.path},
+                              {k("bytes"), f.bytes}, {k("sha256"), f.sha256}});
+    } else {
+        printHuman(QStringLiteral("%1  file %2 (%3 bytes)").arg(f.jobId, f.path).arg(f.bytes));
+    }
+}
+
+void CliRunner::resume()
+{
+    // Every unfinished job of the history, whatever profile it belongs to: keys from the
+    // environment variables its profile names.
+    m_historyAsync = std::make_unique<Store::JobHistory>(m_history.path());
+    auto keys = [](const QString &ref, std::function<void(const QString &, const QString &)> done) {
+        if (ref.startsWith(QLatin1String("env:"))) {
+            const QString key = qEnvironmentVariable(ref.mid(4).toUtf8().constData());
+            done(key, key.isEmpty() ? QStringLiteral("the environment variable %1 is empty or not set").arg(ref.mid(4)) : QString());
             return;
         }
-        if (d->failed()) {
-            m_downloadFailed = true;
-            if (m_options.json)
-                printJson(QJsonObject{{k("job"), jobId}, {k("event"), QStringLiteral("error")},
-                                      {k("error"), QJsonObject{{k("message"), d->errorString()}, {k("kind"), QStringLiteral("download")}}}});
-            note(QStringLiteral("download failed: %1").arg(d->errorString()));
-        } else if (m_options.json) {
-            printJson(QJsonObject{{k("job"), jobId}, {k("event"), QStringLiteral("file")}, {k("path"), d->path()},
-                                  {k("bytes"), d->bytes()}, {k("sha256"), QString::fromLatin1(d->sha256())}});
-        } else {
-            printHuman(QStringLiteral("%1  file %2 (%3 bytes)").arg(jobId, d->path()).arg(d->bytes()));
-        }
-        downloadFinished(exitAfter);
+        done(QString(), ref.isEmpty() ? QStringLiteral("the profile names no key") : QStringLiteral("%1 cannot be read by the CLI here").arg(ref));
+    };
+    m_session = std::make_unique<Session::JobSession>(&m_nam, &m_tracker, m_historyAsync.get(), keys);
+    m_session->setAutoDownload(false); // only jobs that were given a folder are downloaded
+    connect(m_session.get(), &Session::JobSession::notice, this, [this](const QString &id, const QString &m) {
+        note(id.isEmpty() ? m : id + QStringLiteral(": ") + m);
     });
-    d->start();
+    connect(m_session.get(), &Session::JobSession::settled, this, [this](const QString &id, Core::JobState) { printEnd(id); });
+    connect(m_session.get(), &Session::JobSession::needsInput, this, [this](const QString &id) {
+        printEnd(id);
+        note(QStringLiteral("%1 needs input; answer with: jobscope-cli respond %1 --input FILE").arg(id));
+    });
+    connect(m_session.get(), &Session::JobSession::jobFatal, this, [this](const QString &id, const Core::JobError &e) {
+        m_downloadFailed = true;
+        if (m_options.json)
+            printJson(QJsonObject{{k("job"), id}, {k("event"), QStringLiteral("error")}, {k("error"), errorJson(e)}});
+        note(QStringLiteral("cannot follow %1: %2").arg(id, e.message));
+    });
+    connect(m_session->downloads(), &Downloads::DownloadQueue::fileChanged, this, [this](const Downloads::DownloadQueue::File &f) {
+        using S = Downloads::DownloadQueue::File::State;
+        if (f.state == S::Done || f.state == S::Failed) {
+            if (f.state == S::Failed)
+                m_downloadFailed = true;
+            if (m_options.json && f.state == S::Done)
+                printJson(QJsonObject{{k("job"), f.jobId}, {k("event"), QStringLiteral("file")}, {k("path"), f.path},
+                                      {k("bytes"), f.bytes}, {k("sha256"), f.sha256}});
+            else if (f.state == S::Done)
+                printHuman(QStringLiteral("%1  file %2 (%3 bytes)").arg(f.jobId, f.path).arg(f.bytes));
+            else
+                note(QStringLiteral("download of %1 (%2) failed: %3").arg(f.name, f.jobId, f.error));
+        }
+    });
+    connect(m_session.get(), &Session::JobSession::idle, this, [this] {
+        if (!m_resumeStarted)
+            return;
+        m_historyAsync->flush();
+        done(m_downloadFailed ? 3 : 0);
+    });
+    m_historyAsync->open([this](bool ok, const QString &error) {
+        if (!ok)
+            return failWith(3, QStringLiteral("Cannot open the history %1: %2.").arg(m_history.path(), error));
+        m_session->resumeUnfinished([this](int count) {
+            m_resumeStarted = true;
+            if (m_options.json)
+                printJson(QJsonObject{{k("event"), QStringLiteral("resume")}, {k("jobs"), count}});
+            else
+                note(QStringLiteral("re-attached to %1 unfinished job%2").arg(count).arg(count == 1 ? QString() : QStringLiteral("s")));
+            if (m_session->isIdle()) {
+                m_historyAsync->flush();
+                done(m_downloadFailed ? 3 : 0);
+            }
+        });
+    });
 }
 
 void CliRunner::list()

@@ -4,6 +4,7 @@
 #include "cli/clioptions.h"
 #include "core/jobupdate.h"
 #include "core/profile.h"
+#include "downloads/downloadqueue.h"
 #include "follow/via.h"
 #include "tracker/jobtracker.h"
 
@@ -25,6 +26,12 @@ class JobFollower;
 }
 namespace Net {
 class HttpCall;
+}
+namespace Session {
+class JobSession;
+}
+namespace Store {
+class JobHistory;
 }
 
 namespace Cli {
@@ -61,9 +68,10 @@ private:
     void call();
     void logs();
     void downloadOnly();
+    void submitOne(const QString &task, const QJsonObject &body);
+    void resume();
     void startDownloads(const QString &jobId, int exitAfter);
-    void downloadOne(const QString &jobId, const Core::Output &output, bool retried, int exitAfter);
-    void downloadFinished(int exitAfter);
+    void printFile(const Downloads::DownloadQueue::File &file);
 
     void send(const Dialects::RequestSpec &spec, std::function<void(Net::HttpCall *)> done);
     // False, with the run ended (exit 3, or by the error's kind), when the call got no answer or,
@@ -95,6 +103,12 @@ private:
     Follow::JobFollower *m_follower = nullptr;
     QTimer m_timeout;
     int m_pendingDownloads = 0;
+    int m_pendingSubmits = 0;
+    int m_exitAfterDownloads = 0;
+    bool m_resumeStarted = false;
+    Downloads::DownloadQueue *m_queue = nullptr;
+    std::unique_ptr<Store::JobHistory> m_historyAsync;
+    std::unique_ptr<Session::JobSession> m_session;
     bool m_downloadFailed = false;
     bool m_done = false;
 };

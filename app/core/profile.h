@@ -2,7 +2,10 @@
 
 #include "core/dialect.h"
 
+#include <QJsonObject>
 #include <QString>
+
+#include <optional>
 #include <QUrl>
 
 namespace Core {
@@ -33,6 +36,11 @@ struct Profile
 
     // The documented defaults of the real service of `dialect` (resources/profiles.json).
     static Profile defaultsFor(Dialect d);
+
+    // Everything but the runtime secrets (apiKey, webhookSecret), as snake_case JSON; fromJson
+    // starts from defaultsFor(dialect) so a record names only what differs. Never holds a key.
+    QJsonObject toJson() const;
+    static std::optional<Profile> fromJson(const QJsonObject &o);
 };
 
 } // namespace Core

@@ -25,4 +25,16 @@ inline std::optional<Via> viaFromName(QStringView s)
     return std::nullopt;
 }
 
+inline QString viaName(Via v)
+{
+    switch (v) {
+    case Via::Auto: return QStringLiteral("auto");
+    case Via::Sse: return QStringLiteral("sse");
+    case Via::Pusher: return QStringLiteral("pusher");
+    case Via::Poll: return QStringLiteral("poll");
+    case Via::Webhook: return QStringLiteral("webhook");
+    }
+    return QStringLiteral("auto");
+}
+
 } // namespace Follow

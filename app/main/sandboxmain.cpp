@@ -83,8 +83,9 @@ int main(int argc, char **argv)
     const QCommandLineOption keepAliveOpt(QStringLiteral("keepalive-ms"), QStringLiteral("SSE comment keep-alive interval (default 15000)."), QStringLiteral("ms"), QStringLiteral("15000"));
     const QCommandLineOption activityOpt(QStringLiteral("pusher-activity-timeout"), QStringLiteral("Pusher activity_timeout in seconds (default 120)."), QStringLiteral("s"), QStringLiteral("120"));
     const QCommandLineOption remoteOpt(QStringLiteral("allow-remote-webhooks"), QStringLiteral("Also deliver webhooks to non-loopback hosts."));
+    const QCommandLineOption rateOpt(QStringLiteral("download-rate"), QStringLiteral("Send result files at most this many bytes per second per transfer (QA: slow downloads; default 0, unlimited)."), QStringLiteral("bytes"), QStringLiteral("0"));
     const QCommandLineOption bannerOpt(QStringLiteral("banner"), QStringLiteral("Print how to try each dialect with curl to stderr."));
-    parser.addOptions({listenOpt, portOpt, dataOpt, speedOpt, workersOpt, hzOpt, keepAliveOpt, activityOpt, remoteOpt, bannerOpt});
+    parser.addOptions({listenOpt, portOpt, dataOpt, speedOpt, workersOpt, hzOpt, keepAliveOpt, activityOpt, remoteOpt, rateOpt, bannerOpt});
     parser.process(app);
 
     Sandbox::SandboxServer::Options options;
@@ -116,6 +117,9 @@ int main(int argc, char **argv)
     if (!ok || options.pusherActivityTimeout < 1)
         return fail(QStringLiteral("--pusher-activity-timeout: expected at least 1"));
     options.allowRemoteWebhooks = parser.isSet(remoteOpt);
+    options.downloadRate = parser.value(rateOpt).toLongLong(&ok);
+    if (!ok || options.downloadRate < 0)
+        return fail(QStringLiteral("--download-rate: expected a number of bytes per second, 0 for unlimited"));
     if (!options.listen.isLoopback())
         std::fprintf(stderr, "jobscope-sandbox: warning: listening on %s, not loopback: anyone who can reach it can use the sandbox keys\n",
                      qPrintable(options.listen.toString()));

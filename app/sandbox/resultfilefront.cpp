@@ -145,7 +145,7 @@ void ResultFileFront::serve(HttpContext &ctx, Dialect dialect)
             socket->disconnectFromHost();
         return;
     }
-    FileSender::start(socket, path, offset, length, close);
+    FileSender::start(socket, path, offset, length, close, m_ctx.downloadRate);
 }
 
 } // namespace Sandbox

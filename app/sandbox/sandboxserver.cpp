@@ -160,6 +160,7 @@ bool SandboxServer::start(QString *error)
     m_ctx.baseUrl = m_baseUrl;
 
     Router &router = m_http->router();
+    m_ctx.downloadRate = m_options.downloadRate;
     m_files = std::make_unique<ResultFileFront>(m_ctx);
     m_files->registerRoutes(router);
     m_control = std::make_unique<ControlFront>(m_ctx, m_http, [this] { return info(); });
@@ -212,6 +213,7 @@ QJsonObject SandboxServer::info() const
                        {k("data_dir"), m_options.dataDir.isEmpty() ? QJsonValue() : QJsonValue(m_options.dataDir)},
                        {k("speed"), m_options.speed},
                        {k("workers"), m_options.workers},
+                       {k("download_rate"), m_options.downloadRate},
                        {k("pid"), QCoreApplication::applicationPid()},
                        {k("dialects"), dialects}};
 }

@@ -49,6 +49,7 @@ public:
         int pusherActivityTimeout = 120;
         bool allowRemoteWebhooks = false;
         qint64 maxBodyBytes = 8 * 1024 * 1024;
+        qint64 downloadRate = 0; // result files: bytes per second per transfer, 0 = unlimited
     };
 
     explicit SandboxServer(Options options, QObject *parent = nullptr);

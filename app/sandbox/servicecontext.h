@@ -39,6 +39,7 @@ struct ServiceContext
     WebhookDispatcher *webhooks = nullptr;
     QHash<int, Account> accounts; // by Dialect
     QString baseUrl;              // http://host:port
+    qint64 downloadRate = 0;      // result files: bytes/s per transfer (0 = unlimited)
 
     const Account &account(Dialect d) const { return *accounts.find(int(d)); }
 };

@@ -39,6 +39,18 @@ JobTracker::JobTracker(QObject *parent)
 
 JobTracker::~JobTracker() = default;
 
+void JobTracker::flushBatch()
+{
+    if (!m_batch.isActive())
+        return;
+    m_batch.stop();
+    const QStringList ids = m_pending;
+    m_pending.clear();
+    m_pendingSet.clear();
+    if (!ids.isEmpty())
+        Q_EMIT batchReady(ids);
+}
+
 TrackedJob &JobTracker::track(const QString &id, const QString &profile, Core::Dialect dialect, const QString &task)
 {
     auto it = m_jobs.find(id);
@@ -59,6 +71,12 @@ TrackedJob &JobTracker::track(const QString &id, const QString &profile, Core::D
 void JobTracker::restore(const TrackedJob &job)
 {
     auto copy = std::make_shared<TrackedJob>(job);
+    // A restored job's log lines come back from the history: a stream replaying them after a
+    // restart must not add them twice.
+    if (copy->seenLogs.isEmpty()) {
+        for (const Core::LogLine &line : copy->logs)
+            copy->seenLogs.insert(QString::number(line.timeMs) + QLatin1Char('|') + line.level + QLatin1Char('|') + line.message);
+    }
     if (!m_jobs.contains(job.id))
         m_order.append(job.id);
     m_jobs.insert(job.id, copy);

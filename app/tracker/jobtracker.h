@@ -45,6 +45,8 @@ public:
     ~JobTracker() override;
 
     void setBatchInterval(int ms) { m_batch.setInterval(ms); }
+    // Emits the pending batch now (before a process exits, so the history gets it).
+    void flushBatch();
 
     // Starts tracking a job (no-op when it is already tracked).
     TrackedJob &track(const QString &id, const QString &profile, Core::Dialect dialect, const QString &task);

@@ -1,0 +1,418 @@
+#include "session/jobsession.h"
+
+#include "dialects/adapter.h"
+#include "follow/followcontext.h"
+#include "follow/jobfollower.h"
+#include "net/httpcall.h"
+#include "net/webhookinbox.h"
+#include "store/jobhistory.h"
+#include "tracker/jobtracker.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QNetworkRequest>
+
+namespace Session {
+
+namespace {
+
+QNetworkRequest toRequest(const Dialects::RequestSpec &spec)
+{
+    QNetworkRequest req(spec.url);
+    for (const auto &h : spec.headers)
+        req.setRawHeader(h.first, h.second);
+    return req;
+}
+
+QString settingsKey(const Core::Profile &p)
+{
+    return QString::fromUtf8(QJsonDocument(p.toJson()).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+JobSession::JobSession(QNetworkAccessManager *nam, Tracker::JobTracker *tracker, Store::JobHistory *history, KeyLookup keys,
+                       QObject *parent)
+    : QObject(parent)
+    , m_nam(nam)
+    , m_tracker(tracker)
+    , m_history(history)
+    , m_keys(std::move(keys))
+    , m_context(std::make_unique<Follow::FollowContext>(nam, tracker))
+    , m_downloads(new Downloads::DownloadQueue(nam, tracker, this))
+{
+    if (m_history)
+        m_history->attach(tracker);
+    m_downloads->setRefresher([this](const QString &jobId, std::function<void()> done) { refresh(jobId, std::move(done)); });
+    connect(m_downloads, &Downloads::DownloadQueue::fileChanged, this, [this](const Downloads::DownloadQueue::File &f) {
+        if (!m_history)
+            return;
+        using S = Downloads::DownloadQueue::File::State;
+        Store::DownloadRecord r;
+        r.jobId = f.jobId;
+        r.outputKey = f.key;
+        r.folder = f.folder;
+        r.path = f.path;
+        r.state = f.state == S::Done ? Store::DownloadRecord::State::Done
+            : f.state == S::Failed   ? Store::DownloadRecord::State::Failed
+            : f.state == S::Running  ? Store::DownloadRecord::State::Running
+                                     : Store::DownloadRecord::State::Pending;
+        r.bytes = f.bytes;
+        r.total = f.total;
+        r.sha256 = f.sha256;
+        r.error = f.error;
+        m_history->recordDownload(r);
+    });
+    connect(m_downloads, &Downloads::DownloadQueue::jobFinished, this, [this](const QString &jobId, bool ok, const QStringList &errors) {
+        Q_EMIT downloadsFinished(jobId, ok, errors);
+    });
+    connect(m_downloads, &Downloads::DownloadQueue::idle, this, &JobSession::checkIdle);
+    connect(m_context.get(), &Follow::FollowContext::notice, this, [this](const QString &, const QString &message) {
+        Q_EMIT notice(QString(), message);
+    });
+}
+
+JobSession::~JobSession()
+{
+    for (Follow::JobFollower *f : std::as_const(m_followers)) {
+        f->stop();
+        delete f;
+    }
+    m_followers.clear();
+    if (m_history)
+        m_history->flush();
+}
+
+QString JobSession::registerProfile(const Core::Profile &profile)
+{
+    const QString key = settingsKey(profile);
+    if (const auto it = m_profileBySettings.constFind(key); it != m_profileBySettings.constEnd())
+        return *it;
+    QString name = profile.name.isEmpty() ? Core::dialectName(profile.dialect) : profile.name;
+    for (int n = 2; m_profiles.contains(name); ++n)
+        name = profile.name + QStringLiteral(" (%1)").arg(n);
+    Core::Profile copy = profile;
+    copy.name = name;
+    m_profiles.insert(name, copy);
+    m_profileBySettings.insert(key, name);
+    return name;
+}
+
+void JobSession::addProfile(const Core::Profile &profile, std::function<void(bool, const QString &)> done)
+{
+    // An edited profile replaces the one of the same name.
+    if (m_profiles.contains(profile.name)) {
+        m_profileBySettings.remove(settingsKey(m_profiles.value(profile.name)));
+        m_profiles.remove(profile.name);
+    }
+    const QString name = registerProfile(profile);
+    auto finish = [this, name, done](const QString &key, const QString &secret, const QString &error) {
+        Core::Profile p = m_profiles.value(name);
+        p.apiKey = key;
+        p.webhookSecret = secret;
+        m_profiles.insert(name, p);
+        m_context->addProfile(p);
+        if (done)
+            done(!key.isEmpty(), error);
+    };
+    if (!profile.apiKey.isEmpty() || !m_keys) {
+        finish(profile.apiKey, profile.webhookSecret, profile.apiKey.isEmpty() ? QStringLiteral("no key") : QString());
+        return;
+    }
+    m_keys(profile.keyRef, [this, finish, profile](const QString &key, const QString &error) {
+        if (profile.webhookSecretRef.isEmpty() || !profile.webhookSecret.isEmpty()) {
+            finish(key, profile.webhookSecret, error);
+            return;
+        }
+        m_keys(profile.webhookSecretRef, [finish, key, error](const QString &secret, const QString &) { finish(key, secret, error); });
+    });
+}
+
+QList<Core::Profile> JobSession::profiles() const
+{
+    return m_profiles.values();
+}
+
+std::optional<Core::Profile> JobSession::profile(const QString &name) const
+{
+    const auto it = m_profiles.constFind(name);
+    return it == m_profiles.constEnd() ? std::nullopt : std::optional<Core::Profile>(*it);
+}
+
+void JobSession::submit(const QString &profileName, const QString &task, const QJsonObject &input, Follow::Via via, int count,
+                        const QString &downloadDir)
+{
+    Dialects::Adapter *adapter = m_context->adapter(profileName);
+    if (!adapter) {
+        Core::JobError e;
+        e.kind = Core::JobError::Kind::Invalid;
+        e.message = QStringLiteral("no profile named %1").arg(profileName);
+        Q_EMIT submitFailed(profileName, task, e);
+        return;
+    }
+    QJsonObject body = input;
+    if (via == Follow::Via::Webhook && !adapter->callbackField().isEmpty() && !body.contains(adapter->callbackField())) {
+        QString error;
+        if (Net::WebhookInbox *inbox = m_context->inbox(&error))
+            body.insert(adapter->callbackField(), inbox->url(profileName).toString());
+    }
+    for (int i = 0; i < qMax(1, count); ++i) {
+        ++m_starting;
+        const Dialects::RequestSpec spec = adapter->submit(task, body);
+        auto *call = new Net::HttpCall(m_nam, spec.method, toRequest(spec), spec.body, this);
+        connect(call, &Core::Operation::result, this, [this, call, profileName, task, body, via, downloadDir] {
+            call->deleteLater();
+            --m_starting;
+            Dialects::Adapter *adapter = m_context->adapter(profileName);
+            const Dialects::SubmitResult r = call->httpStatus() == 0
+                ? Dialects::SubmitResult{{}, {}, adapter->errorFrom(0, int(call->networkError()), {}, call->networkMessage())}
+                : adapter->parseSubmit(task, call->httpStatus(), call->body());
+            if (r.error.isError() || r.jobId.isEmpty()) {
+                Q_EMIT submitFailed(profileName, task, r.error);
+                checkIdle();
+                return;
+            }
+            Store::StoredJob stored;
+            stored.profile = m_profiles.value(profileName);
+            stored.profile.apiKey.clear();
+            stored.profile.webhookSecret.clear();
+            stored.via = via;
+            stored.downloadDir = downloadDir;
+            stored.job.id = r.jobId;
+            stored.job.profile = profileName;
+            stored.job.dialect = stored.profile.dialect;
+            stored.job.task = task;
+            stored.job.input = body;
+            stored.job.createdMs = QDateTime::currentMSecsSinceEpoch();
+            Tracker::TrackedJob &tracked = m_tracker->track(r.jobId, profileName, stored.profile.dialect, task);
+            tracked.input = body;
+            tracked.createdMs = stored.job.createdMs;
+            if (m_history)
+                m_history->recordJob(stored);
+            Core::JobUpdate u = r.update;
+            u.jobId = r.jobId;
+            u.channel = Core::Channel::Submit;
+            if (!u.state)
+                u.state = Core::JobState::Queued;
+            m_tracker->apply(u);
+            Q_EMIT submitted(r.jobId, profileName);
+            startFollowing(stored);
+        });
+        call->start();
+    }
+}
+
+void JobSession::startFollowing(const Store::StoredJob &job)
+{
+    m_jobs.insert(job.job.id, job);
+    if (m_followers.contains(job.job.id))
+        return;
+    auto *f = new Follow::JobFollower(m_context.get(), job.job.profile, Dialects::JobRef{job.job.id, job.job.task}, job.job.input, job.via);
+    m_followers.insert(job.job.id, f);
+    const QString id = job.job.id;
+    connect(f, &Follow::JobFollower::settled, this, [this, id](Core::JobState state) { onSettled(id, state); });
+    connect(f, &Follow::JobFollower::fatal, this, [this, id](const Core::JobError &e) {
+        if (Follow::JobFollower *f = m_followers.take(id))
+            f->deleteLater();
+        Q_EMIT jobFatal(id, e);
+        checkIdle();
+    });
+    connect(f, &Follow::JobFollower::notice, this, [this, id](const QString &m) { Q_EMIT notice(id, m); });
+    f->start();
+}
+
+void JobSession::onSettled(const QString &jobId, Core::JobState state)
+{
+    if (state == Core::JobState::NeedsInput) {
+        Q_EMIT needsInput(jobId);
+        return;
+    }
+    if (Follow::JobFollower *f = m_followers.take(jobId)) {
+        f->stop();
+        f->deleteLater();
+    }
+    Q_EMIT settled(jobId, state);
+    if (state == Core::JobState::Succeeded) {
+        const Store::StoredJob job = m_jobs.value(jobId);
+        QString folder = job.downloadDir;
+        if (folder.isEmpty() && m_autoDownload && m_folderFor)
+            folder = m_folderFor(job);
+        if (!folder.isEmpty()) {
+            if (!job.downloadDir.isEmpty())
+                folder = folder + QLatin1Char('/') + jobId;
+            m_downloads->enqueue(jobId, folder);
+        }
+    }
+    checkIdle();
+}
+
+bool JobSession::download(const QString &jobId, const QString &folder)
+{
+    QString target = folder;
+    const Store::StoredJob job = m_jobs.value(jobId);
+    if (target.isEmpty())
+        target = !job.downloadDir.isEmpty() ? job.downloadDir + QLatin1Char('/') + jobId : (m_folderFor ? m_folderFor(job) : QString());
+    if (target.isEmpty())
+        return false;
+    return m_downloads->enqueue(jobId, target);
+}
+
+void JobSession::refresh(const QString &jobId, std::function<void()> done)
+{
+    const Tracker::TrackedJob *job = m_tracker->job(jobId);
+    Dialects::Adapter *adapter = job ? m_context->adapter(job->profile) : nullptr;
+    if (!adapter) {
+        if (done)
+            done();
+        return;
+    }
+    const Dialects::JobRef ref{jobId, job->task};
+    const Dialects::RequestSpec spec = adapter->status(ref);
+    auto *call = new Net::HttpCall(m_nam, spec.method, toRequest(spec), spec.body, this);
+    connect(call, &Core::Operation::result, this, [this, call, ref, profile = job->profile, done] {
+        call->deleteLater();
+        if (Dialects::Adapter *adapter = m_context->adapter(profile); adapter && call->httpStatus() != 0) {
+            Core::JobUpdate u = adapter->parseStatus(ref, call->httpStatus(), call->body());
+            u.jobId = ref.id;
+            u.channel = Core::Channel::Poll;
+            if (call->httpStatus() >= 200 && call->httpStatus() < 300)
+                m_tracker->apply(u);
+        }
+        if (done)
+            done();
+    });
+    call->start();
+}
+
+void JobSession::resumeUnfinished(std::function<void(int)> done)
+{
+    if (!m_history) {
+        if (done)
+            done(0);
+        return;
+    }
+    ++m_starting;
+    m_history->loadJobs(true, true, [this, done](const QList<Store::StoredJob> &jobs) {
+        auto remaining = std::make_shared<int>(int(jobs.size()));
+        auto finishOne = [this, remaining, done, total = int(jobs.size())] {
+            if (--*remaining == 0) {
+                --m_starting;
+                if (done)
+                    done(total);
+                checkIdle();
+            }
+        };
+        if (jobs.isEmpty()) {
+            --m_starting;
+            if (done)
+                done(0);
+            checkIdle();
+            return;
+        }
+        for (Store::StoredJob job : jobs) {
+            const QString key = settingsKey(job.profile);
+            const bool known = m_profileBySettings.contains(key);
+            const QString name = known ? m_profileBySettings.value(key) : registerProfile(job.profile);
+            job.job.profile = name;
+            auto go = [this, job, finishOne](bool, const QString &error) {
+                Store::StoredJob j = job;
+                if (!m_tracker->job(j.job.id)) {
+                    m_tracker->restore(j.job);
+                    if (m_history)
+                        m_history->markWritten(j.job.id, int(j.job.timeline.size()), int(j.job.logs.size()));
+                }
+                m_jobs.insert(j.job.id, j);
+                if (!error.isEmpty())
+                    Q_EMIT notice(j.job.id, QStringLiteral("the key of profile %1 is not available: %2").arg(j.job.profile, error));
+                if (j.job.isTerminal()) {
+                    // Finished while we were away or before its files were all on disk.
+                    m_history->loadDownloads(j.job.id, [this, j](const QList<Store::DownloadRecord> &records) {
+                        QSet<QString> skip;
+                        for (Store::DownloadRecord r : records) {
+                            if (r.state == Store::DownloadRecord::State::Done && QFileInfo::exists(r.path)) {
+                                skip.insert(r.outputKey);
+                            } else if (!r.path.isEmpty() && r.total > 0 && QFileInfo(r.path).size() == r.total
+                                       && !QFileInfo::exists(r.path + QStringLiteral(".part"))) {
+                                // Renamed into place just before the process died, not yet recorded.
+                                QFile f(r.path);
+                                QCryptographicHash hash(QCryptographicHash::Sha256);
+                                if (f.open(QIODevice::ReadOnly) && hash.addData(&f)) {
+                                    r.state = Store::DownloadRecord::State::Done;
+                                    r.bytes = r.total;
+                                    r.sha256 = QString::fromLatin1(hash.result().toHex());
+                                    r.error.clear();
+                                    m_history->recordDownload(r);
+                                    skip.insert(r.outputKey);
+                                }
+                            }
+                        }
+                        m_downloads->enqueue(j.job.id, j.downloadDir + QLatin1Char('/') + j.job.id, skip);
+                    });
+                } else {
+                    startFollowing(j);
+                }
+                finishOne();
+            };
+            if (known || m_context->adapter(name)) {
+                go(true, QString());
+            } else {
+                Core::Profile p = job.profile;
+                p.name = name;
+                m_profileBySettings.remove(key);
+                m_profiles.remove(name);
+                addProfile(p, go);
+            }
+        }
+    });
+}
+
+void JobSession::loadHistory(int limit, std::function<void(int)> done)
+{
+    if (!m_history) {
+        if (done)
+            done(0);
+        return;
+    }
+    m_history->loadJobs(false, false, [this, done](const QList<Store::StoredJob> &jobs) {
+        // Oldest first, so the tracker's order is the order they happened in.
+        for (auto it = jobs.crbegin(); it != jobs.crend(); ++it) {
+            if (m_tracker->job(it->job.id))
+                continue;
+            Store::StoredJob j = *it;
+            const QString key = settingsKey(j.profile);
+            j.job.profile = m_profileBySettings.value(key, j.profile.name);
+            m_tracker->restore(j.job);
+            m_jobs.insert(j.job.id, j);
+        }
+        if (done)
+            done(int(jobs.size()));
+    }, limit);
+}
+
+void JobSession::loadDetails(const QString &jobId)
+{
+    const Tracker::TrackedJob *job = m_tracker->job(jobId);
+    if (!m_history || !job || m_followers.contains(jobId) || !job->timeline.isEmpty())
+        return;
+    m_history->loadJob(jobId, [this, jobId](std::optional<Store::StoredJob> stored) {
+        const Tracker::TrackedJob *job = m_tracker->job(jobId);
+        if (!stored || !job || m_followers.contains(jobId) || !job->timeline.isEmpty())
+            return;
+        Tracker::TrackedJob full = stored->job;
+        full.profile = job->profile;
+        full.preview = job->preview;
+        m_tracker->restore(full);
+        m_history->markWritten(jobId, int(full.timeline.size()), int(full.logs.size()));
+    });
+}
+
+void JobSession::checkIdle()
+{
+    if (isIdle())
+        Q_EMIT idle();
+}
+
+} // namespace Session
