@@ -5,6 +5,7 @@
 #include "qa/lifecyclecontrol.h"
 
 #include "sandbox/dialect.h"
+#include "sandboxsubmit.h"
 #include "testhttp.h"
 
 #include <QSet>
@@ -49,46 +50,9 @@ private:
     }
     QString phase(const QString &id) { return record(id).value(k("phase")).toString(); }
 
-    // Submits a job of `dialect` held in queued and returns its id.
     QString submit(const QString &dialect, const QJsonObject &extraSandbox = {})
     {
-        QJsonObject sandbox{{k("hold"), QStringLiteral("queued")}, {k("duration_ms"), 120000}};
-        for (auto it = extraSandbox.begin(); it != extraSandbox.end(); ++it)
-            sandbox.insert(it.key(), it.value());
-        const QByteArray d = dialect.toLatin1();
-        const QString base = m_sb->base(d.constData());
-        HttpResult r;
-        if (dialect == u"peelapi") {
-            r = m_http.post(base + QStringLiteral("/v1/portrait"), {{k("prompt"), QStringLiteral("fox")}, {k("sandbox"), sandbox}},
-                            m_sb->bearer("peelapi"));
-            return r.json().value(k("data")).toObject().value(k("id")).toString();
-        }
-        if (dialect == u"imagepipeline") {
-            r = m_http.post(base + QStringLiteral("/generate/image/v1"), {{k("prompt"), QStringLiteral("a lighthouse")}, {k("sandbox"), sandbox}},
-                            m_sb->apiKey("imagepipeline"));
-            return r.json().value(k("job_id")).toString();
-        }
-        if (dialect == u"peel") {
-            static int site = 0;
-            r = m_http.post(base + QStringLiteral("/v1/apis"),
-                            {{k("url"), QStringLiteral("https://news.example.com/qa/%1").arg(++site)},
-                             {k("instructions"), QStringLiteral("Get top stories with title and score")},
-                             {k("sandbox"), sandbox}},
-                            m_sb->apiKey("peel"));
-            return r.json().value(k("id")).toString();
-        }
-        if (dialect == u"peako") {
-            r = m_http.post(base + QStringLiteral("/api/render"),
-                            {{k("template"), QStringLiteral("promo")}, {k("title"), QStringLiteral("Launch")}, {k("width"), 96},
-                             {k("height"), 64}, {k("fps"), 2}, {k("duration_s"), 1}, {k("sandbox"), sandbox}},
-                            m_sb->apiKey("peako"));
-            return r.json().value(k("jobId")).toString();
-        }
-        r = m_http.post(base + QStringLiteral("/api/v1/client/txt2img"),
-                        {{k("prompt"), QStringLiteral("a sunset")}, {k("model"), QStringLiteral("Flux1schnell")}, {k("width"), 64},
-                         {k("height"), 64}, {k("guidance"), 3.5}, {k("steps"), 4}, {k("seed"), -1}, {k("sandbox"), sandbox}},
-                        m_sb->bearer("deapi"));
-        return r.json().value(k("data")).toObject().value(k("request_id")).toString();
+        return submitHeld(*m_sb, m_http, dialect, extraSandbox);
     }
 
     static void dialects()
