@@ -67,6 +67,7 @@ Net::PusherClient *FollowContext::pusher(const QString &name)
     const Dialects::Adapter *adapter = e.adapter.get();
     const std::optional<Dialects::RequestSpec> auth = adapter->pusherAuth(QStringLiteral("0.0"), adapter->pusherChannel());
     e.pusher = new Net::PusherClient(e.profile.wsUrl, e.profile.pusherKey, this);
+    e.pusher->setTrafficLog(m_traffic);
     if (auth) {
         Net::PusherHttpAuthorizer::Headers headers;
         for (const auto &h : auth->headers) {
@@ -117,6 +118,10 @@ Net::WebhookInbox *FollowContext::inbox(QString *error)
             m_inbox = nullptr;
             return nullptr;
         }
+        m_inbox->setTrafficLog(m_traffic, [this](const QString &scheme, const QByteArray &body) {
+            const Dialects::Adapter *a = adapter(scheme);
+            return a ? a->parseWebhook(body).jobId : QString();
+        });
         connect(m_inbox, &Net::WebhookInbox::received, this, [this](const QString &scheme, const QByteArray &body) {
             const Dialects::Adapter *a = adapter(scheme);
             if (!a)

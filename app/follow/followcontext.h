@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/profile.h"
+#include "net/trafficlog.h"
 
 #include <QHash>
 #include <QObject>
@@ -48,6 +49,12 @@ public:
     // cannot listen. Schemes are registered for every profile with a webhook secret.
     Net::WebhookInbox *inbox(QString *error);
 
+    // Optional traffic capture (not owned; null: none, the default). Set before following jobs:
+    // Pusher connections and the inbox made afterwards record into it, and every JobFollower hands
+    // it to the calls and streams it makes for its job.
+    void setTrafficLog(Net::TrafficLog *log) { m_traffic = log; }
+    Net::TrafficLog *trafficLog() const { return m_traffic; }
+
     // How long a live channel may stay silent about a running job before polling joins in.
     int silenceMs() const { return m_silenceMs; }
     void setSilenceMs(int ms) { m_silenceMs = ms; }
@@ -67,6 +74,7 @@ private:
     QHash<QString, std::shared_ptr<ProfileEntry>> m_profiles;
     Net::WebhookInbox *m_inbox = nullptr;
     int m_silenceMs = 10000;
+    QPointer<Net::TrafficLog> m_traffic;
 };
 
 } // namespace Follow

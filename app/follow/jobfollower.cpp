@@ -131,6 +131,7 @@ void JobFollower::startSse()
     m_liveName = QStringLiteral("sse");
     const Dialects::RequestSpec spec = *m_adapter->stream(m_job);
     m_sse = std::make_unique<Net::SseConnection>(m_ctx->network(), toRequest(spec));
+    m_sse->setTraffic(m_ctx->trafficLog(), m_job.id);
     connect(m_sse.get(), &Net::SseConnection::event, this, [this](const Net::SseEvent &e) {
         Core::JobUpdate u = m_adapter->parseSseEvent(m_job.id, e.type, e.data, e.lastEventId);
         u.jobId = m_job.id;
@@ -218,6 +219,7 @@ void JobFollower::pollNow(const QString &why)
     m_pollTimer.stop();
     const Dialects::RequestSpec spec = m_adapter->status(m_job);
     auto *call = new Net::HttpCall(m_ctx->network(), spec.method, toRequest(spec), spec.body, this);
+    call->setTraffic(m_ctx->trafficLog(), m_job.id);
     m_inflight = call;
     ++m_statusReads;
     connect(call, &Core::Operation::result, this, [this, call] {

@@ -38,6 +38,12 @@ void HttpCall::doStart()
     m_request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
     m_request.setMaximumRedirectsAllowed(5);
     m_startedMs = QDateTime::currentMSecsSinceEpoch();
+    if (m_traffic) {
+        TrafficLog::Headers headers;
+        for (const QByteArray &name : m_request.rawHeaderList())
+            headers.append({name, m_request.rawHeader(name)});
+        m_requestSeq = m_traffic->recordRequest(m_trafficJob, m_method, m_request.url().toString(), headers, m_requestBody);
+    }
     m_reply = m_nam->sendCustomRequest(m_request, m_method, m_requestBody);
     connect(m_reply, &QNetworkReply::readyRead, this, [this] {
         if (m_reply->bytesAvailable() + m_body.size() > m_maxBody) {
@@ -48,6 +54,9 @@ void HttpCall::doStart()
             m_reply->abort();
             m_reply->deleteLater();
             m_elapsedMs = QDateTime::currentMSecsSinceEpoch() - m_startedMs;
+            if (m_traffic)
+                m_responseSeq = m_traffic->recordResponse(m_trafficJob, m_method, m_request.url().toString(), m_status, {}, m_body,
+                                          m_elapsedMs, m_networkMessage);
             emitResult(m_networkMessage);
             return;
         }
@@ -65,6 +74,9 @@ void HttpCall::doStart()
             m_networkMessage = reply->errorString();
         reply->deleteLater();
         m_elapsedMs = QDateTime::currentMSecsSinceEpoch() - m_startedMs;
+        if (m_traffic)
+            m_responseSeq = m_traffic->recordResponse(m_trafficJob, m_method, reply->url().toString(), m_status, m_headers, m_body,
+                                      m_elapsedMs, m_networkMessage);
         emitResult(m_status == 0 && m_networkError != QNetworkReply::NoError ? m_networkMessage : QString());
     });
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/operation.h"
+#include "net/trafficlog.h"
 
 #include <QByteArray>
 #include <QList>
@@ -28,6 +29,13 @@ public:
 
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
     void setMaxBodyBytes(qint64 bytes) { m_maxBody = bytes; }
+    // Optional capture: the request and its answer are recorded in `log` under `jobId` (redacted
+    // there). Null (the default) records nothing. Set before start().
+    void setTraffic(TrafficLog *log, const QString &jobId)
+    {
+        m_traffic = log;
+        m_trafficJob = jobId;
+    }
 
     // Valid once result() fired.
     int httpStatus() const { return m_status; }
@@ -36,6 +44,10 @@ public:
     QByteArray body() const { return m_body; }
     QByteArray header(const QByteArray &name) const;
     qint64 elapsedMs() const { return m_elapsedMs; }
+    // The traffic entries of this call (0: none recorded), e.g. for TrafficLog::moveToJob() once
+    // a submit answer names the job.
+    quint64 requestSeq() const { return m_requestSeq; }
+    quint64 responseSeq() const { return m_responseSeq; }
 
 protected:
     void doStart() override;
@@ -56,6 +68,10 @@ private:
     QList<QNetworkReply::RawHeaderPair> m_headers;
     qint64 m_elapsedMs = 0;
     qint64 m_startedMs = 0;
+    QPointer<TrafficLog> m_traffic;
+    QString m_trafficJob;
+    quint64 m_requestSeq = 0;
+    quint64 m_responseSeq = 0;
 };
 
 } // namespace Net

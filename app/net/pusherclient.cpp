@@ -1,7 +1,10 @@
 #include "net/pusherclient.h"
 
+#include "core/redactor.h"
 #include "net/pusherframe.h"
+#include "net/trafficlog.h"
 
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QLoggingCategory>
@@ -152,6 +155,40 @@ void PusherClient::setConnectTimeout(int ms)
     m_connectTimeoutMs = std::max(1, ms);
 }
 
+void PusherClient::setTrafficLog(TrafficLog *log)
+{
+    m_traffic = log;
+}
+
+void PusherClient::recordFrame(bool incoming, const QByteArray &bytes, const PusherFrame *frame, const QString &problem)
+{
+    TrafficLog::Entry t;
+    t.kind = incoming ? TrafficLog::Kind::WsIn : TrafficLog::Kind::WsOut;
+    t.mime = "application/json";
+    t.body = bytes;
+    if (!m_appKey.isEmpty())
+        t.body.replace(m_appKey.toUtf8(), "<app key>");
+    if (frame) {
+        t.method = frame->event().toUtf8();
+        t.url = frame->channel();
+        const QJsonObject data = frame->dataObject().value_or(QJsonObject());
+        t.jobId = data.value(QLatin1String("request_id")).toString();
+        if (t.jobId.isEmpty())
+            t.jobId = data.value(QLatin1String("job_request_id")).toString();
+        if (!incoming && data.contains(QLatin1String("auth"))) {
+            // The subscription's auth signature proves who we are on this socket: never kept.
+            QJsonObject masked = data;
+            masked.insert(QLatin1String("auth"), QString(Core::Redactor::Mask));
+            t.body = QJsonDocument(QJsonObject{{QLatin1String("event"), frame->event()},
+                                               {QLatin1String("data"), masked}})
+                         .toJson(QJsonDocument::Compact);
+        }
+    } else {
+        t.note = QStringLiteral("malformed: ") + clip(problem);
+    }
+    m_traffic->record(std::move(t));
+}
+
 QString PusherClient::stateName(State state)
 {
     switch (state) {
@@ -191,6 +228,17 @@ void PusherClient::setState(State state)
         return;
     qCDebug(lcPusher).noquote() << "state" << stateName(m_state) << "->" << stateName(state);
     m_state = state;
+    if (m_traffic) {
+        TrafficLog::Entry t;
+        t.kind = TrafficLog::Kind::WsState;
+        t.method = stateName(state).toUtf8();
+        t.url = m_url.toString();
+        if (!m_appKey.isEmpty())
+            t.url.replace(QString::fromLatin1(QUrl::toPercentEncoding(m_appKey)), QStringLiteral("<app key>"));
+        if (!m_socketId.isEmpty())
+            t.note = QStringLiteral("socket id ") + m_socketId;
+        m_traffic->record(std::move(t));
+    }
     Q_EMIT stateChanged(state);
 }
 
@@ -432,8 +480,13 @@ void PusherClient::onPongTimeout()
 
 void PusherClient::send(const QByteArray &frame)
 {
-    if (m_socket)
-        m_socket->sendTextMessage(QString::fromUtf8(frame));
+    if (!m_socket)
+        return;
+    if (m_traffic) {
+        const std::optional<PusherFrame> parsed = PusherFrame::parse(frame);
+        recordFrame(false, frame, parsed ? &*parsed : nullptr, QString());
+    }
+    m_socket->sendTextMessage(QString::fromUtf8(frame));
 }
 
 void PusherClient::onMessage(const QByteArray &bytes)
@@ -447,6 +500,8 @@ void PusherClient::onMessage(const QByteArray &bytes)
 
     QString problem;
     const std::optional<PusherFrame> frame = PusherFrame::parse(bytes, &problem);
+    if (m_traffic)
+        recordFrame(true, bytes, frame ? &*frame : nullptr, problem);
     if (!frame) {
         ++m_malformedFrames;
         // The frame itself is not logged: it may carry result URLs with signatures.

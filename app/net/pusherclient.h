@@ -1,8 +1,11 @@
 #pragma once
 
+#include "net/trafficlog.h"
+
 #include <QElapsedTimer>
 #include <QMap>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QTimer>
@@ -104,6 +107,11 @@ public:
     void setBackoff(int baseMs, int capMs);
     // How long Connecting may last before pusher:connection_established (then Unavailable).
     void setConnectTimeout(int ms);
+    // Optional capture: every frame in (WsIn) and out (WsOut) and every state change (WsState) is
+    // recorded in `log`; a frame whose data carries a request_id is filed under that job, others
+    // under "". The app key is shown as "<app key>" and subscription auth signatures as
+    // "[redacted]". Null (the default) records nothing.
+    void setTrafficLog(TrafficLog *log);
 
     // From Initialized, Unavailable (retry now), Failed or Disconnected; no-op otherwise.
     void connectToServer();
@@ -181,6 +189,7 @@ private:
     void setState(State state);
     // Server messages may quote the app key ("App key X not in this cluster"): not in our logs.
     QString redacted(const QString &text) const;
+    void recordFrame(bool incoming, const QByteArray &bytes, const PusherFrame *frame, const QString &problem);
 
     QUrl m_url;
     QString m_appKey; // kept only to keep it out of log lines
@@ -211,6 +220,7 @@ private:
 
     qint64 m_malformedFrames = 0;
     qint64 m_pingsSent = 0;
+    QPointer<TrafficLog> m_traffic;
 };
 
 } // namespace Net

@@ -1,5 +1,6 @@
 #include "net/sseconnection.h"
 
+#include <QDateTime>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -64,6 +65,17 @@ SseConnection::SseConnection(QNetworkAccessManager *manager, const QNetworkReque
         if (m_state != State::Open)
             return;
         m_failStreak = 0;
+        if (m_traffic) {
+            TrafficLog::Entry t;
+            t.jobId = m_trafficJob;
+            t.kind = TrafficLog::Kind::SseEvent;
+            t.method = e.type;
+            t.url = m_request.url().toString();
+            t.body = e.data;
+            if (!e.lastEventId.isEmpty())
+                t.note = QStringLiteral("id ") + QString::fromUtf8(e.lastEventId.left(200));
+            m_traffic->record(std::move(t));
+        }
         Q_EMIT event(e);
         // The handler closed or finished the connection: drop the rest of this chunk.
         if (m_state != State::Open)
@@ -94,9 +106,12 @@ void SseConnection::close()
 {
     if (m_state == State::Finished || m_state == State::Failed || m_state == State::Closed)
         return;
+    const bool wasConnected = m_reply;
     dropReply();
     m_reconnectTimer.stop();
     m_state = State::Closed;
+    if (wasConnected)
+        recordDisconnect(QStringLiteral("closed by the application"));
     qCDebug(lcSse).noquote() << "closed" << safeUrl(m_request.url());
 }
 
@@ -104,12 +119,37 @@ void SseConnection::finish()
 {
     if (m_state == State::Finished || m_state == State::Failed || m_state == State::Closed)
         return;
+    const bool wasConnected = m_reply;
     dropReply();
     m_reconnectTimer.stop();
     m_state = State::Finished;
+    if (wasConnected)
+        recordDisconnect(QStringLiteral("finished by the application"));
     qCDebug(lcSse).noquote() << "finished by the application" << safeUrl(m_request.url());
     // Queued: finish() is typically called from an event() handler.
     QMetaObject::invokeMethod(this, &SseConnection::finished, Qt::QueuedConnection);
+}
+
+void SseConnection::setTraffic(TrafficLog *log, const QString &jobId)
+{
+    m_traffic = log;
+    m_trafficJob = jobId;
+}
+
+void SseConnection::recordDisconnect(const QString &why, int httpStatus)
+{
+    if (!m_traffic)
+        return;
+    TrafficLog::Entry t;
+    t.jobId = m_trafficJob;
+    t.kind = TrafficLog::Kind::SseDisconnect;
+    t.method = "GET";
+    t.url = m_request.url().toString();
+    t.httpStatus = httpStatus;
+    if (m_connectStartedMs > 0)
+        t.elapsedMs = QDateTime::currentMSecsSinceEpoch() - m_connectStartedMs;
+    t.note = why;
+    m_traffic->record(std::move(t));
 }
 
 void SseConnection::setRetryMs(int ms)
@@ -166,6 +206,18 @@ void SseConnection::connectNow()
                              << (id.isEmpty() ? QByteArray("(none)") : id.left(64)) << "attempt"
                              << m_reconnects + 1;
 
+    if (m_traffic) {
+        TrafficLog::Entry t;
+        t.jobId = m_trafficJob;
+        t.kind = TrafficLog::Kind::SseConnect;
+        t.method = "GET";
+        t.url = m_request.url().toString();
+        for (const QByteArray &name : req.rawHeaderList())
+            t.headers.append({name, req.rawHeader(name)});
+        t.note = QStringLiteral("attempt %1").arg(m_reconnects + 1);
+        m_traffic->record(std::move(t));
+        m_connectStartedMs = QDateTime::currentMSecsSinceEpoch();
+    }
     m_reply = m_manager->get(req);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &SseConnection::onMetaData);
     connect(m_reply, &QIODevice::readyRead, this, &SseConnection::onReadyRead);
@@ -194,12 +246,22 @@ bool SseConnection::checkHead(bool final)
     if (!final && status >= 300 && status < 400)
         return true;
     m_headChecked = true;
+    if (m_traffic) {
+        const QByteArray type = m_reply->rawHeader("Content-Type");
+        m_traffic->recordResponse(m_trafficJob, "GET", m_reply->url().toString(), status, m_reply->rawHeaderPairs(), {},
+                                  QDateTime::currentMSecsSinceEpoch() - m_connectStartedMs,
+                                  status == 204 ? QStringLiteral("no content: the stream is over")
+                                      : status >= 200 && status < 300 && type.startsWith("text/event-stream")
+                                      ? QStringLiteral("stream open")
+                                      : QString());
+    }
 
     if (status == 204) {
         // "HTTP 204 No Content ... must prevent the user agent from reconnecting" (WHATWG).
         dropReply();
         m_reconnectTimer.stop();
         m_state = State::Finished;
+        recordDisconnect(QStringLiteral("HTTP 204: the stream is over"), 204);
         qCInfo(lcSse).noquote() << "204 from" << safeUrl(m_request.url()) << "- the stream is over";
         Q_EMIT finished();
         return false;
@@ -318,6 +380,7 @@ void SseConnection::scheduleReconnect(const QString &why)
     qCInfo(lcSse).noquote() << safeUrl(m_request.url()) << "-" << why << "- reconnecting in"
                             << delay << (m_failStreak > 1 ? "ms (backing off)" : "ms");
     m_reconnectTimer.start(delay);
+    recordDisconnect(QStringLiteral("%1; reconnecting in %2 ms").arg(why).arg(delay));
     Q_EMIT reconnecting(delay);
 }
 
@@ -326,6 +389,7 @@ void SseConnection::fail(const QString &message, int httpStatus)
     dropReply();
     m_reconnectTimer.stop();
     m_state = State::Failed;
+    recordDisconnect(QStringLiteral("failed: ") + message, httpStatus);
     qCWarning(lcSse).noquote() << safeUrl(m_request.url()) << "failed:" << message;
     Q_EMIT failed(message, httpStatus);
 }

@@ -2,6 +2,7 @@
 
 #include "net/sseevent.h"
 #include "net/sseparser.h"
+#include "net/trafficlog.h"
 
 #include <QByteArray>
 #include <QNetworkRequest>
@@ -96,6 +97,10 @@ public:
     int idleTimeoutMs() const { return m_idleTimeoutMs; }
     void setMaxBackoffMs(int ms);
     int maxBackoffMs() const { return m_maxBackoffMs; }
+    // Optional capture: each request (SseConnect), response head (HttpResponse), event (SseEvent)
+    // and end of a connection (SseDisconnect, with why) is recorded in `log` under `jobId`.
+    // Null (the default) records nothing.
+    void setTraffic(TrafficLog *log, const QString &jobId);
     // Passed to the parser: larger events are skipped (see SseParser).
     void setMaxEventSize(qsizetype bytes) { m_parser.setMaxEventSize(bytes); }
 
@@ -124,6 +129,7 @@ private:
     void fail(const QString &message, int httpStatus);
     void failWithBody();
     int nextDelayMs();
+    void recordDisconnect(const QString &why, int httpStatus = 0);
 
     QPointer<QNetworkAccessManager> m_manager;
     QNetworkRequest m_request;
@@ -141,6 +147,9 @@ private:
     int m_errorStatus = 0; // a non-2xx response whose body is being collected
     QByteArray m_errorBody;
     bool m_attempted = false;
+    QPointer<TrafficLog> m_traffic;
+    QString m_trafficJob;
+    qint64 m_connectStartedMs = 0;
 };
 
 } // namespace Net

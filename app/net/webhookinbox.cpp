@@ -217,6 +217,12 @@ QList<WebhookInbox::Delivery> WebhookInbox::deliveries() const
     return QList<Delivery>(m_deliveries.cbegin(), m_deliveries.cend());
 }
 
+void WebhookInbox::setTrafficLog(TrafficLog *log, JobIdReader jobIdOf)
+{
+    m_traffic = log;
+    m_jobIdOf = std::move(jobIdOf);
+}
+
 QString WebhookInbox::verdictName(Verdict verdict)
 {
     switch (verdict) {
@@ -548,6 +554,22 @@ void WebhookInbox::answer(const std::shared_ptr<Connection> &c, Delivery d, bool
     if (!d.webhookId.isEmpty())
         line += QStringLiteral(" id=") + QString::fromLatin1(d.webhookId.left(100));
     qCInfo(lcInbox).noquote() << line << "-" << d.detail;
+    if (m_traffic) {
+        TrafficLog::Entry t;
+        t.jobId = m_jobIdOf ? m_jobIdOf(d.scheme, d.body) : QString();
+        t.kind = TrafficLog::Kind::WebhookIn;
+        t.method = d.method;
+        t.url = d.path;
+        t.httpStatus = d.httpStatus;
+        t.headers = d.headers;
+        for (const auto &h : std::as_const(d.headers)) {
+            if (h.first.compare("Content-Type", Qt::CaseInsensitive) == 0)
+                t.mime = h.second;
+        }
+        t.body = d.body;
+        t.note = verdictName(d.verdict) + QStringLiteral(": ") + d.detail;
+        m_traffic->record(std::move(t));
+    }
     m_deliveries.push_back(d);
     while (qsizetype(m_deliveries.size()) > m_maxRecorded)
         m_deliveries.pop_front();

@@ -1,11 +1,14 @@
 #pragma once
 
+#include "net/trafficlog.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QPair>
 #include <QSet>
 #include <QString>
@@ -13,6 +16,7 @@
 #include <QUrl>
 
 #include <deque>
+#include <functional>
 #include <memory>
 
 class QTcpSocket;
@@ -115,6 +119,12 @@ public:
     // without being verified, to exercise a sender's retries.
     void setFailNext(int n) { m_failNext = std::max(0, n); }
 
+    // Optional capture: every answered request is recorded in `log` as a WebhookIn entry (its
+    // verdict in the note), filed under the job jobIdOf(scheme, body) names ("" when it names none
+    // or is not set). Null (the default) records nothing.
+    using JobIdReader = std::function<QString(const QString &scheme, const QByteArray &body)>;
+    void setTrafficLog(TrafficLog *log, JobIdReader jobIdOf = {});
+
     QList<Delivery> deliveries() const;
     void clearDeliveries() { m_deliveries.clear(); }
     int openConnections() const { return m_open; }
@@ -155,6 +165,8 @@ private:
     int m_maxRecorded = 1000;
     int m_failNext = 0;
     int m_open = 0;
+    QPointer<TrafficLog> m_traffic;
+    JobIdReader m_jobIdOf;
 };
 
 } // namespace Net
