@@ -15,6 +15,19 @@ public:
     HistoryDatabase db;
     bool opened = false;
     QString lastReported;
+
+    // A full disk fails every batch the same way: report a failure once, until a write succeeds.
+    bool report(bool ok)
+    {
+        if (ok) {
+            lastReported.clear();
+            return false;
+        }
+        if (db.lastError() == lastReported)
+            return false;
+        lastReported = db.lastError();
+        return true;
+    }
 };
 
 JobHistory::JobHistory(QString path, QObject *parent)
@@ -106,7 +119,7 @@ void JobHistory::onBatch(const QStringList &ids)
         return;
     QPointer<JobHistory> self(this);
     run([w = m_worker, snapshots = std::move(snapshots), self] {
-        if (!w->opened || w->db.writeSnapshots(snapshots))
+        if (!w->opened || !w->report(w->db.writeSnapshots(snapshots)))
             return;
         const QString error = w->db.lastError();
         QMetaObject::invokeMethod(self.data(), [self, error] {
@@ -121,7 +134,7 @@ void JobHistory::recordJob(const StoredJob &job)
     m_written.insert(job.job.id, Written{0, 0});
     QPointer<JobHistory> self(this);
     run([w = m_worker, job, self] {
-        if (!w->opened || w->db.recordJob(job))
+        if (!w->opened || !w->report(w->db.recordJob(job)))
             return;
         const QString error = w->db.lastError();
         QMetaObject::invokeMethod(self.data(), [self, error] {
