@@ -4,7 +4,6 @@
 #include "core/jobstate.h"
 
 #include <QString>
-
 #include <optional>
 
 namespace Core {
@@ -20,8 +19,8 @@ class CancelPolicy
 {
 public:
     enum class Route {
-        None,           // cannot be cancelled
-        ServiceCall,    // the dialect's own cancel request (Peako DELETE)
+        None, // cannot be cancelled
+        ServiceCall, // the dialect's own cancel request (Peako DELETE)
         SandboxControl, // the sandbox's QA control API
     };
 
@@ -34,8 +33,8 @@ public:
 
     // `state` is the normalized state when known; `rawStatus` the provider's word (used when the
     // state is not known yet, and in reasons). `sandbox`: the job's profile points at a sandbox.
-    static Verdict check(Dialect dialect, std::optional<JobState> state, const QString &rawStatus = {},
-                         bool sandbox = false);
+    static Verdict check(Dialect dialect, std::optional<JobState> state,
+        const QString &rawStatus = {}, bool sandbox = false);
 
     // The service's name as its documents write it: PeelAPI, ImagePipeline, Peel, Peako, deAPI.
     static QString serviceName(Dialect dialect);

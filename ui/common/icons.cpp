@@ -25,10 +25,10 @@ QIcon Icons::action(const char *name)
 
 QStringList Icons::actionNames()
 {
-    return {QStringLiteral("submit"),   QStringLiteral("cancel"),   QStringLiteral("download"),
-            QStringLiteral("resubmit"), QStringLiteral("refresh"),  QStringLiteral("copy"),
-            QStringLiteral("settings"), QStringLiteral("profiles"), QStringLiteral("webhook"),
-            QStringLiteral("sandbox"),  QStringLiteral("open-folder"), QStringLiteral("search")};
+    return { QStringLiteral("submit"), QStringLiteral("cancel"), QStringLiteral("download"),
+        QStringLiteral("resubmit"), QStringLiteral("refresh"), QStringLiteral("copy"),
+        QStringLiteral("settings"), QStringLiteral("profiles"), QStringLiteral("webhook"),
+        QStringLiteral("sandbox"), QStringLiteral("open-folder"), QStringLiteral("search") };
 }
 
 } // namespace Ui

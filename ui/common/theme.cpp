@@ -49,7 +49,7 @@ QPalette Theme::lightPalette()
     p.setColor(QPalette::HighlightedText, QColor(0xff, 0xff, 0xff));
     p.setColor(QPalette::Link, QColor(0x1f, 0x5f, 0xbf));
     p.setColor(QPalette::LinkVisited, QColor(0x6a, 0x3f, 0xb5));
-    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+    for (auto role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText })
         p.setColor(QPalette::Disabled, role, QColor(0x9a, 0xa0, 0xa8));
     return p;
 }
@@ -77,14 +77,15 @@ QPalette Theme::darkPalette()
     p.setColor(QPalette::HighlightedText, QColor(0xff, 0xff, 0xff));
     p.setColor(QPalette::Link, QColor(0x6c, 0xa8, 0xff));
     p.setColor(QPalette::LinkVisited, QColor(0xb4, 0x9b, 0xe0));
-    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+    for (auto role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText })
         p.setColor(QPalette::Disabled, role, QColor(0x6e, 0x73, 0x7a));
     return p;
 }
 
 bool Theme::isDark(const QPalette &palette)
 {
-    return palette.color(QPalette::Window).lightnessF() < palette.color(QPalette::WindowText).lightnessF();
+    return palette.color(QPalette::Window).lightnessF()
+        < palette.color(QPalette::WindowText).lightnessF();
 }
 
 QColor Theme::stateColor(Core::JobState state, bool dark)
@@ -121,7 +122,7 @@ QString Theme::modeName(Mode mode)
 
 std::optional<Theme::Mode> Theme::modeFromName(QStringView name)
 {
-    for (Mode m : {Mode::System, Mode::Light, Mode::Dark}) {
+    for (Mode m : { Mode::System, Mode::Light, Mode::Dark }) {
         if (name.compare(modeName(m), Qt::CaseInsensitive) == 0)
             return m;
     }

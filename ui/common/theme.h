@@ -5,7 +5,6 @@
 #include <QColor>
 #include <QPalette>
 #include <QString>
-
 #include <optional>
 
 class QApplication;

@@ -13,20 +13,22 @@ QString tr(const char *text, int n = -1)
 {
     return QCoreApplication::translate("Ui::CancelConfirmation", text, nullptr, n);
 }
-}
+} // namespace
 
 CancelConfirmation::CancelConfirmation(const Tracker::JobTracker *tracker, const QStringList &ids,
-                                       std::function<bool(const QString &profile)> isSandbox)
+    std::function<bool(const QString &profile)> isSandbox)
 {
     for (const QString &id : ids) {
         const Tracker::TrackedJob *job = tracker ? tracker->job(id) : nullptr;
         Entry entry;
         entry.id = id;
         if (!job) {
-            entry.verdict = {false, Core::CancelPolicy::Route::None, tr("not in the list any more")};
+            entry.verdict
+                = { false, Core::CancelPolicy::Route::None, tr("not in the list any more") };
         } else {
             const bool sandbox = isSandbox && isSandbox(job->profile);
-            entry.verdict = Core::CancelPolicy::check(job->dialect, job->state, job->rawStatus, sandbox);
+            entry.verdict
+                = Core::CancelPolicy::check(job->dialect, job->state, job->rawStatus, sandbox);
         }
         m_entries.append(entry);
     }
@@ -101,7 +103,8 @@ QStringList CancelConfirmation::ask(QWidget *parent) const
         return {};
     }
     box.setIcon(QMessageBox::Question);
-    QPushButton *yes = box.addButton(tr("Cancel %n job(s)", int(ids.size())), QMessageBox::DestructiveRole);
+    QPushButton *yes
+        = box.addButton(tr("Cancel %n job(s)", int(ids.size())), QMessageBox::DestructiveRole);
     QPushButton *keep = box.addButton(tr("Keep running"), QMessageBox::RejectRole);
     box.setDefaultButton(keep);
     box.setEscapeButton(keep);

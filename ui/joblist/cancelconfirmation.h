@@ -5,7 +5,6 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <functional>
 
 class QWidget;
@@ -31,7 +30,7 @@ public:
     };
 
     CancelConfirmation(const Tracker::JobTracker *tracker, const QStringList &ids,
-                       std::function<bool(const QString &profile)> isSandbox = {});
+        std::function<bool(const QString &profile)> isSandbox = {});
 
     QList<Entry> entries() const { return m_entries; }
     QStringList cancellable() const;

@@ -6,15 +6,13 @@
 #include <QApplication>
 #include <QPainter>
 #include <QStyleOptionProgressBar>
-
 #include <algorithm>
 
 namespace Ui {
 
 JobListDelegate::JobListDelegate(QObject *parent)
     : QStyledItemDelegate(parent)
-{
-}
+{ }
 
 JobListDelegate::~JobListDelegate() = default;
 
@@ -35,7 +33,8 @@ QSize JobListDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
     return size;
 }
 
-void JobListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void JobListDelegate::paint(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     switch (index.column()) {
     case JobListModel::Progress:
@@ -52,7 +51,8 @@ void JobListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         QStyleOptionViewItem opt = option;
         initStyleOption(&opt, index);
         if (state >= 0 && !(opt.state & QStyle::State_Selected)) {
-            const QColor colour = Theme::stateColor(Core::JobState(state), Theme::isDark(opt.palette));
+            const QColor colour
+                = Theme::stateColor(Core::JobState(state), Theme::isDark(opt.palette));
             opt.palette.setColor(QPalette::Text, colour);
             opt.palette.setColor(QPalette::HighlightedText, colour);
         }
@@ -67,7 +67,8 @@ void JobListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     QStyledItemDelegate::paint(painter, option, index);
 }
 
-void JobListDelegate::paintProgress(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void JobListDelegate::paintProgress(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     const QWidget *widget = option.widget;
     QStyle *style = widget ? widget->style() : QApplication::style();
@@ -93,7 +94,8 @@ void JobListDelegate::paintProgress(QPainter *painter, const QStyleOptionViewIte
     bar.direction = option.direction;
     bar.palette = option.palette;
     bar.fontMetrics = option.fontMetrics;
-    bar.rect = QRect(cell.left(), cell.center().y() - barHeight / 2, std::max(10, cell.width() - textWidth), barHeight);
+    bar.rect = QRect(cell.left(), cell.center().y() - barHeight / 2,
+        std::max(10, cell.width() - textWidth), barHeight);
     bar.minimum = 0;
     bar.maximum = 1000;
     bar.progress = qBound(0, qRound(progress * 1000), 1000);
@@ -101,11 +103,13 @@ void JobListDelegate::paintProgress(QPainter *painter, const QStyleOptionViewIte
     const int state = index.data(JobListModel::StateRole).toInt();
     if (state >= 0) {
         // The bar takes the state's colour, so a failed job's bar does not look like a live one.
-        bar.palette.setColor(QPalette::Highlight, Theme::stateColor(Core::JobState(state), Theme::isDark(option.palette)));
+        bar.palette.setColor(QPalette::Highlight,
+            Theme::stateColor(Core::JobState(state), Theme::isDark(option.palette)));
     }
     style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
 
-    const QRect textRect(bar.rect.right() + 1, cell.top(), cell.right() - bar.rect.right(), cell.height());
+    const QRect textRect(
+        bar.rect.right() + 1, cell.top(), cell.right() - bar.rect.right(), cell.height());
     painter->save();
     const bool selected = option.state & QStyle::State_Selected;
     painter->setPen(option.palette.color(selected ? QPalette::HighlightedText : QPalette::Text));
@@ -114,7 +118,8 @@ void JobListDelegate::paintProgress(QPainter *painter, const QStyleOptionViewIte
     painter->restore();
 }
 
-void JobListDelegate::paintThumbnail(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void JobListDelegate::paintThumbnail(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     const QWidget *widget = option.widget;
     QStyle *style = widget ? widget->style() : QApplication::style();

@@ -17,14 +17,17 @@ public:
     explicit JobListDelegate(QObject *parent = nullptr);
     ~JobListDelegate() override;
 
-    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+        const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
     static int rowHeight(const QFontMetrics &metrics);
 
 private:
-    void paintProgress(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const;
-    void paintThumbnail(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    void paintProgress(
+        QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    void paintThumbnail(
+        QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const;
 };
 
 } // namespace Ui

@@ -10,7 +10,6 @@
 #include <QLocale>
 #include <QMap>
 #include <QtConcurrent/QtConcurrentRun>
-
 #include <algorithm>
 
 namespace Ui {
@@ -241,7 +240,9 @@ QVariant JobListModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole) {
         switch (column) {
         case State:
-            return row.rawStatus.isEmpty() && row.state >= 0 ? Core::stateName(Core::JobState(row.state)) : row.rawStatus;
+            return row.rawStatus.isEmpty() && row.state >= 0
+                ? Core::stateName(Core::JobState(row.state))
+                : row.rawStatus;
         case Profile:
             return row.profile;
         case Task:
@@ -260,7 +261,9 @@ QVariant JobListModel::data(const QModelIndex &index, int role) const
         case Duration:
             return durationText(row);
         case Progress:
-            return row.progress < 0 ? QVariant() : QVariant(QStringLiteral("%1 %").arg(qRound(row.progress * 100)));
+            return row.progress < 0
+                ? QVariant()
+                : QVariant(QStringLiteral("%1 %").arg(qRound(row.progress * 100)));
         case Result:
             // Text only when there is no picture to show (captions, videos, several files).
             if (row.outputCount > 0 && thumbnail(row).isNull())
@@ -285,7 +288,8 @@ QVariant JobListModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ToolTipRole) {
         switch (column) {
         case State: {
-            QString tip = row.state >= 0 ? Core::stateName(Core::JobState(row.state)) : tr("not known yet");
+            QString tip
+                = row.state >= 0 ? Core::stateName(Core::JobState(row.state)) : tr("not known yet");
             if (!row.rawStatus.isEmpty())
                 tip += QStringLiteral(" (") + row.rawStatus + QLatin1Char(')');
             if (!row.errorText.isEmpty())
@@ -310,7 +314,7 @@ QVariant JobListModel::data(const QModelIndex &index, int role) const
 
 QString JobListModel::inputSummary(const Tracker::TrackedJob &job)
 {
-    for (const char *key : {"prompt", "text", "template", "url", "instructions"}) {
+    for (const char *key : { "prompt", "text", "template", "url", "instructions" }) {
         const QJsonValue v = job.input.value(QLatin1String(key));
         if (v.isString() && !v.toString().isEmpty())
             return oneLine(v.toString(), 300);
@@ -323,7 +327,8 @@ qint64 JobListModel::endedAt(const Tracker::TrackedJob &job)
     if (!job.isTerminal())
         return 0;
     for (auto it = job.timeline.crbegin(); it != job.timeline.crend(); ++it) {
-        if (it->kind == Tracker::TimelineEntry::Kind::State && it->state && Core::isTerminal(*it->state))
+        if (it->kind == Tracker::TimelineEntry::Kind::State && it->state
+            && Core::isTerminal(*it->state))
             return it->timeMs;
     }
     // A restored job carries no timeline: its last update is when it ended.
@@ -332,8 +337,8 @@ qint64 JobListModel::endedAt(const Tracker::TrackedJob &job)
 
 void JobListModel::rebuildSearch(Row &row)
 {
-    row.search = (row.id + QLatin1Char('\n') + row.task + QLatin1Char('\n') + row.input + QLatin1Char('\n') + row.errorText
-                  + QLatin1Char('\n'))
+    row.search = (row.id + QLatin1Char('\n') + row.task + QLatin1Char('\n') + row.input
+                     + QLatin1Char('\n') + row.errorText + QLatin1Char('\n'))
                      .toLower()
         + row.logText;
 }
@@ -404,14 +409,15 @@ int JobListModel::refresh(Row &row, const Tracker::TrackedJob &job) const
     QByteArray inlineResult;
     QString names;
     for (const Core::Output &o : job.outputs) {
-        if (inlineResult.isEmpty() && !o.inlineData.isEmpty() && o.mimeType.startsWith(QLatin1String("image/")))
+        if (inlineResult.isEmpty() && !o.inlineData.isEmpty()
+            && o.mimeType.startsWith(QLatin1String("image/")))
             inlineResult = o.inlineData;
         if (!names.isEmpty())
             names += QLatin1Char('\n');
         names += o.name.isEmpty() ? o.url.section(QLatin1Char('?'), 0, 0) : o.name;
     }
-    if (job.preview != row.preview || inlineResult != row.inlineResult || int(job.outputs.size()) != row.outputCount
-        || names != row.outputNames) {
+    if (job.preview != row.preview || inlineResult != row.inlineResult
+        || int(job.outputs.size()) != row.outputCount || names != row.outputNames) {
         const bool picture = job.preview != row.preview || inlineResult != row.inlineResult;
         row.preview = job.preview;
         row.inlineResult = inlineResult;
@@ -437,7 +443,8 @@ void JobListModel::columnsAndRoles(int mask, int *left, int *right, QList<int> *
     }
     if (mask & StateChange) {
         columns << State << Duration;
-        r << Qt::DisplayRole << Qt::DecorationRole << Qt::ToolTipRole << SortRole << StateRole << RawStatusRole;
+        r << Qt::DisplayRole << Qt::DecorationRole << Qt::ToolTipRole << SortRole << StateRole
+          << RawStatusRole;
     }
     if (mask & ProgressChange) {
         columns << Progress;
@@ -476,7 +483,7 @@ void JobListModel::onBatch(const QStringList &ids)
             m_rowOf.insert(id, -1); // placeholder: the same id twice in a batch is one row
         } else if (*it >= 0) {
             if (const int mask = refresh(m_rows[*it], *job))
-                changed.append({*it, mask});
+                changed.append({ *it, mask });
         }
     }
 
@@ -508,16 +515,18 @@ void JobListModel::emitChanges(QVector<QPair<int, int>> &changed, int existingRo
         return;
     }
     // Rows with the same kind of change, in row order, then runs of consecutive rows.
-    std::sort(changed.begin(), changed.end(), [](const QPair<int, int> &a, const QPair<int, int> &b) {
-        return a.second != b.second ? a.second < b.second : a.first < b.first;
-    });
+    std::sort(
+        changed.begin(), changed.end(), [](const QPair<int, int> &a, const QPair<int, int> &b) {
+            return a.second != b.second ? a.second < b.second : a.first < b.first;
+        });
     qsizetype i = 0;
     while (i < changed.size()) {
         const int mask = changed.at(i).second;
         const int first = changed.at(i).first;
         int last = first;
         qsizetype j = i + 1;
-        while (j < changed.size() && changed.at(j).second == mask && changed.at(j).first == last + 1) {
+        while (
+            j < changed.size() && changed.at(j).second == mask && changed.at(j).first == last + 1) {
             last = changed.at(j).first;
             ++j;
         }
@@ -532,10 +541,11 @@ void JobListModel::emitChanges(QVector<QPair<int, int>> &changed, int existingRo
 
 void JobListModel::onTick()
 {
-    const QList<int> roles{Qt::DisplayRole, SortRole};
+    const QList<int> roles { Qt::DisplayRole, SortRole };
     int first = -1;
     for (int r = 0; r <= int(m_rows.size()); ++r) {
-        const bool ticking = r < int(m_rows.size()) && m_rows.at(r).active() && m_rows.at(r).createdMs > 0;
+        const bool ticking
+            = r < int(m_rows.size()) && m_rows.at(r).active() && m_rows.at(r).createdMs > 0;
         if (ticking && first < 0)
             first = r;
         if (!ticking && first >= 0) {
@@ -597,7 +607,8 @@ void JobListModel::loadThumbnailFile(const QString &jobId, const QString &path)
         m_thumbs.insert(jobId, new QPixmap(pixmap));
         const int row = rowOf(jobId);
         if (row >= 0)
-            Q_EMIT dataChanged(index(row, Result), index(row, Result), {Qt::DecorationRole, Qt::DisplayRole});
+            Q_EMIT dataChanged(
+                index(row, Result), index(row, Result), { Qt::DecorationRole, Qt::DisplayRole });
         Q_EMIT thumbnailReady(jobId);
     });
 }

@@ -12,15 +12,13 @@
 #include <QSet>
 #include <QTimer>
 #include <QVector>
-
 #include <functional>
-
 #include <optional>
 
 namespace Tracker {
 class JobTracker;
 struct TrackedJob;
-}
+} // namespace Tracker
 
 namespace Ui {
 
@@ -43,19 +41,31 @@ class JobListModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(JobListModel)
 
 public:
-    enum Column { State, Profile, Task, Input, Created, Duration, Progress, Result, Id, ColumnCount };
+    enum Column {
+        State,
+        Profile,
+        Task,
+        Input,
+        Created,
+        Duration,
+        Progress,
+        Result,
+        Id,
+        ColumnCount
+    };
     Q_ENUM(Column)
 
     enum Role {
-        SortRole = Qt::UserRole + 1, // raw comparable value of the cell (int, qint64, double, QString)
-        JobIdRole,                   // QString
-        StateRole,                   // int(Core::JobState), -1 when not known yet
-        ProgressRole,                // double 0..1, -1 when the job reports none
-        SearchTextRole,              // QString, lower case: id, task, input, error, recent log text
-        CreatedRole,                 // qint64 ms since epoch
-        ProfileRole,                 // QString
-        RawStatusRole,               // QString, the provider's own word
-        DialectRole,                 // int(Core::Dialect)
+        SortRole
+        = Qt::UserRole + 1, // raw comparable value of the cell (int, qint64, double, QString)
+        JobIdRole, // QString
+        StateRole, // int(Core::JobState), -1 when not known yet
+        ProgressRole, // double 0..1, -1 when the job reports none
+        SearchTextRole, // QString, lower case: id, task, input, error, recent log text
+        CreatedRole, // qint64 ms since epoch
+        ProfileRole, // QString
+        RawStatusRole, // QString, the provider's own word
+        DialectRole, // int(Core::Dialect)
     };
     Q_ENUM(Role)
 
@@ -68,7 +78,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(
+        int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
     // A downloaded result to show as the row's thumbnail (takes precedence over the preview).
@@ -108,7 +119,7 @@ private:
         QString errorText;
         qsizetype logCount = 0;
         QString logText; // lower case, at most MaxSearchLogChars
-        QString search;  // lower case head + logText
+        QString search; // lower case head + logText
         QByteArray preview;
         QByteArray inlineResult; // an output's inline bytes (ImagePipeline result_base64)
         int outputCount = 0;

@@ -26,14 +26,17 @@ void JobListProxyModel::setSourceModel(QAbstractItemModel *model)
     m_jobs = qobject_cast<JobListModel *>(model);
     if (m_jobs) {
         // Counts follow the model's batches, not each of its signals.
-        m_sourceConnections << connect(m_jobs, &JobListModel::batchApplied, this, &JobListProxyModel::recount);
+        m_sourceConnections << connect(
+            m_jobs, &JobListModel::batchApplied, this, &JobListProxyModel::recount);
     } else if (model) {
-        for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        for (auto signal : { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
             m_sourceConnections << connect(model, signal, this, &JobListProxyModel::recount);
-        m_sourceConnections << connect(model, &QAbstractItemModel::dataChanged, this, &JobListProxyModel::recount);
+        m_sourceConnections << connect(
+            model, &QAbstractItemModel::dataChanged, this, &JobListProxyModel::recount);
     }
     if (model)
-        m_sourceConnections << connect(model, &QAbstractItemModel::modelReset, this, &JobListProxyModel::recount);
+        m_sourceConnections << connect(
+            model, &QAbstractItemModel::modelReset, this, &JobListProxyModel::recount);
     recount();
 }
 
@@ -118,13 +121,15 @@ QString JobListProxyModel::viewName(View view)
     return {};
 }
 
-bool JobListProxyModel::inView(View view, std::optional<Core::JobState> state, qint64 createdMs, qint64 todayStartMs)
+bool JobListProxyModel::inView(
+    View view, std::optional<Core::JobState> state, qint64 createdMs, qint64 todayStartMs)
 {
     switch (view) {
     case View::All:
         return true;
     case View::Active:
-        return !state || !Core::isTerminal(*state); // a job with no state yet has just been submitted
+        return !state
+            || !Core::isTerminal(*state); // a job with no state yet has just been submitted
     case View::NeedsInput:
         return state == Core::JobState::NeedsInput;
     case View::Failed:
@@ -149,12 +154,14 @@ std::optional<Core::JobState> JobListProxyModel::stateAt(int row) const
 
 qint64 JobListProxyModel::createdAt(int row) const
 {
-    return m_jobs ? m_jobs->createdAt(row) : sourceModel()->index(row, 0).data(JobListModel::CreatedRole).toLongLong();
+    return m_jobs ? m_jobs->createdAt(row)
+                  : sourceModel()->index(row, 0).data(JobListModel::CreatedRole).toLongLong();
 }
 
 QString JobListProxyModel::profileAt(int row) const
 {
-    return m_jobs ? m_jobs->profileAt(row) : sourceModel()->index(row, 0).data(JobListModel::ProfileRole).toString();
+    return m_jobs ? m_jobs->profileAt(row)
+                  : sourceModel()->index(row, 0).data(JobListModel::ProfileRole).toString();
 }
 
 bool JobListProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
@@ -163,14 +170,19 @@ bool JobListProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourc
         return false;
     if (!m_profile.isEmpty() && profileAt(sourceRow) != m_profile)
         return false;
-    if (m_view != View::All && !inView(m_view, stateAt(sourceRow), createdAt(sourceRow), m_todayStartMs))
+    if (m_view != View::All
+        && !inView(m_view, stateAt(sourceRow), createdAt(sourceRow), m_todayStartMs))
         return false;
     if (m_search.isEmpty())
         return true;
     // The row's text is already lower case: a plain (vectorised) substring search suffices.
     if (m_jobs)
         return m_jobs->searchTextAt(sourceRow).contains(m_search);
-    return sourceModel()->index(sourceRow, 0).data(JobListModel::SearchTextRole).toString().contains(m_search, Qt::CaseInsensitive);
+    return sourceModel()
+        ->index(sourceRow, 0)
+        .data(JobListModel::SearchTextRole)
+        .toString()
+        .contains(m_search, Qt::CaseInsensitive);
 }
 
 bool JobListProxyModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
@@ -185,7 +197,7 @@ void JobListProxyModel::recount()
 {
     if (refreshToday() && m_view == View::Today)
         invalidateFilter();
-    Counts counts{};
+    Counts counts {};
     const QAbstractItemModel *model = sourceModel();
     const int rows = model ? model->rowCount() : 0;
     for (int r = 0; r < rows; ++r) {

@@ -4,7 +4,6 @@
 
 #include <QPointer>
 #include <QSortFilterProxyModel>
-
 #include <array>
 #include <functional>
 #include <optional>
@@ -49,7 +48,8 @@ public:
     static QString viewName(View view); // for the sidebar: "All", "Active", "Needs input", …
     // Whether a job with this state and creation time belongs to a view (todayStartMs: local
     // midnight of today, in ms since epoch).
-    static bool inView(View view, std::optional<Core::JobState> state, qint64 createdMs, qint64 todayStartMs);
+    static bool inView(
+        View view, std::optional<Core::JobState> state, qint64 createdMs, qint64 todayStartMs);
 
     // The clock Today reads (tests pin it); defaults to the system clock.
     void setClock(std::function<qint64()> nowMs);
@@ -74,7 +74,7 @@ private:
     View m_view = View::All;
     QString m_profile;
     QString m_search; // trimmed, lower case
-    Counts m_counts{};
+    Counts m_counts {};
     std::function<qint64()> m_now;
     qint64 m_todayStartMs = 0;
     QList<QMetaObject::Connection> m_sourceConnections;

@@ -12,7 +12,6 @@
 #include <QHeaderView>
 #include <QIODevice>
 #include <QMenu>
-
 #include <algorithm>
 
 namespace Ui {
@@ -20,7 +19,7 @@ namespace Ui {
 namespace {
 constexpr quint32 StateMagic = 0x4a4c5631; // "JLV1"
 constexpr quint32 StateVersion = 1;
-}
+} // namespace
 
 JobListView::JobListView(QWidget *parent)
     : QTreeView(parent)
@@ -82,7 +81,8 @@ void JobListView::setModel(QAbstractItemModel *model)
 {
     QTreeView::setModel(model);
     if (selectionModel())
-        connect(selectionModel(), &QItemSelectionModel::selectionChanged, this, &JobListView::updateActions);
+        connect(selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &JobListView::updateActions);
     if (model) {
         header()->resizeSection(JobListModel::State, 130);
         header()->resizeSection(JobListModel::Input, 260);
@@ -100,7 +100,8 @@ QStringList JobListView::selectedJobIds() const
     if (!selectionModel())
         return {};
     QModelIndexList rows = selectionModel()->selectedRows(0);
-    std::sort(rows.begin(), rows.end(), [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    std::sort(rows.begin(), rows.end(),
+        [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
     QStringList ids;
     ids.reserve(rows.size());
     for (const QModelIndex &index : std::as_const(rows))
@@ -116,7 +117,7 @@ QString JobListView::currentJobId() const
 void JobListView::updateActions()
 {
     const bool any = selectionModel() && selectionModel()->hasSelection();
-    for (QAction *action : {m_cancel, m_download, m_resubmit, m_copyIds})
+    for (QAction *action : { m_cancel, m_download, m_resubmit, m_copyIds })
         action->setEnabled(any);
 }
 
@@ -142,7 +143,8 @@ void JobListView::contextMenuEvent(QContextMenuEvent *event)
 {
     const QModelIndex at = indexAt(viewport()->mapFrom(this, event->pos()));
     if (at.isValid() && selectionModel() && !selectionModel()->isRowSelected(at.row(), at.parent()))
-        selectionModel()->select(at, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        selectionModel()->select(
+            at, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     if (!selectionModel() || !selectionModel()->hasSelection())
         return;
     QMenu menu(this);

@@ -16,19 +16,18 @@
 #include <QImage>
 #include <QPainter>
 #include <QTimer>
-
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cstdio>
+#include <sys/resource.h>
 
 namespace {
 
 double cpuSeconds()
 {
-    rusage u{};
+    rusage u {};
     getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
+        + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 QByteArray previewJpeg(int step)
@@ -65,13 +64,22 @@ int main(int argc, char **argv)
     QCommandLineParser cli;
     cli.setApplicationDescription(QStringLiteral("Job list live-load bench"));
     cli.addHelpOption();
-    const QCommandLineOption jobsOpt(QStringLiteral("jobs"), QStringLiteral("live jobs (2000)"), QStringLiteral("n"), QStringLiteral("2000"));
-    const QCommandLineOption hzOpt(QStringLiteral("hz"), QStringLiteral("updates per job per second (10)"), QStringLiteral("n"), QStringLiteral("10"));
-    const QCommandLineOption secondsOpt(QStringLiteral("seconds"), QStringLiteral("duration (20)"), QStringLiteral("s"), QStringLiteral("20"));
-    const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("finished jobs restored first (0)"), QStringLiteral("n"), QStringLiteral("0"));
-    const QCommandLineOption sortOpt(QStringLiteral("sort"), QStringLiteral("sort column: created|progress|state (created)"), QStringLiteral("c"), QStringLiteral("created"));
-    const QCommandLineOption searchOpt(QStringLiteral("search"), QStringLiteral("search text kept in the proxy"), QStringLiteral("t"));
-    cli.addOptions({jobsOpt, hzOpt, secondsOpt, historyOpt, sortOpt, searchOpt});
+    const QCommandLineOption jobsOpt(QStringLiteral("jobs"), QStringLiteral("live jobs (2000)"),
+        QStringLiteral("n"), QStringLiteral("2000"));
+    const QCommandLineOption hzOpt(QStringLiteral("hz"),
+        QStringLiteral("updates per job per second (10)"), QStringLiteral("n"),
+        QStringLiteral("10"));
+    const QCommandLineOption secondsOpt(QStringLiteral("seconds"), QStringLiteral("duration (20)"),
+        QStringLiteral("s"), QStringLiteral("20"));
+    const QCommandLineOption historyOpt(QStringLiteral("history"),
+        QStringLiteral("finished jobs restored first (0)"), QStringLiteral("n"),
+        QStringLiteral("0"));
+    const QCommandLineOption sortOpt(QStringLiteral("sort"),
+        QStringLiteral("sort column: created|progress|state (created)"), QStringLiteral("c"),
+        QStringLiteral("created"));
+    const QCommandLineOption searchOpt(QStringLiteral("search"),
+        QStringLiteral("search text kept in the proxy"), QStringLiteral("t"));
+    cli.addOptions({ jobsOpt, hzOpt, secondsOpt, historyOpt, sortOpt, searchOpt });
     cli.process(app);
     const int jobs = cli.value(jobsOpt).toInt();
     const int hz = cli.value(hzOpt).toInt();
@@ -114,11 +122,11 @@ int main(int argc, char **argv)
     // The live jobs: each submitted, then running, its progress rising by equal steps so that
     // the last update lands at the end of the run; one in ten fails at the end, one in five
     // carries a live preview every 20 %.
-    const QStringList dialectTasks{QStringLiteral("portrait"), QStringLiteral("generate/image/v1"), QStringLiteral("render"),
-                                   QStringLiteral("txt2img")};
+    const QStringList dialectTasks { QStringLiteral("portrait"),
+        QStringLiteral("generate/image/v1"), QStringLiteral("render"), QStringLiteral("txt2img") };
     for (int i = 0; i < jobs; ++i) {
-        auto &job = tracker.track(QStringLiteral("live-%1").arg(i), QStringLiteral("sandbox-%1").arg(i % 4), Core::Dialect(i % 5),
-                                  dialectTasks.at(i % 4));
+        auto &job = tracker.track(QStringLiteral("live-%1").arg(i),
+            QStringLiteral("sandbox-%1").arg(i % 4), Core::Dialect(i % 5), dialectTasks.at(i % 4));
         job.input.insert(QStringLiteral("prompt"), QStringLiteral("live job %1").arg(i));
     }
     QList<QByteArray> previews;
@@ -155,7 +163,8 @@ int main(int argc, char **argv)
         QElapsedTimer f;
         f.start();
         // Catch up to where the wall clock says the feed should be, like a transport would.
-        const qint64 due = std::min<qint64>(qint64(jobs) * totalSteps, (clock.elapsed() / tickMs + 1) * updatesPerTick);
+        const qint64 due = std::min<qint64>(
+            qint64(jobs) * totalSteps, (clock.elapsed() / tickMs + 1) * updatesPerTick);
         for (; cursor < due; ++cursor) {
             const int i = int(cursor % jobs);
             const int step = int(cursor / jobs) + 1;
@@ -169,7 +178,8 @@ int main(int argc, char **argv)
             }
             u.progress = double(step) / totalSteps;
             if (step % 50 == 0)
-                u.logs.append({u.receivedMs, QStringLiteral("info"), QStringLiteral("step %1").arg(step)});
+                u.logs.append(
+                    { u.receivedMs, QStringLiteral("info"), QStringLiteral("step %1").arg(step) });
             if (i % 5 == 0 && step % std::max(1, totalSteps / 5) == 0)
                 u.preview = previews.at((step * 5 / totalSteps) % 5);
             if (step == totalSteps) {
@@ -217,15 +227,20 @@ int main(int argc, char **argv)
     sampler.stop();
 
     const int shown = finalShown();
-    std::printf("jobs %d x %d Hz for %d s (+%d restored), sort %s%s\n", jobs, hz, seconds, history, qPrintable(sort),
-                cli.isSet(searchOpt) ? qPrintable(QStringLiteral(", search \"%1\"").arg(cli.value(searchOpt))) : "");
-    std::printf("updates applied %lld (%.0f/s); feed (simulated transports) %.2f s CPU\n", applied, double(applied) / elapsed,
-                feedSeconds);
-    std::printf("event-loop lag ms: p50 %.2f  p99 %.2f  max %.2f  (%zu samples)\n", percentile(lags, 0.5),
-                percentile(lags, 0.99), lags.empty() ? 0.0 : *std::max_element(lags.begin(), lags.end()), lags.size());
-    std::printf("CPU: %.2f cores total, %.2f cores without the feed (%.1f s CPU over %.1f s)\n", cpu / elapsed,
-                (cpu - feedSeconds) / elapsed, cpu, elapsed);
-    std::printf("final states shown: %d of %d; proxy rows %d; counts failed %d succeeded %d\n", shown, jobs, proxy.rowCount(),
-                proxy.count(Ui::JobListProxyModel::View::Failed), proxy.count(Ui::JobListProxyModel::View::Succeeded));
+    std::printf("jobs %d x %d Hz for %d s (+%d restored), sort %s%s\n", jobs, hz, seconds, history,
+        qPrintable(sort),
+        cli.isSet(searchOpt)
+            ? qPrintable(QStringLiteral(", search \"%1\"").arg(cli.value(searchOpt)))
+            : "");
+    std::printf("updates applied %lld (%.0f/s); feed (simulated transports) %.2f s CPU\n", applied,
+        double(applied) / elapsed, feedSeconds);
+    std::printf("event-loop lag ms: p50 %.2f  p99 %.2f  max %.2f  (%zu samples)\n",
+        percentile(lags, 0.5), percentile(lags, 0.99),
+        lags.empty() ? 0.0 : *std::max_element(lags.begin(), lags.end()), lags.size());
+    std::printf("CPU: %.2f cores total, %.2f cores without the feed (%.1f s CPU over %.1f s)\n",
+        cpu / elapsed, (cpu - feedSeconds) / elapsed, cpu, elapsed);
+    std::printf("final states shown: %d of %d; proxy rows %d; counts failed %d succeeded %d\n",
+        shown, jobs, proxy.rowCount(), proxy.count(Ui::JobListProxyModel::View::Failed),
+        proxy.count(Ui::JobListProxyModel::View::Succeeded));
     return shown == jobs ? 0 : 1;
 }

@@ -38,13 +38,15 @@ void tst_Icons::stateIcons()
     for (int s = 0; s < 6; ++s) {
         const QIcon icon = Ui::Icons::stateIcon(Core::JobState(s));
         QVERIFY(!icon.isNull());
-        for (int size : {16, 64}) {
+        for (int size : { 16, 64 }) {
             const QImage image = icon.pixmap(QSize(size, size), 2.0).toImage();
             QCOMPARE(image.size(), QSize(size * 2, size * 2));
-            QVERIFY2(opaquePixels(image) > size * size, qPrintable(Core::stateName(Core::JobState(s))));
+            QVERIFY2(
+                opaquePixels(image) > size * size, qPrintable(Core::stateName(Core::JobState(s))));
         }
         const QImage small = icon.pixmap(24).toImage();
-        seen.insert(QByteArray(reinterpret_cast<const char *>(small.constBits()), int(small.sizeInBytes())));
+        seen.insert(QByteArray(
+            reinterpret_cast<const char *>(small.constBits()), int(small.sizeInBytes())));
     }
     QCOMPARE(seen.size(), 6);
 }

@@ -8,7 +8,9 @@ namespace {
 
 double luminance(const QColor &c)
 {
-    auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+    auto channel = [](double v) {
+        return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+    };
     return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
 }
 
@@ -38,28 +40,36 @@ void tst_Theme::applyEachMode()
     Ui::Theme::apply(app, Ui::Theme::Mode::Dark);
     QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
     QVERIFY(Ui::Theme::isDark(QApplication::palette()));
-    QCOMPARE(QApplication::palette().color(QPalette::Base), Ui::Theme::darkPalette().color(QPalette::Base));
+    QCOMPARE(QApplication::palette().color(QPalette::Base),
+        Ui::Theme::darkPalette().color(QPalette::Base));
 
     Ui::Theme::apply(app, Ui::Theme::Mode::Light);
     QVERIFY(!Ui::Theme::isDark(QApplication::palette()));
-    QCOMPARE(QApplication::palette().color(QPalette::Window), Ui::Theme::lightPalette().color(QPalette::Window));
+    QCOMPARE(QApplication::palette().color(QPalette::Window),
+        Ui::Theme::lightPalette().color(QPalette::Window));
 
     Ui::Theme::apply(app, Ui::Theme::Mode::Dark);
     Ui::Theme::apply(app, Ui::Theme::Mode::System);
     QVERIFY(!Ui::Theme::isDark(QApplication::palette())); // the offscreen platform is light
-    QVERIFY(QApplication::palette().color(QPalette::Window) != Ui::Theme::darkPalette().color(QPalette::Window));
+    QVERIFY(QApplication::palette().color(QPalette::Window)
+        != Ui::Theme::darkPalette().color(QPalette::Window));
 }
 
 // Each state colour has ≥ 3:1 contrast on its palette's base, and the six are distinct.
 void tst_Theme::stateColoursAreReadable()
 {
-    for (bool dark : {false, true}) {
-        const QColor base = (dark ? Ui::Theme::darkPalette() : Ui::Theme::lightPalette()).color(QPalette::Base);
+    for (bool dark : { false, true }) {
+        const QColor base
+            = (dark ? Ui::Theme::darkPalette() : Ui::Theme::lightPalette()).color(QPalette::Base);
         QSet<QRgb> colours;
         for (int s = 0; s < 6; ++s) {
             const QColor c = Ui::Theme::stateColor(Core::JobState(s), dark);
             const double ratio = contrast(c, base);
-            QVERIFY2(ratio >= 3.0, qPrintable(QStringLiteral("%1 %2: %3").arg(Core::stateName(Core::JobState(s))).arg(dark).arg(ratio)));
+            QVERIFY2(ratio >= 3.0,
+                qPrintable(QStringLiteral("%1 %2: %3")
+                               .arg(Core::stateName(Core::JobState(s)))
+                               .arg(dark)
+                               .arg(ratio)));
             colours.insert(c.rgb());
         }
         QCOMPARE(colours.size(), 6);
@@ -69,7 +79,7 @@ void tst_Theme::stateColoursAreReadable()
 // Settings store the mode by name; names read back case-insensitively, unknown names are refused.
 void tst_Theme::modeNamesRoundTrip()
 {
-    for (auto m : {Ui::Theme::Mode::System, Ui::Theme::Mode::Light, Ui::Theme::Mode::Dark})
+    for (auto m : { Ui::Theme::Mode::System, Ui::Theme::Mode::Light, Ui::Theme::Mode::Dark })
         QCOMPARE(Ui::Theme::modeFromName(Ui::Theme::modeName(m)), m);
     QCOMPARE(Ui::Theme::modeFromName(u"dark"), Ui::Theme::Mode::Dark);
     QVERIFY(!Ui::Theme::modeFromName(u"sepia"));

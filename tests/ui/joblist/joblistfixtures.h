@@ -6,15 +6,15 @@
 
 #include <QDateTime>
 #include <QJsonObject>
-
 #include <optional>
 
 namespace JobListFixtures {
 
-inline Tracker::TrackedJob makeJob(const QString &id, Core::Dialect dialect, std::optional<Core::JobState> state,
-                                   const QString &raw = {}, const QString &profile = QStringLiteral("sandbox-peako"),
-                                   const QString &task = QStringLiteral("render"), const QString &prompt = {},
-                                   qint64 createdMs = QDateTime::currentMSecsSinceEpoch())
+inline Tracker::TrackedJob makeJob(const QString &id, Core::Dialect dialect,
+    std::optional<Core::JobState> state, const QString &raw = {},
+    const QString &profile = QStringLiteral("sandbox-peako"),
+    const QString &task = QStringLiteral("render"), const QString &prompt = {},
+    qint64 createdMs = QDateTime::currentMSecsSinceEpoch())
 {
     Tracker::TrackedJob job;
     job.id = id;
@@ -54,7 +54,7 @@ inline Core::JobUpdate logUpdate(const QString &id, const QString &message, qint
     Core::JobUpdate u;
     u.jobId = id;
     u.channel = Core::Channel::Sse;
-    u.logs.append({timeMs, QStringLiteral("info"), message});
+    u.logs.append({ timeMs, QStringLiteral("info"), message });
     return u;
 }
 

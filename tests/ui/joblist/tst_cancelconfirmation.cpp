@@ -1,5 +1,4 @@
 #include "joblist/cancelconfirmation.h"
-
 #include "joblistfixtures.h"
 
 #include <QApplication>
@@ -22,15 +21,21 @@ bool isSandbox(const QString &profile)
 
 void fill(Tracker::JobTracker &tracker)
 {
-    tracker.restore(makeJob(QStringLiteral("pk-q"), Dialect::Peako, JobState::Queued, QStringLiteral("queued"), QStringLiteral("real-peako")));
-    tracker.restore(makeJob(QStringLiteral("pk-a"), Dialect::Peako, JobState::Running, QStringLiteral("active"), QStringLiteral("real-peako")));
-    tracker.restore(makeJob(QStringLiteral("pa-r"), Dialect::PeelApi, JobState::Running, QStringLiteral("processing"), QStringLiteral("sandbox-peelapi")));
-    tracker.restore(makeJob(QStringLiteral("ip-s"), Dialect::ImagePipeline, JobState::Succeeded, QStringLiteral("completed"), QStringLiteral("sandbox-ip")));
-    tracker.restore(makeJob(QStringLiteral("ip-r"), Dialect::ImagePipeline, JobState::Running, QStringLiteral("processing"), QStringLiteral("sandbox-ip")));
+    tracker.restore(makeJob(QStringLiteral("pk-q"), Dialect::Peako, JobState::Queued,
+        QStringLiteral("queued"), QStringLiteral("real-peako")));
+    tracker.restore(makeJob(QStringLiteral("pk-a"), Dialect::Peako, JobState::Running,
+        QStringLiteral("active"), QStringLiteral("real-peako")));
+    tracker.restore(makeJob(QStringLiteral("pa-r"), Dialect::PeelApi, JobState::Running,
+        QStringLiteral("processing"), QStringLiteral("sandbox-peelapi")));
+    tracker.restore(makeJob(QStringLiteral("ip-s"), Dialect::ImagePipeline, JobState::Succeeded,
+        QStringLiteral("completed"), QStringLiteral("sandbox-ip")));
+    tracker.restore(makeJob(QStringLiteral("ip-r"), Dialect::ImagePipeline, JobState::Running,
+        QStringLiteral("processing"), QStringLiteral("sandbox-ip")));
 }
 
 // Clicks a button of the next message box once it is shown (the box is modal: exec() blocks).
-void clickWhenShown(std::function<QAbstractButton *(QMessageBox *)> pick, QString *seenText = nullptr)
+void clickWhenShown(
+    std::function<QAbstractButton *(QMessageBox *)> pick, QString *seenText = nullptr)
 {
     QTimer::singleShot(0, [pick, seenText] {
         auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
@@ -59,10 +64,11 @@ void tst_CancelConfirmation::namesExactlyTheCancellableAndWhyNot()
 {
     Tracker::JobTracker tracker;
     fill(tracker);
-    const QStringList ids{QStringLiteral("pk-q"), QStringLiteral("pk-a"), QStringLiteral("pa-r"), QStringLiteral("ip-s"),
-                          QStringLiteral("ip-r"), QStringLiteral("gone")};
+    const QStringList ids { QStringLiteral("pk-q"), QStringLiteral("pk-a"), QStringLiteral("pa-r"),
+        QStringLiteral("ip-s"), QStringLiteral("ip-r"), QStringLiteral("gone") };
     CancelConfirmation confirm(&tracker, ids, isSandbox);
-    QCOMPARE(confirm.cancellable(), (QStringList{QStringLiteral("pk-q"), QStringLiteral("ip-r")}));
+    QCOMPARE(
+        confirm.cancellable(), (QStringList { QStringLiteral("pk-q"), QStringLiteral("ip-r") }));
     QCOMPARE(confirm.routeOf(QStringLiteral("pk-q")), Core::CancelPolicy::Route::ServiceCall);
     QCOMPARE(confirm.routeOf(QStringLiteral("ip-r")), Core::CancelPolicy::Route::SandboxControl);
     QCOMPARE(confirm.routeOf(QStringLiteral("pa-r")), Core::CancelPolicy::Route::None);
@@ -76,14 +82,15 @@ void tst_CancelConfirmation::namesExactlyTheCancellableAndWhyNot()
     QVERIFY(yes.contains(QStringLiteral("\u2022 pk-q")));
     QVERIFY(yes.contains(QStringLiteral("\u2022 ip-r")));
     QCOMPARE(yes.count(QStringLiteral("\u2022")), 2);
-    QVERIFY(no.contains(QStringLiteral("pk-a: Peako cancels only queued jobs (this one is active)")));
+    QVERIFY(
+        no.contains(QStringLiteral("pk-a: Peako cancels only queued jobs (this one is active)")));
     QVERIFY(no.contains(QStringLiteral("pa-r: PeelAPI has no cancel call")));
     QVERIFY(no.contains(QStringLiteral("ip-s: already succeeded")));
     QVERIFY(no.contains(QStringLiteral("gone: not in the list any more")));
     QCOMPARE(no.count(QStringLiteral("\u2022")), 4);
 
     // Without the sandbox, ImagePipeline has no way to cancel.
-    CancelConfirmation real(&tracker, {QStringLiteral("ip-r")});
+    CancelConfirmation real(&tracker, { QStringLiteral("ip-r") });
     QVERIFY(real.cancellable().isEmpty());
     QVERIFY(real.text().contains(QStringLiteral("ip-r: ImagePipeline has no cancel call")));
 }
@@ -93,7 +100,8 @@ void tst_CancelConfirmation::askReturnsTheIdsOnlyWhenConfirmed()
 {
     Tracker::JobTracker tracker;
     fill(tracker);
-    CancelConfirmation confirm(&tracker, {QStringLiteral("pk-q"), QStringLiteral("pa-r")}, isSandbox);
+    CancelConfirmation confirm(
+        &tracker, { QStringLiteral("pk-q"), QStringLiteral("pa-r") }, isSandbox);
     QString shown;
     clickWhenShown(
         [](QMessageBox *box) -> QAbstractButton * {
@@ -104,7 +112,7 @@ void tst_CancelConfirmation::askReturnsTheIdsOnlyWhenConfirmed()
             return nullptr;
         },
         &shown);
-    QCOMPARE(confirm.ask(nullptr), QStringList{QStringLiteral("pk-q")});
+    QCOMPARE(confirm.ask(nullptr), QStringList { QStringLiteral("pk-q") });
     QVERIFY(shown.contains(QStringLiteral("pa-r: PeelAPI has no cancel call")));
 
     clickWhenShown([](QMessageBox *box) { return box->escapeButton(); });
@@ -116,7 +124,7 @@ void tst_CancelConfirmation::nothingCancellableOnlyExplains()
 {
     Tracker::JobTracker tracker;
     fill(tracker);
-    CancelConfirmation confirm(&tracker, {QStringLiteral("ip-s")}, isSandbox);
+    CancelConfirmation confirm(&tracker, { QStringLiteral("ip-s") }, isSandbox);
     QCOMPARE(confirm.title(), QStringLiteral("Nothing to cancel"));
     int buttons = 0;
     QTimer::singleShot(0, [&buttons] {

@@ -1,7 +1,6 @@
 #include "joblist/joblistmodel.h"
 #include "joblist/joblistproxymodel.h"
 #include "joblist/joblistview.h"
-
 #include "joblistfixtures.h"
 
 #include <QAbstractItemModelTester>
@@ -30,28 +29,33 @@ QStringList idsOf(const QAbstractItemModel &model)
 void fillMixed(Tracker::JobTracker &tracker, qint64 now)
 {
     const qint64 yesterday = now - 26 * 3600 * 1000LL;
-    tracker.restore(makeJob(QStringLiteral("q1"), Dialect::ImagePipeline, JobState::Queued, QStringLiteral("pending"),
-                            QStringLiteral("ip"), QStringLiteral("generate/image/v1"), QStringLiteral("a red fox"), now - 5000));
-    tracker.restore(makeJob(QStringLiteral("r1"), Dialect::PeelApi, JobState::Running, QStringLiteral("processing"),
-                            QStringLiteral("pa"), QStringLiteral("portrait"), QStringLiteral("studio portrait"), now - 4000));
-    tracker.restore(makeJob(QStringLiteral("n1"), Dialect::Peel, JobState::NeedsInput, {}, QStringLiteral("pa"),
-                            QStringLiteral("apis"), {}, now - 3000));
-    auto failed = makeJob(QStringLiteral("f1"), Dialect::ImagePipeline, JobState::Failed, {}, QStringLiteral("ip"),
-                          QStringLiteral("edit/image/v1"), QStringLiteral("blue sky"), now - 2000);
+    tracker.restore(makeJob(QStringLiteral("q1"), Dialect::ImagePipeline, JobState::Queued,
+        QStringLiteral("pending"), QStringLiteral("ip"), QStringLiteral("generate/image/v1"),
+        QStringLiteral("a red fox"), now - 5000));
+    tracker.restore(makeJob(QStringLiteral("r1"), Dialect::PeelApi, JobState::Running,
+        QStringLiteral("processing"), QStringLiteral("pa"), QStringLiteral("portrait"),
+        QStringLiteral("studio portrait"), now - 4000));
+    tracker.restore(makeJob(QStringLiteral("n1"), Dialect::Peel, JobState::NeedsInput, {},
+        QStringLiteral("pa"), QStringLiteral("apis"), {}, now - 3000));
+    auto failed = makeJob(QStringLiteral("f1"), Dialect::ImagePipeline, JobState::Failed, {},
+        QStringLiteral("ip"), QStringLiteral("edit/image/v1"), QStringLiteral("blue sky"),
+        now - 2000);
     failed.error.kind = Core::JobError::Kind::Job;
     failed.error.providerCode = QStringLiteral("OUT_OF_MEMORY");
     failed.error.message = QStringLiteral("GPU ran dry");
     tracker.restore(failed);
-    auto done = makeJob(QStringLiteral("s1"), Dialect::Peako, JobState::Succeeded, QStringLiteral("done"), QStringLiteral("pk"),
-                        QStringLiteral("render"), QStringLiteral("intro clip"), yesterday);
-    done.logs.append({1, QStringLiteral("info"), QStringLiteral("Encoder: MJPEG at 24 fps")});
+    auto done = makeJob(QStringLiteral("s1"), Dialect::Peako, JobState::Succeeded,
+        QStringLiteral("done"), QStringLiteral("pk"), QStringLiteral("render"),
+        QStringLiteral("intro clip"), yesterday);
+    done.logs.append({ 1, QStringLiteral("info"), QStringLiteral("Encoder: MJPEG at 24 fps") });
     tracker.restore(done);
-    tracker.restore(makeJob(QStringLiteral("c1"), Dialect::Peako, JobState::Cancelled, {}, QStringLiteral("pk"),
-                            QStringLiteral("transcribe"), {}, now - 1000));
-    tracker.restore(makeJob(QStringLiteral("u1"), Dialect::DeApi, std::nullopt, {}, QStringLiteral("da"),
-                            QStringLiteral("txt2img"), QStringLiteral("a cat"), now));
-    tracker.restore(makeJob(QStringLiteral("s2"), Dialect::DeApi, JobState::Succeeded, QStringLiteral("done"),
-                            QStringLiteral("da"), QStringLiteral("txt2audio"), QStringLiteral("rain sounds"), now - 500));
+    tracker.restore(makeJob(QStringLiteral("c1"), Dialect::Peako, JobState::Cancelled, {},
+        QStringLiteral("pk"), QStringLiteral("transcribe"), {}, now - 1000));
+    tracker.restore(makeJob(QStringLiteral("u1"), Dialect::DeApi, std::nullopt, {},
+        QStringLiteral("da"), QStringLiteral("txt2img"), QStringLiteral("a cat"), now));
+    tracker.restore(makeJob(QStringLiteral("s2"), Dialect::DeApi, JobState::Succeeded,
+        QStringLiteral("done"), QStringLiteral("da"), QStringLiteral("txt2audio"),
+        QStringLiteral("rain sounds"), now - 500));
 }
 
 } // namespace
@@ -83,16 +87,22 @@ void tst_JobListProxyModel::savedViews()
     QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
     proxy.sort(JobListModel::Id);
 
-    const QList<QPair<View, QStringList>> expected{
-        {View::All, {QStringLiteral("c1"), QStringLiteral("f1"), QStringLiteral("n1"), QStringLiteral("q1"), QStringLiteral("r1"),
-                     QStringLiteral("s1"), QStringLiteral("s2"), QStringLiteral("u1")}},
-        {View::Active, {QStringLiteral("n1"), QStringLiteral("q1"), QStringLiteral("r1"), QStringLiteral("u1")}},
-        {View::NeedsInput, {QStringLiteral("n1")}},
-        {View::Failed, {QStringLiteral("f1")}},
-        {View::Succeeded, {QStringLiteral("s1"), QStringLiteral("s2")}},
-        {View::Cancelled, {QStringLiteral("c1")}},
-        {View::Today, {QStringLiteral("c1"), QStringLiteral("f1"), QStringLiteral("n1"), QStringLiteral("q1"), QStringLiteral("r1"),
-                       QStringLiteral("s2"), QStringLiteral("u1")}},
+    const QList<QPair<View, QStringList>> expected {
+        { View::All,
+            { QStringLiteral("c1"), QStringLiteral("f1"), QStringLiteral("n1"),
+                QStringLiteral("q1"), QStringLiteral("r1"), QStringLiteral("s1"),
+                QStringLiteral("s2"), QStringLiteral("u1") } },
+        { View::Active,
+            { QStringLiteral("n1"), QStringLiteral("q1"), QStringLiteral("r1"),
+                QStringLiteral("u1") } },
+        { View::NeedsInput, { QStringLiteral("n1") } },
+        { View::Failed, { QStringLiteral("f1") } },
+        { View::Succeeded, { QStringLiteral("s1"), QStringLiteral("s2") } },
+        { View::Cancelled, { QStringLiteral("c1") } },
+        { View::Today,
+            { QStringLiteral("c1"), QStringLiteral("f1"), QStringLiteral("n1"),
+                QStringLiteral("q1"), QStringLiteral("r1"), QStringLiteral("s2"),
+                QStringLiteral("u1") } },
     };
     for (const auto &[view, ids] : expected) {
         proxy.setView(view);
@@ -116,15 +126,15 @@ void tst_JobListProxyModel::profileFilter()
     QSignalSpy counts(&proxy, &JobListProxyModel::countsChanged);
 
     proxy.setProfileFilter(QStringLiteral("pk"));
-    QCOMPARE(idsOf(proxy), (QStringList{QStringLiteral("c1"), QStringLiteral("s1")}));
+    QCOMPARE(idsOf(proxy), (QStringList { QStringLiteral("c1"), QStringLiteral("s1") }));
     QCOMPARE(counts.size(), 1);
     QCOMPARE(proxy.count(View::All), 2);
     QCOMPARE(proxy.count(View::Succeeded), 1);
     QCOMPARE(proxy.count(View::Active), 0);
     proxy.setView(View::Succeeded);
-    QCOMPARE(idsOf(proxy), QStringList{QStringLiteral("s1")});
+    QCOMPARE(idsOf(proxy), QStringList { QStringLiteral("s1") });
     proxy.setProfileFilter(QString());
-    QCOMPARE(idsOf(proxy), (QStringList{QStringLiteral("s1"), QStringLiteral("s2")}));
+    QCOMPARE(idsOf(proxy), (QStringList { QStringLiteral("s1"), QStringLiteral("s2") }));
     QCOMPARE(proxy.count(View::All), 8);
 }
 
@@ -132,17 +142,20 @@ void tst_JobListProxyModel::search_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QStringList>("ids");
-    QTest::newRow("id") << "q1" << QStringList{QStringLiteral("q1")};
-    QTest::newRow("task") << "EDIT/image" << QStringList{QStringLiteral("f1")};
-    QTest::newRow("prompt") << "Red Fox" << QStringList{QStringLiteral("q1")};
-    QTest::newRow("prompt shared") << "a c" << QStringList{QStringLiteral("u1")};
-    QTest::newRow("error code") << "out_of_memory" << QStringList{QStringLiteral("f1")};
-    QTest::newRow("error message") << "gpu RAN" << QStringList{QStringLiteral("f1")};
-    QTest::newRow("log text") << "mjpeg at 24" << QStringList{QStringLiteral("s1")};
-    QTest::newRow("surrounding spaces") << "  rain  " << QStringList{QStringLiteral("s2")};
-    QTest::newRow("nothing") << "zebra" << QStringList{};
-    QTest::newRow("empty") << "" << QStringList{QStringLiteral("c1"), QStringLiteral("f1"), QStringLiteral("n1"), QStringLiteral("q1"),
-                                                QStringLiteral("r1"), QStringLiteral("s1"), QStringLiteral("s2"), QStringLiteral("u1")};
+    QTest::newRow("id") << "q1" << QStringList { QStringLiteral("q1") };
+    QTest::newRow("task") << "EDIT/image" << QStringList { QStringLiteral("f1") };
+    QTest::newRow("prompt") << "Red Fox" << QStringList { QStringLiteral("q1") };
+    QTest::newRow("prompt shared") << "a c" << QStringList { QStringLiteral("u1") };
+    QTest::newRow("error code") << "out_of_memory" << QStringList { QStringLiteral("f1") };
+    QTest::newRow("error message") << "gpu RAN" << QStringList { QStringLiteral("f1") };
+    QTest::newRow("log text") << "mjpeg at 24" << QStringList { QStringLiteral("s1") };
+    QTest::newRow("surrounding spaces") << "  rain  " << QStringList { QStringLiteral("s2") };
+    QTest::newRow("nothing") << "zebra" << QStringList {};
+    QTest::newRow("empty") << ""
+                           << QStringList { QStringLiteral("c1"), QStringLiteral("f1"),
+                                  QStringLiteral("n1"), QStringLiteral("q1"), QStringLiteral("r1"),
+                                  QStringLiteral("s1"), QStringLiteral("s2"),
+                                  QStringLiteral("u1") };
 }
 
 // Search is a case-insensitive substring over id, task, prompt, error code and message, log text.
@@ -169,22 +182,28 @@ void tst_JobListProxyModel::sortByEachColumn_data()
     QTest::addColumn<int>("column");
     QTest::addColumn<QStringList>("ascending");
     QTest::newRow("state") << int(JobListModel::State)
-                           << QStringList{QStringLiteral("u1"), QStringLiteral("q1"), QStringLiteral("r1"), QStringLiteral("n1"),
-                                          QStringLiteral("s1"), QStringLiteral("s2"), QStringLiteral("f1"), QStringLiteral("c1")};
-    QTest::newRow("profile") << int(JobListModel::Profile) << QStringList{};
+                           << QStringList { QStringLiteral("u1"), QStringLiteral("q1"),
+                                  QStringLiteral("r1"), QStringLiteral("n1"), QStringLiteral("s1"),
+                                  QStringLiteral("s2"), QStringLiteral("f1"),
+                                  QStringLiteral("c1") };
+    QTest::newRow("profile") << int(JobListModel::Profile) << QStringList {};
     QTest::newRow("task") << int(JobListModel::Task)
-                          << QStringList{QStringLiteral("n1"), QStringLiteral("f1"), QStringLiteral("q1"), QStringLiteral("r1"),
-                                         QStringLiteral("s1"), QStringLiteral("c1"), QStringLiteral("s2"), QStringLiteral("u1")};
-    QTest::newRow("input") << int(JobListModel::Input) << QStringList{};
+                          << QStringList { QStringLiteral("n1"), QStringLiteral("f1"),
+                                 QStringLiteral("q1"), QStringLiteral("r1"), QStringLiteral("s1"),
+                                 QStringLiteral("c1"), QStringLiteral("s2"), QStringLiteral("u1") };
+    QTest::newRow("input") << int(JobListModel::Input) << QStringList {};
     QTest::newRow("created") << int(JobListModel::Created)
-                             << QStringList{QStringLiteral("s1"), QStringLiteral("q1"), QStringLiteral("r1"), QStringLiteral("n1"),
-                                            QStringLiteral("f1"), QStringLiteral("c1"), QStringLiteral("s2"), QStringLiteral("u1")};
-    QTest::newRow("duration") << int(JobListModel::Duration) << QStringList{};
-    QTest::newRow("progress") << int(JobListModel::Progress) << QStringList{};
-    QTest::newRow("result") << int(JobListModel::Result) << QStringList{};
+                             << QStringList { QStringLiteral("s1"), QStringLiteral("q1"),
+                                    QStringLiteral("r1"), QStringLiteral("n1"),
+                                    QStringLiteral("f1"), QStringLiteral("c1"),
+                                    QStringLiteral("s2"), QStringLiteral("u1") };
+    QTest::newRow("duration") << int(JobListModel::Duration) << QStringList {};
+    QTest::newRow("progress") << int(JobListModel::Progress) << QStringList {};
+    QTest::newRow("result") << int(JobListModel::Result) << QStringList {};
     QTest::newRow("id") << int(JobListModel::Id)
-                        << QStringList{QStringLiteral("c1"), QStringLiteral("f1"), QStringLiteral("n1"), QStringLiteral("q1"),
-                                       QStringLiteral("r1"), QStringLiteral("s1"), QStringLiteral("s2"), QStringLiteral("u1")};
+                        << QStringList { QStringLiteral("c1"), QStringLiteral("f1"),
+                               QStringLiteral("n1"), QStringLiteral("q1"), QStringLiteral("r1"),
+                               QStringLiteral("s1"), QStringLiteral("s2"), QStringLiteral("u1") };
 }
 
 // Sorting any column orders rows by the raw SortRole value (numbers as numbers), both ways.
@@ -199,14 +218,15 @@ void tst_JobListProxyModel::sortByEachColumn()
     proxy.setSourceModel(&model);
     QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
 
-    for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+    for (Qt::SortOrder order : { Qt::AscendingOrder, Qt::DescendingOrder }) {
         proxy.sort(column, order);
         for (int r = 1; r < proxy.rowCount(); ++r) {
             const QVariant a = proxy.index(r - 1, column).data(JobListModel::SortRole);
             const QVariant b = proxy.index(r, column).data(JobListModel::SortRole);
             const auto cmp = QVariant::compare(a, b);
             QVERIFY2(order == Qt::AscendingOrder ? cmp <= 0 : cmp >= 0,
-                     qPrintable(QStringLiteral("row %1: %2 vs %3").arg(r).arg(a.toString(), b.toString())));
+                qPrintable(
+                    QStringLiteral("row %1: %2 vs %3").arg(r).arg(a.toString(), b.toString())));
         }
         if (!ascending.isEmpty() && order == Qt::AscendingOrder)
             QCOMPARE(idsOf(proxy), ascending);
@@ -223,13 +243,16 @@ void tst_JobListProxyModel::liveChangesRefilterAndRecount()
     JobListProxyModel proxy;
     proxy.setSourceModel(&model);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester proxyTester(
+        &proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
     proxy.sort(JobListModel::Created, Qt::DescendingOrder);
     QSignalSpy counts(&proxy, &JobListProxyModel::countsChanged);
 
     for (int i = 0; i < 5; ++i) {
-        tracker.track(QStringLiteral("live-%1").arg(i), QStringLiteral("pa"), Dialect::PeelApi, QStringLiteral("portrait"));
-        tracker.apply(stateUpdate(QStringLiteral("live-%1").arg(i), JobState::Running, QStringLiteral("processing")));
+        tracker.track(QStringLiteral("live-%1").arg(i), QStringLiteral("pa"), Dialect::PeelApi,
+            QStringLiteral("portrait"));
+        tracker.apply(stateUpdate(
+            QStringLiteral("live-%1").arg(i), JobState::Running, QStringLiteral("processing")));
     }
     QTRY_COMPARE(proxy.count(View::Active), 5);
     proxy.setView(View::Failed);
@@ -254,8 +277,9 @@ void tst_JobListProxyModel::tenThousandRestoredJobs()
 {
     const int n = 10000;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const QStringList words{QStringLiteral("fox"), QStringLiteral("portrait"), QStringLiteral("sunset"), QStringLiteral("city"),
-                            QStringLiteral("forest"), QStringLiteral("river"), QStringLiteral("robot"), QStringLiteral("castle")};
+    const QStringList words { QStringLiteral("fox"), QStringLiteral("portrait"),
+        QStringLiteral("sunset"), QStringLiteral("city"), QStringLiteral("forest"),
+        QStringLiteral("river"), QStringLiteral("robot"), QStringLiteral("castle") };
     Tracker::JobTracker tracker;
     tracker.setBatchInterval(5);
     JobListModel model(&tracker);
@@ -272,12 +296,16 @@ void tst_JobListProxyModel::tenThousandRestoredJobs()
     jobs.reserve(n);
     for (int i = 0; i < n; ++i) {
         const JobState s = JobState(i % 6);
-        auto job = makeJob(QStringLiteral("hist-%1-%2").arg(i).arg(QString::number(qHash(i), 16)), Dialect(i % 5), s, {},
-                           QStringLiteral("profile-%1").arg(i % 5), QStringLiteral("task-%1").arg(i % 7),
-                           QStringLiteral("a %1 in the %2 number %3").arg(words.at(i % 8), words.at((i / 8) % 8)).arg(i),
-                           now - qint64(i) * 60'000);
+        auto job = makeJob(QStringLiteral("hist-%1-%2").arg(i).arg(QString::number(qHash(i), 16)),
+            Dialect(i % 5), s, {}, QStringLiteral("profile-%1").arg(i % 5),
+            QStringLiteral("task-%1").arg(i % 7),
+            QStringLiteral("a %1 in the %2 number %3")
+                .arg(words.at(i % 8), words.at((i / 8) % 8))
+                .arg(i),
+            now - qint64(i) * 60'000);
         for (int l = 0; l < 5; ++l)
-            job.logs.append({l, QStringLiteral("info"), QStringLiteral("step %1 of job %2 finished").arg(l).arg(i)});
+            job.logs.append({ l, QStringLiteral("info"),
+                QStringLiteral("step %1 of job %2 finished").arg(l).arg(i) });
         jobs.append(job);
     }
 
@@ -315,7 +343,10 @@ void tst_JobListProxyModel::tenThousandRestoredJobs()
         robots += (i % 8 == 6 || (i / 8) % 8 == 6) ? 1 : 0;
     QCOMPARE(proxy.rowCount(), robots);
     for (int r = 0; r < proxy.rowCount(); ++r)
-        QVERIFY(proxy.index(r, 0).data(JobListModel::SearchTextRole).toString().contains(QStringLiteral("robot")));
+        QVERIFY(proxy.index(r, 0)
+                    .data(JobListModel::SearchTextRole)
+                    .toString()
+                    .contains(QStringLiteral("robot")));
     QElapsedTimer t;
     t.start();
     proxy.setSearchText(QStringLiteral("job 9999 finished"));
@@ -323,21 +354,22 @@ void tst_JobListProxyModel::tenThousandRestoredJobs()
     QCOMPARE(proxy.rowCount(), 1);
 
     const qint64 worstUs = *std::max_element(keystrokes.cbegin(), keystrokes.cend());
-    qInfo("10,000 restored jobs: fill %lld ms (tracker restore %lld ms, then batch + model + sorted proxy); search keystrokes with repaint (us): %s; "
+    qInfo("10,000 restored jobs: fill %lld ms (tracker restore %lld ms, then batch + model + "
+          "sorted proxy); search keystrokes with repaint (us): %s; "
           "filter alone (us): %s; rare needle %lld us",
-          fillMs, restoreMs, qPrintable([&] {
-              QStringList s;
-              for (qint64 k : keystrokes)
-                  s << QString::number(k);
-              return s.join(QLatin1Char(' '));
-          }()),
-          qPrintable([&] {
-              QStringList s;
-              for (qint64 k : filterOnly)
-                  s << QString::number(k);
-              return s.join(QLatin1Char(' '));
-          }()),
-          needleUs);
+        fillMs, restoreMs, qPrintable([&] {
+            QStringList s;
+            for (qint64 k : keystrokes)
+                s << QString::number(k);
+            return s.join(QLatin1Char(' '));
+        }()),
+        qPrintable([&] {
+            QStringList s;
+            for (qint64 k : filterOnly)
+                s << QString::number(k);
+            return s.join(QLatin1Char(' '));
+        }()),
+        needleUs);
     QVERIFY2(worstUs < 200'000, qPrintable(QString::number(worstUs)));
     QVERIFY2(fillMs < 5000, qPrintable(QString::number(fillMs)));
 }

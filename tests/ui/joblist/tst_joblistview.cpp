@@ -3,7 +3,6 @@
 #include "joblist/joblistmodel.h"
 #include "joblist/joblistproxymodel.h"
 #include "joblist/joblistview.h"
-
 #include "joblistfixtures.h"
 
 #include <QAbstractItemModelTester>
@@ -55,50 +54,57 @@ void fillFifty(Tracker::JobTracker &tracker, qint64 now)
         std::optional<JobState> state;
         const char *raw;
     };
-    const QList<Kind> kinds{
-        {Dialect::ImagePipeline, "sandbox-imagepipeline", "generate/image/v1", JobState::Running, "processing"},
-        {Dialect::PeelApi, "sandbox-peelapi", "portrait", JobState::Succeeded, "succeeded"},
-        {Dialect::ImagePipeline, "sandbox-imagepipeline", "generate/image/v1", JobState::Queued, "pending"},
-        {Dialect::Peako, "sandbox-peako", "render", JobState::Running, "active"},
-        {Dialect::DeApi, "sandbox-deapi", "txt2img", JobState::Failed, "error"},
-        {Dialect::Peel, "sandbox-peel", "apis", JobState::NeedsInput, "needs_input"},
-        {Dialect::Peako, "sandbox-peako", "transcribe", JobState::Cancelled, "cancelled"},
-        {Dialect::ImagePipeline, "sandbox-imagepipeline", "upscale/image/v1", JobState::Queued, "queued"},
-        {Dialect::DeApi, "sandbox-deapi", "txt2img", JobState::Running, "processing"},
-        {Dialect::Peako, "sandbox-peako", "render", JobState::Succeeded, "done"},
+    const QList<Kind> kinds {
+        { Dialect::ImagePipeline, "sandbox-imagepipeline", "generate/image/v1", JobState::Running,
+            "processing" },
+        { Dialect::PeelApi, "sandbox-peelapi", "portrait", JobState::Succeeded, "succeeded" },
+        { Dialect::ImagePipeline, "sandbox-imagepipeline", "generate/image/v1", JobState::Queued,
+            "pending" },
+        { Dialect::Peako, "sandbox-peako", "render", JobState::Running, "active" },
+        { Dialect::DeApi, "sandbox-deapi", "txt2img", JobState::Failed, "error" },
+        { Dialect::Peel, "sandbox-peel", "apis", JobState::NeedsInput, "needs_input" },
+        { Dialect::Peako, "sandbox-peako", "transcribe", JobState::Cancelled, "cancelled" },
+        { Dialect::ImagePipeline, "sandbox-imagepipeline", "upscale/image/v1", JobState::Queued,
+            "queued" },
+        { Dialect::DeApi, "sandbox-deapi", "txt2img", JobState::Running, "processing" },
+        { Dialect::Peako, "sandbox-peako", "render", JobState::Succeeded, "done" },
     };
-    const QStringList prompts{QStringLiteral("A lighthouse on a cliff at dusk, oil painting"),
-                              QStringLiteral("Studio portrait, soft light"),
-                              QStringLiteral("Isometric city block with trams"),
-                              QStringLiteral("Intro: {{title}} over a slow zoom"),
-                              QStringLiteral("A fox in the snow"),
-                              QStringLiteral("https://news.ycombinator.com"),
-                              QStringLiteral("Meeting recording, 42 minutes"),
-                              QStringLiteral("Upscale the cover art 4x"),
-                              QStringLiteral("Neon koi pond, top view"),
-                              QStringLiteral("Product teaser, 12 s")};
+    const QStringList prompts { QStringLiteral("A lighthouse on a cliff at dusk, oil painting"),
+        QStringLiteral("Studio portrait, soft light"),
+        QStringLiteral("Isometric city block with trams"),
+        QStringLiteral("Intro: {{title}} over a slow zoom"), QStringLiteral("A fox in the snow"),
+        QStringLiteral("https://news.ycombinator.com"),
+        QStringLiteral("Meeting recording, 42 minutes"), QStringLiteral("Upscale the cover art 4x"),
+        QStringLiteral("Neon koi pond, top view"), QStringLiteral("Product teaser, 12 s") };
     for (int i = 0; i < 50; ++i) {
         const Kind &k = kinds.at(i % kinds.size());
-        auto job = makeJob(QStringLiteral("%1-%2").arg(QString::fromLatin1(k.task).section(QLatin1Char('/'), 0, 0)).arg(0x3a7f10 + i * 7919, 0, 16),
-                           k.dialect, k.state, QLatin1String(k.raw), QLatin1String(k.profile), QLatin1String(k.task), {},
-                           now - qint64(i) * 97'000 - 4000);
-        job.input.insert(k.dialect == Dialect::Peel ? QStringLiteral("url") : QStringLiteral("prompt"), prompts.at(i % prompts.size()));
+        auto job = makeJob(QStringLiteral("%1-%2")
+                               .arg(QString::fromLatin1(k.task).section(QLatin1Char('/'), 0, 0))
+                               .arg(0x3a7f10 + i * 7919, 0, 16),
+            k.dialect, k.state, QLatin1String(k.raw), QLatin1String(k.profile),
+            QLatin1String(k.task), {}, now - qint64(i) * 97'000 - 4000);
+        job.input.insert(
+            k.dialect == Dialect::Peel ? QStringLiteral("url") : QStringLiteral("prompt"),
+            prompts.at(i % prompts.size()));
         if (k.dialect != Dialect::Peel) {
             job.hasProgress = true;
-            job.progress = k.state == JobState::Succeeded ? 1.0 : k.state == JobState::Queued ? 0.0 : ((i * 37) % 100) / 100.0;
+            job.progress = k.state == JobState::Succeeded ? 1.0
+                : k.state == JobState::Queued             ? 0.0
+                                                          : ((i * 37) % 100) / 100.0;
         }
         if (k.state == JobState::Failed) {
             job.error.kind = Core::JobError::Kind::Job;
             job.error.providerCode = QStringLiteral("WORKER_TIMEOUT");
             job.error.message = QStringLiteral("The worker did not answer in time");
         }
-        if (k.dialect == Dialect::DeApi || k.dialect == Dialect::ImagePipeline || k.dialect == Dialect::PeelApi) {
+        if (k.dialect == Dialect::DeApi || k.dialect == Dialect::ImagePipeline
+            || k.dialect == Dialect::PeelApi) {
             if (k.state != JobState::Queued)
                 job.preview = previewOf(i);
         }
         if (k.state == JobState::Succeeded && k.dialect == Dialect::Peako)
-            job.outputs.append({QStringLiteral("http://127.0.0.1/files/a.avi"), QStringLiteral("render.avi"), {}, 0,
-                                QStringLiteral("video/x-msvideo"), 1000, {}});
+            job.outputs.append({ QStringLiteral("http://127.0.0.1/files/a.avi"),
+                QStringLiteral("render.avi"), {}, 0, QStringLiteral("video/x-msvideo"), 1000, {} });
         if (k.state && Core::isTerminal(*k.state))
             job.lastUpdateMs = job.createdMs + 20'000 + i * 1500;
         tracker.restore(job);
@@ -108,11 +114,13 @@ void fillFifty(Tracker::JobTracker &tracker, qint64 now)
 struct Fixture
 {
     Tracker::JobTracker tracker;
-    JobListModel model{&tracker};
+    JobListModel model { &tracker };
     JobListProxyModel proxy;
     JobListView view;
-    QAbstractItemModelTester modelTester{&model, QAbstractItemModelTester::FailureReportingMode::QtTest};
-    QAbstractItemModelTester proxyTester{&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest};
+    QAbstractItemModelTester modelTester { &model,
+        QAbstractItemModelTester::FailureReportingMode::QtTest };
+    QAbstractItemModelTester proxyTester { &proxy,
+        QAbstractItemModelTester::FailureReportingMode::QtTest };
 
     Fixture()
     {
@@ -123,7 +131,8 @@ struct Fixture
 
 int colourDistance(const QColor &a, const QColor &b)
 {
-    return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) + std::abs(a.blue() - b.blue());
+    return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green())
+        + std::abs(a.blue() - b.blue());
 }
 
 } // namespace
@@ -163,8 +172,8 @@ void tst_JobListView::actionsEmitTheSelectedIds()
     Fixture f;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (int i = 0; i < 5; ++i)
-        f.tracker.restore(makeJob(QStringLiteral("j%1").arg(i), Dialect::Peako, JobState::Queued, {}, QStringLiteral("p"),
-                                  QStringLiteral("render"), {}, now - i * 1000));
+        f.tracker.restore(makeJob(QStringLiteral("j%1").arg(i), Dialect::Peako, JobState::Queued,
+            {}, QStringLiteral("p"), QStringLiteral("render"), {}, now - i * 1000));
     QSignalSpy batches(&f.model, &JobListModel::batchApplied);
     QTRY_COMPARE(f.proxy.rowCount(), 5);
     f.view.resize(900, 300);
@@ -180,7 +189,8 @@ void tst_JobListView::actionsEmitTheSelectedIds()
     sel->select(f.proxy.index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
     sel->select(f.proxy.index(3, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
     QVERIFY(f.view.cancelAction()->isEnabled());
-    const QStringList expected{QStringLiteral("j1"), QStringLiteral("j3")}; // newest first: row n is j<n>
+    const QStringList expected { QStringLiteral("j1"),
+        QStringLiteral("j3") }; // newest first: row n is j<n>
     QCOMPARE(f.view.selectedJobIds(), expected);
 
     QTest::keyClick(&f.view, Qt::Key_Delete);
@@ -205,8 +215,8 @@ void tst_JobListView::currentJobChangedOncePerJob()
     Fixture f;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (int i = 0; i < 4; ++i)
-        f.tracker.restore(makeJob(QStringLiteral("j%1").arg(i), Dialect::PeelApi, JobState::Running, {}, QStringLiteral("p"),
-                                  QStringLiteral("t%1").arg(3 - i), {}, now - i * 1000));
+        f.tracker.restore(makeJob(QStringLiteral("j%1").arg(i), Dialect::PeelApi, JobState::Running,
+            {}, QStringLiteral("p"), QStringLiteral("t%1").arg(3 - i), {}, now - i * 1000));
     QTRY_COMPARE(f.proxy.rowCount(), 4);
     QSignalSpy current(&f.view, &JobListView::currentJobChanged);
     f.view.setCurrentIndex(f.proxy.index(0, 0));
@@ -266,10 +276,12 @@ void tst_JobListView::progressBarTakesTheStateColour()
 {
     Fixture f;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    auto running = makeJob(QStringLiteral("run"), Dialect::PeelApi, JobState::Running, {}, QStringLiteral("p"), {}, {}, now);
+    auto running = makeJob(QStringLiteral("run"), Dialect::PeelApi, JobState::Running, {},
+        QStringLiteral("p"), {}, {}, now);
     running.hasProgress = true;
     running.progress = 0.9;
-    auto failed = makeJob(QStringLiteral("fail"), Dialect::PeelApi, JobState::Failed, {}, QStringLiteral("p"), {}, {}, now - 1000);
+    auto failed = makeJob(QStringLiteral("fail"), Dialect::PeelApi, JobState::Failed, {},
+        QStringLiteral("p"), {}, {}, now - 1000);
     failed.hasProgress = true;
     failed.progress = 0.9;
     f.tracker.restore(running);
@@ -284,7 +296,10 @@ void tst_JobListView::progressBarTakesTheStateColour()
         const QRect cell = f.view.visualRect(f.proxy.index(row, JobListModel::Progress));
         int best = 1000;
         for (int x = cell.left() + 6; x < cell.left() + cell.width() / 3; ++x)
-            best = std::min(best, colourDistance(image.pixelColor(x * image.devicePixelRatio(), cell.center().y() * image.devicePixelRatio()), want));
+            best = std::min(best,
+                colourDistance(image.pixelColor(x * image.devicePixelRatio(),
+                                   cell.center().y() * image.devicePixelRatio()),
+                    want));
         return best < 60;
     };
     QVERIFY(hasColour(0, Ui::Theme::stateColor(JobState::Running, dark)));
@@ -296,7 +311,7 @@ void tst_JobListView::progressBarTakesTheStateColour()
 void tst_JobListView::renderFiftyJobs()
 {
     auto *app = qobject_cast<QApplication *>(QCoreApplication::instance());
-    for (bool dark : {false, true}) {
+    for (bool dark : { false, true }) {
         Ui::Theme::apply(app, dark ? Ui::Theme::Mode::Dark : Ui::Theme::Mode::Light);
         Fixture f;
         fillFifty(f.tracker, QDateTime::currentMSecsSinceEpoch());
@@ -310,10 +325,12 @@ void tst_JobListView::renderFiftyJobs()
         f.view.header()->resizeSection(JobListModel::Id, 140);
         f.view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&f.view));
-        f.view.selectionModel()->select(f.proxy.index(2, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        f.view.selectionModel()->select(
+            f.proxy.index(2, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
         const QPixmap shot = f.view.grab();
         QVERIFY(!shot.isNull());
-        const QString path = dark ? QStringLiteral("/tmp/joblist-dark.png") : QStringLiteral("/tmp/joblist.png");
+        const QString path
+            = dark ? QStringLiteral("/tmp/joblist-dark.png") : QStringLiteral("/tmp/joblist.png");
         QVERIFY(shot.save(path));
         qInfo("wrote %s", qPrintable(path));
     }
