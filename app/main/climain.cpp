@@ -1,6 +1,7 @@
 // jobscope-cli: the client core, headless, for scripts and CI (see `jobscope-cli --help`).
 #include "cli/clioptions.h"
 #include "cli/clirunner.h"
+#include "cli/keyscommand.h"
 #include "cli/sseparsecommand.h"
 
 #include <QCoreApplication>
@@ -31,8 +32,13 @@ int main(int argc, char **argv)
     QString error;
     QStringList args = app.arguments();
     args.removeFirst();
+    if (Cli::KeysCommand::isKeysCommand(args)) {
+        QFile in;
+        in.open(stdin, QIODevice::ReadOnly);
+        return Cli::KeysCommand::exec(args, &in, &out, &err);
+    }
     if (!Cli::CliOptions::parse(args, &options, &error)) {
-        err.write("jobscope-cli: " + error.toUtf8() + "\n" + Cli::CliOptions::usage().toUtf8());
+        err.write("jobscope-cli: " + error.toUtf8() + "\n" + Cli::CliOptions::usage().toUtf8() + Cli::KeysCommand::usage().toUtf8());
         return 2;
     }
     if (options.command == QLatin1String("sse-parse")) {

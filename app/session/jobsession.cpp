@@ -287,6 +287,43 @@ void JobSession::refresh(const QString &jobId, std::function<void()> done)
     call->start();
 }
 
+void JobSession::cancel(const QString &jobId, const QUrl &sandboxControl, std::function<void(bool, const QString &)> done)
+{
+    const Tracker::TrackedJob *job = m_tracker->job(jobId);
+    Dialects::Adapter *adapter = job ? m_context->adapter(job->profile) : nullptr;
+    if (!adapter) {
+        if (done)
+            done(false, QStringLiteral("unknown job %1").arg(jobId));
+        return;
+    }
+    const Dialects::JobRef ref{jobId, job->task};
+    QNetworkRequest req;
+    QByteArray method = "POST";
+    if (const auto spec = adapter->cancel(ref); spec && sandboxControl.isEmpty()) {
+        req = toRequest(*spec);
+        method = spec->method;
+    } else if (!sandboxControl.isEmpty()) {
+        req = QNetworkRequest(QUrl(sandboxControl.toString() + QStringLiteral("/jobs/") + QString::fromUtf8(QUrl::toPercentEncoding(jobId)) + QStringLiteral("/cancel")));
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+    } else {
+        if (done)
+            done(false, QStringLiteral("%1 has no cancel call").arg(Core::dialectName(adapter->dialect())));
+        return;
+    }
+    auto *call = new Net::HttpCall(m_nam, method, req, method == "POST" ? QByteArray("{}") : QByteArray(), this);
+    connect(call, &Core::Operation::result, this, [this, call, jobId, adapter, done] {
+        call->deleteLater();
+        const int status = call->httpStatus();
+        const bool ok = status >= 200 && status < 300;
+        const QString message = ok ? QString() : adapter->errorFrom(status, int(call->networkError()), call->body(), call->networkMessage()).message;
+        refresh(jobId, [done, ok, message] {
+            if (done)
+                done(ok, message);
+        });
+    });
+    call->start();
+}
+
 void JobSession::resumeUnfinished(std::function<void(int)> done)
 {
     if (!m_history) {

@@ -75,6 +75,9 @@ public:
     void loadDetails(const QString &jobId);
     // Downloads a job's outputs now (into `folder`, or its own folder).
     bool download(const QString &jobId, const QString &folder = {});
+    // Cancels a job through the dialect's own cancel call (Peako), or — `sandboxControl` set — the
+    // sandbox's QA control API; then reads it again. `done(ok, message)`.
+    void cancel(const QString &jobId, const QUrl &sandboxControl, std::function<void(bool, const QString &)> done = {});
     // Re-reads a job's status once (the UI's refresh).
     void refresh(const QString &jobId, std::function<void()> done = {});
 
