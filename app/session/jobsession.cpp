@@ -4,6 +4,7 @@
 #include "follow/followcontext.h"
 #include "follow/jobfollower.h"
 #include "net/httpcall.h"
+#include "net/trafficlog.h"
 #include "net/webhookinbox.h"
 #include "store/jobhistory.h"
 #include "tracker/jobtracker.h"
@@ -163,6 +164,9 @@ void JobSession::submit(const QString &profileName, const QString &task, const Q
         ++m_starting;
         const Dialects::RequestSpec spec = adapter->submit(task, body);
         auto *call = new Net::HttpCall(m_nam, spec.method, toRequest(spec), spec.body, this);
+        // The submit's traffic is filed under the job once its id is known.
+        if (m_context->trafficLog())
+            call->setTraffic(m_context->trafficLog(), QString());
         connect(call, &Core::Operation::result, this, [this, call, profileName, task, body, via, downloadDir] {
             call->deleteLater();
             --m_starting;
@@ -174,6 +178,10 @@ void JobSession::submit(const QString &profileName, const QString &task, const Q
                 Q_EMIT submitFailed(profileName, task, r.error);
                 checkIdle();
                 return;
+            }
+            if (Net::TrafficLog *log = m_context->trafficLog()) {
+                log->moveToJob(call->requestSeq(), r.jobId);
+                log->moveToJob(call->responseSeq(), r.jobId);
             }
             Store::StoredJob stored;
             stored.profile = m_profiles.value(profileName);
@@ -236,14 +244,13 @@ void JobSession::onSettled(const QString &jobId, Core::JobState state)
     }
     Q_EMIT settled(jobId, state);
     if (state == Core::JobState::Succeeded) {
-        const Store::StoredJob job = m_jobs.value(jobId);
-        QString folder = job.downloadDir;
-        if (folder.isEmpty() && m_autoDownload && m_folderFor)
-            folder = m_folderFor(job);
-        if (!folder.isEmpty()) {
-            if (!job.downloadDir.isEmpty())
-                folder = folder + QLatin1Char('/') + jobId;
-            m_downloads->enqueue(jobId, folder);
+        Store::StoredJob job = m_jobs.value(jobId);
+        QString parent = job.downloadDir;
+        if (parent.isEmpty() && m_autoDownload && m_folderFor)
+            parent = m_folderFor(job);
+        if (!parent.isEmpty()) {
+            rememberFolder(&job, parent);
+            m_downloads->enqueue(jobId, parent + QLatin1Char('/') + jobId);
         }
     }
     checkIdle();
@@ -251,13 +258,27 @@ void JobSession::onSettled(const QString &jobId, Core::JobState state)
 
 bool JobSession::download(const QString &jobId, const QString &folder)
 {
-    QString target = folder;
-    const Store::StoredJob job = m_jobs.value(jobId);
-    if (target.isEmpty())
-        target = !job.downloadDir.isEmpty() ? job.downloadDir + QLatin1Char('/') + jobId : (m_folderFor ? m_folderFor(job) : QString());
-    if (target.isEmpty())
+    if (!folder.isEmpty())
+        return m_downloads->enqueue(jobId, folder);
+    Store::StoredJob job = m_jobs.value(jobId);
+    if (job.job.id.isEmpty())
+        job.job.id = jobId;
+    QString parent = !job.downloadDir.isEmpty() ? job.downloadDir : (m_folderFor ? m_folderFor(job) : QString());
+    if (parent.isEmpty())
         return false;
-    return m_downloads->enqueue(jobId, target);
+    rememberFolder(&job, parent);
+    return m_downloads->enqueue(jobId, parent + QLatin1Char('/') + jobId);
+}
+
+void JobSession::rememberFolder(Store::StoredJob *job, const QString &parent)
+{
+    // Recorded before the first byte, so a process that dies mid-download resumes it next time.
+    if (job->downloadDir == parent || job->job.id.isEmpty() || !m_jobs.contains(job->job.id))
+        return;
+    job->downloadDir = parent;
+    m_jobs.insert(job->job.id, *job);
+    if (m_history)
+        m_history->recordJob(*job);
 }
 
 void JobSession::refresh(const QString &jobId, std::function<void()> done)

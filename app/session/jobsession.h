@@ -44,7 +44,8 @@ class JobSession final : public QObject
 public:
     // Resolves a key reference; calls back with the key, or an empty key and a sentence.
     using KeyLookup = std::function<void(const QString &ref, std::function<void(const QString &key, const QString &error)>)>;
-    // Where a job's outputs go when nothing else was said (the app's library layout); empty: nowhere.
+    // The folder under which a job's outputs go (each job gets "<folder>/<job id>") when nothing
+    // else was said — the app's library layout; empty: not downloaded automatically.
     using FolderFor = std::function<QString(const Store::StoredJob &job)>;
 
     JobSession(QNetworkAccessManager *nam, Tracker::JobTracker *tracker, Store::JobHistory *history, KeyLookup keys,
@@ -73,7 +74,7 @@ public:
     // (timeline, logs) of finished jobs load on demand with loadDetails().
     void loadHistory(int limit, std::function<void(int)> done = {});
     void loadDetails(const QString &jobId);
-    // Downloads a job's outputs now (into `folder`, or its own folder).
+    // Downloads a job's outputs now: into `folder` as given, or "<its folder>/<job id>".
     bool download(const QString &jobId, const QString &folder = {});
     // Cancels a job through the dialect's own cancel call (Peako), or — `sandboxControl` set — the
     // sandbox's QA control API; then reads it again. `done(ok, message)`.
@@ -100,6 +101,7 @@ private:
     void startFollowing(const Store::StoredJob &job);
     void onSettled(const QString &jobId, Core::JobState state);
     void checkIdle();
+    void rememberFolder(Store::StoredJob *job, const QString &parent);
     QString registerProfile(const Core::Profile &profile);
 
     QNetworkAccessManager *m_nam;

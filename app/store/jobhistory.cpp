@@ -131,7 +131,8 @@ void JobHistory::onBatch(const QStringList &ids)
 
 void JobHistory::recordJob(const StoredJob &job)
 {
-    m_written.insert(job.job.id, Written{0, 0});
+    if (!m_written.contains(job.job.id))
+        m_written.insert(job.job.id, Written{0, 0});
     QPointer<JobHistory> self(this);
     run([w = m_worker, job, self] {
         if (!w->opened || !w->report(w->db.recordJob(job)))

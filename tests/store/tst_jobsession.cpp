@@ -128,7 +128,7 @@ private Q_SLOTS:
             QVERIFY(history);
             Session::JobSession session(&nam, &tracker, history.get(), keys());
             session.setAutoDownload(true);
-            session.setFolderFor([&](const Store::StoredJob &job) { return library + QLatin1Char('/') + job.job.id; });
+            session.setFolderFor([&](const Store::StoredJob &) { return library; }); // jobs go to library/<id>
             int added = 0;
             for (const Core::Profile &p : {profile(Core::Dialect::Peako, "peako", true), profile(Core::Dialect::PeelApi, "peelapi", true)})
                 session.addProfile(p, [&](bool ok, const QString &error) {

@@ -10,6 +10,7 @@
 #include "sandbox/embeddedsandbox.h"
 #include "secrets/keystore.h"
 #include "session/jobsession.h"
+#include "session/keyresolver.h"
 #include "settings/appsettings.h"
 #include "settings/profileregistry.h"
 #include "store/historydatabase.h"
@@ -104,26 +105,10 @@ int main(int argc, char **argv)
 
     // Keys are looked up when a profile is registered: the environment, the system keychain, or
     // (sandbox profiles) the embedded sandbox's own description. Every key found is redacted.
-    auto lookup = [&](const QString &ref, std::function<void(const QString &, const QString &)> done) {
-        auto found = [&redactor, done](const QString &key, const QString &error) {
-            redactor.addSecret(key);
-            done(key, error);
-        };
-        if (ref.startsWith(QLatin1String("env:"))) {
-            const QString key = qEnvironmentVariable(ref.mid(4).toUtf8().constData());
-            found(key, key.isEmpty() ? QStringLiteral("the environment variable %1 is not set").arg(ref.mid(4)) : QString());
-        } else if (ref.startsWith(QLatin1String("sandbox:")) || ref.startsWith(QLatin1String("sandbox-webhook:"))) {
-            const bool webhook = ref.startsWith(QLatin1String("sandbox-webhook:"));
-            const QJsonObject d = sandbox ? sandbox->info().value(QLatin1String("dialects")).toObject().value(ref.section(QLatin1Char(':'), 1)).toObject()
-                                          : QJsonObject();
-            found(d.value(QLatin1String(webhook ? "webhook_secret" : "api_key")).toString(), QString());
-        } else if (ref.startsWith(QLatin1String("keychain:"))) {
-            keys.readKey(ref, &app, [found](const Secrets::KeyStore::Result &r) { found(r.key, r.message); });
-        } else {
-            done(QString(), QStringLiteral("the profile names no key"));
-        }
-    };
-    Session::JobSession session(&nam, &tracker, &history, lookup);
+    Session::KeyResolver resolver(&keys, &redactor);
+    if (sandbox)
+        QObject::connect(sandbox.get(), &Sandbox::EmbeddedSandbox::ready, &resolver, &Session::KeyResolver::setSandboxInfo);
+    Session::JobSession session(&nam, &tracker, &history, resolver.lookup());
     session.context()->setTrafficLog(&traffic);
 
     Ui::MainWindow::Services services;

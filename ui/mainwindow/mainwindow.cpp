@@ -129,14 +129,14 @@ MainWindow::MainWindow(Services services, QWidget *parent)
     connect(m_list, &JobListView::downloadRequested, this, [this](const QStringList &ids) {
         int n = 0;
         for (const QString &id : ids)
-            n += m_s.session->download(id, folderFor(id)) ? 1 : 0;
+            n += m_s.session->download(id) ? 1 : 0;
         statusBar()->showMessage(tr("Downloading the results of %n job(s)", nullptr, n), 4000);
     });
     connect(m_list, &JobListView::resubmitRequested, this, [this](const QStringList &ids) {
         if (const Tracker::TrackedJob *job = ids.isEmpty() ? nullptr : m_s.tracker->job(ids.first()))
             showSubmit(job->profile, job->task, job->input);
     });
-    connect(m_detail, &JobDetailView::downloadRequested, this, [this](const QString &id) { m_s.session->download(id, folderFor(id)); });
+    connect(m_detail, &JobDetailView::downloadRequested, this, [this](const QString &id) { m_s.session->download(id); });
 
     // The session's news: status bar, notifications, files for the detail view and thumbnails.
     connect(m_s.session, &Session::JobSession::settled, this, [this](const QString &id, Core::JobState state) {
@@ -301,7 +301,7 @@ QString MainWindow::folderFor(const QString &jobId) const
                              .date().toString(Qt::ISODate);
     QString safeProfile = profile;
     safeProfile.replace(QLatin1Char('/'), QLatin1Char('_'));
-    return QStringLiteral("%1/%2/%3/%4").arg(root, safeProfile, date, jobId);
+    return QStringLiteral("%1/%2/%3").arg(root, safeProfile, date);
 }
 
 void MainWindow::startUp(int historyLimit)
