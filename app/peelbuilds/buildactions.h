@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
-
 #include <functional>
 #include <memory>
 
@@ -16,7 +15,7 @@ class QNetworkAccessManager;
 namespace Dialects {
 class Adapter;
 struct RequestSpec;
-}
+} // namespace Dialects
 
 namespace Net {
 class HttpCall;
@@ -40,7 +39,8 @@ class BuildActions final : public QObject
 public:
     using Callback = std::function<void(const BuildResult &)>;
 
-    BuildActions(QNetworkAccessManager *nam, const Core::Profile &profile, QObject *parent = nullptr);
+    BuildActions(
+        QNetworkAccessManager *nam, const Core::Profile &profile, QObject *parent = nullptr);
     ~BuildActions() override;
 
     const Core::Profile &profile() const;
@@ -57,7 +57,8 @@ public:
     // GET …/exports/{openapi|mcp}; another format gives an Invalid error result.
     int exportSpec(const QString &apiId, const QString &format, Callback callback = {});
     // POST …/endpoints/{endpoint}:call with `input`; the answer is the runtime envelope.
-    int call(const QString &apiId, const QString &endpoint, const QJsonObject &input, Callback callback = {});
+    int call(const QString &apiId, const QString &endpoint, const QJsonObject &input,
+        Callback callback = {});
 
     // Requests sent and not answered yet.
     int pendingCount() const { return int(m_pending.size()); }
@@ -70,7 +71,7 @@ Q_SIGNALS:
 private:
     struct Pending;
     int send(BuildResult::Action action, const QString &apiId, const QString &detail,
-             const std::optional<Dialects::RequestSpec> &spec, Callback callback);
+        const std::optional<Dialects::RequestSpec> &spec, Callback callback);
     void complete(int id);
     void deliver(BuildResult result, const Callback &callback);
 

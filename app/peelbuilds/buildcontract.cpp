@@ -37,7 +37,7 @@ QJsonValue placeholder(const QJsonObject &property)
     if (t == QLatin1String("boolean"))
         return false;
     if (t == QLatin1String("array"))
-        return QJsonArray{};
+        return QJsonArray {};
     if (t == QLatin1String("object"))
         return BuildContract::exampleInput(property);
     return QString();
@@ -85,11 +85,13 @@ BuildContract BuildContract::fromExtra(const QString &apiId, const QJsonObject &
         e.method = o.value(k("method")).toString().toUpper();
         e.description = o.value(k("description")).toString();
         e.type = o.value(k("endpoint_type")).toString();
-        e.creditCost = o.value(k("credit_cost")).isDouble() ? o.value(k("credit_cost")).toInt() : -1;
+        e.creditCost
+            = o.value(k("credit_cost")).isDouble() ? o.value(k("credit_cost")).toInt() : -1;
         e.inputSchema = o.value(k("input_schema")).toObject();
         e.outputSchema = o.value(k("output_schema")).toObject();
         if (!o.value(k("input_schema")).isObject())
-            c.m_problems.append(QStringLiteral("endpoint %1 has no input_schema object").arg(e.name));
+            c.m_problems.append(
+                QStringLiteral("endpoint %1 has no input_schema object").arg(e.name));
         e.callPath = QString(callTemplate).replace(QLatin1String("{endpoint_name}"), e.name);
         e.raw = o;
         c.m_endpoints.append(e);
@@ -123,7 +125,7 @@ const BuildEndpoint *BuildContract::endpoint(const QString &name) const
 
 QJsonObject BuildContract::exampleInput(const QJsonObject &schema)
 {
-    for (const char *key : {"default", "example"}) {
+    for (const char *key : { "default", "example" }) {
         if (schema.value(k(key)).isObject())
             return schema.value(k(key)).toObject();
     }

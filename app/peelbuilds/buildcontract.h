@@ -28,7 +28,7 @@ public:
     bool hasPrompt() const { return m_hasPrompt; }
     QString promptMessage() const { return m_promptMessage; }
     QJsonObject promptSchema() const { return m_promptSchema; } // input_schema, may be empty
-    QJsonObject prompt() const { return m_prompt; }             // as sent
+    QJsonObject prompt() const { return m_prompt; } // as sent
 
     int buildNumber() const { return m_buildNumber; } // 0 when unknown
     QString sourceUrl() const { return m_sourceUrl; }

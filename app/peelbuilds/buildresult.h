@@ -7,7 +7,6 @@
 #include <QJsonDocument>
 #include <QMetaType>
 #include <QString>
-
 #include <optional>
 
 namespace PeelBuilds {

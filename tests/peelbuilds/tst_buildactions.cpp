@@ -9,7 +9,6 @@
 
 #include <QSignalSpy>
 #include <QTest>
-
 #include <memory>
 #include <optional>
 
@@ -34,7 +33,9 @@ private:
     BuildActions::Callback keep()
     {
         m_last.reset();
-        return [this](const BuildResult &r) { m_last = r; };
+        return [this](const BuildResult &r) {
+            m_last = r;
+        };
     }
     Core::Profile profile() const
     {
@@ -45,16 +46,27 @@ private:
         p.apiKey = QString::fromUtf8(m_sb->key("peel"));
         return p;
     }
-    QString api(const QString &id) const { return m_sb->base("peel") + QStringLiteral("/v1/apis/") + id; }
-    QJsonObject record(const QString &id) { return m_http.get(api(id), m_sb->apiKey("peel")).json(); }
+    QString api(const QString &id) const
+    {
+        return m_sb->base("peel") + QStringLiteral("/v1/apis/") + id;
+    }
+    QJsonObject record(const QString &id)
+    {
+        return m_http.get(api(id), m_sb->apiKey("peel")).json();
+    }
     QString status(const QString &id) { return record(id).value(k("status")).toString(); }
     // A build held in running (so the control API can make it ask for input); returns its id.
     QString heldBuild(const QString &instructions)
     {
-        const QJsonObject body{{k("url"), QStringLiteral("https://news.example.com/actions/%1").arg(++m_sites)},
-                               {k("instructions"), instructions},
-                               {k("sandbox"), QJsonObject{{k("hold"), QStringLiteral("running")}, {k("duration_ms"), 300}}}};
-        const HttpResult r = m_http.post(m_sb->base("peel") + QStringLiteral("/v1/apis"), body, m_sb->apiKey("peel"));
+        const QJsonObject body {
+            { k("url"), QStringLiteral("https://news.example.com/actions/%1").arg(++m_sites) },
+            { k("instructions"), instructions },
+            { k("sandbox"),
+                QJsonObject {
+                    { k("hold"), QStringLiteral("running") }, { k("duration_ms"), 300 } } }
+        };
+        const HttpResult r = m_http.post(
+            m_sb->base("peel") + QStringLiteral("/v1/apis"), body, m_sb->apiKey("peel"));
         if (r.status != 201)
             qWarning() << "create refused" << r.status << r.body;
         return r.json().value(k("id")).toString();
@@ -75,10 +87,12 @@ private Q_SLOTS:
 
     void wholeLifecycle()
     {
-        // needs_input → respond → completed → call, health, exports, revise, rebuild, and respond-when-not-paused = 409 with the sandbox's sentence.
+        // needs_input → respond → completed → call, health, exports, revise, rebuild, and
+        // respond-when-not-paused = 409 with the sandbox's sentence.
         QSignalSpy finished(m_actions.get(), &BuildActions::finished);
         int requests = 0;
-        const QString id = heldBuild(QStringLiteral("Get top stories with title, score, and author"));
+        const QString id
+            = heldBuild(QStringLiteral("Get top stories with title, score, and author"));
         QVERIFY(!id.isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(status(id), QStringLiteral("running"), 10000);
         QCOMPARE(m_sb->act(m_http, id, QStringLiteral("ask-input")).value(k("ok")).toBool(), true);
@@ -88,8 +102,10 @@ private Q_SLOTS:
         QVERIFY(asked.hasPrompt());
         QVERIFY(!asked.promptMessage().isEmpty());
 
-        // Respond: answered later, never inside the call; the answer carries the record, read by the adapter.
-        const int respondId = m_actions->respond(id, QJsonObject{{k("region"), QStringLiteral("eu")}}, keep());
+        // Respond: answered later, never inside the call; the answer carries the record, read by
+        // the adapter.
+        const int respondId
+            = m_actions->respond(id, QJsonObject { { k("region"), QStringLiteral("eu") } }, keep());
         ++requests;
         QVERIFY(respondId > 0);
         QVERIFY(!m_last);
@@ -113,8 +129,10 @@ private Q_SLOTS:
         const PeelBuilds::BuildEndpoint endpoint = contract.endpoints().first();
         QCOMPARE(endpoint.name, QStringLiteral("get_top_stories"));
 
-        // Call with the schema's starting input: a success envelope with 10 items and an execution time.
-        m_actions->call(id, endpoint.name, BuildContract::exampleInput(endpoint.inputSchema), keep());
+        // Call with the schema's starting input: a success envelope with 10 items and an execution
+        // time.
+        m_actions->call(
+            id, endpoint.name, BuildContract::exampleInput(endpoint.inputSchema), keep());
         ++requests;
         QTRY_VERIFY(m_last);
         QVERIFY2(m_last->ok(), qPrintable(m_last->error.message));
@@ -128,15 +146,17 @@ private Q_SLOTS:
         QVERIFY(envelope.value(k("execution_time")).isDouble());
         QVERIFY(!m_last->record); // a call answer is no record
 
-        // Invalid input: a 400 error value whose code and sentence come from the envelope, envelope kept.
-        m_actions->call(id, endpoint.name, QJsonObject{{k("limit"), 1000}}, keep());
+        // Invalid input: a 400 error value whose code and sentence come from the envelope, envelope
+        // kept.
+        m_actions->call(id, endpoint.name, QJsonObject { { k("limit"), 1000 } }, keep());
         ++requests;
         QTRY_VERIFY(m_last);
         QCOMPARE(m_last->error.kind, Kind::Invalid);
         QCOMPARE(m_last->httpStatus, 400);
         QCOMPARE(m_last->error.providerCode, QStringLiteral("INVALID_INPUT"));
         QVERIFY(!m_last->error.message.isEmpty());
-        QCOMPARE(m_last->json.object().value(k("error_code")).toString(), QStringLiteral("INVALID_INPUT"));
+        QCOMPARE(m_last->json.object().value(k("error_code")).toString(),
+            QStringLiteral("INVALID_INPUT"));
 
         // Health: one binding per endpoint, with the two calls counted.
         m_actions->health(id, keep());
@@ -167,40 +187,55 @@ private Q_SLOTS:
         QCOMPARE(tools.first().toObject().value(k("inputSchema")).toObject(), endpoint.inputSchema);
 
         // Respond when not paused: a Conflict value with the sandbox's own sentence.
-        m_actions->respond(id, QJsonObject{{k("region"), QStringLiteral("us")}}, keep());
+        m_actions->respond(id, QJsonObject { { k("region"), QStringLiteral("us") } }, keep());
         ++requests;
         QTRY_VERIFY(m_last);
         QCOMPARE(m_last->error.kind, Kind::Conflict);
         QCOMPARE(m_last->httpStatus, 409);
-        QCOMPARE(m_last->error.message, QStringLiteral("API %1 is completed; respond only works while it is needs_input").arg(id));
+        QCOMPARE(m_last->error.message,
+            QStringLiteral("API %1 is completed; respond only works while it is needs_input")
+                .arg(id));
         QVERIFY(!m_last->record);
 
         // Revise: 202, a new build with the new instructions; its contract follows them.
         const int before = contract.buildNumber();
-        m_actions->revise(id, QJsonObject{{k("instructions"), QStringLiteral("Get top stories with title and author")}}, keep());
+        m_actions->revise(id,
+            QJsonObject {
+                { k("instructions"), QStringLiteral("Get top stories with title and author") } },
+            keep());
         ++requests;
         QTRY_VERIFY(m_last);
         QVERIFY2(m_last->ok(), qPrintable(m_last->error.message));
         QCOMPARE(m_last->httpStatus, 202);
         QVERIFY(m_last->record);
         QCOMPARE(m_last->record->state, Core::JobState::Queued);
-        QCOMPARE(m_last->record->extra.value(k("build")).toObject().value(k("number")).toInt(), before + 1);
+        QCOMPARE(m_last->record->extra.value(k("build")).toObject().value(k("number")).toInt(),
+            before + 1);
         // The build is still held in running by the sandbox control; release it again.
         QTRY_COMPARE_WITH_TIMEOUT(status(id), QStringLiteral("running"), 10000);
         m_sb->act(m_http, id, QStringLiteral("release"));
         QTRY_COMPARE_WITH_TIMEOUT(status(id), QStringLiteral("completed"), 10000);
         const BuildContract revised = BuildContract::fromRecord(record(id));
         QCOMPARE(revised.instructions(), QStringLiteral("Get top stories with title and author"));
-        const QJsonObject itemProps = revised.endpoints().value(0).outputSchema.value(k("properties")).toObject().value(k("items")).toObject()
-                                          .value(k("items")).toObject().value(k("properties")).toObject();
+        const QJsonObject itemProps = revised.endpoints()
+                                          .value(0)
+                                          .outputSchema.value(k("properties"))
+                                          .toObject()
+                                          .value(k("items"))
+                                          .toObject()
+                                          .value(k("items"))
+                                          .toObject()
+                                          .value(k("properties"))
+                                          .toObject();
         QVERIFY(!itemProps.contains(k("score")));
 
         // Revise without instructions: the sandbox's 400 sentence.
-        m_actions->revise(id, QJsonObject{}, keep());
+        m_actions->revise(id, QJsonObject {}, keep());
         ++requests;
         QTRY_VERIFY(m_last);
         QCOMPARE(m_last->error.kind, Kind::Invalid);
-        QCOMPARE(m_last->error.message, QStringLiteral("instructions: is required to revise an API"));
+        QCOMPARE(
+            m_last->error.message, QStringLiteral("instructions: is required to revise an API"));
 
         // Rebuild: 202 and build number + 1 again.
         m_actions->rebuild(id, keep());
@@ -209,7 +244,8 @@ private Q_SLOTS:
         QVERIFY2(m_last->ok(), qPrintable(m_last->error.message));
         QCOMPARE(m_last->httpStatus, 202);
         QCOMPARE(m_last->action, BuildResult::Action::Rebuild);
-        QCOMPARE(m_last->record->extra.value(k("build")).toObject().value(k("number")).toInt(), before + 2);
+        QCOMPARE(m_last->record->extra.value(k("build")).toObject().value(k("number")).toInt(),
+            before + 2);
         // A rebuild while the build runs is refused with 409.
         m_actions->rebuild(id, keep());
         ++requests;
@@ -224,7 +260,8 @@ private Q_SLOTS:
 
     void unknownApiAndBadFormat()
     {
-        // An unknown id is NotFound from the service; an unknown export format never leaves the client but still answers later.
+        // An unknown id is NotFound from the service; an unknown export format never leaves the
+        // client but still answers later.
         m_actions->health(QStringLiteral("api_nope"), keep());
         QTRY_VERIFY(m_last);
         QCOMPARE(m_last->error.kind, Kind::NotFound);
@@ -242,19 +279,22 @@ private Q_SLOTS:
 
     void notAPeelProfile()
     {
-        // A profile of another dialect cannot make Peel requests: an Invalid value naming the dialect.
+        // A profile of another dialect cannot make Peel requests: an Invalid value naming the
+        // dialect.
         Core::Profile other = profile();
         other.dialect = Core::Dialect::Peako;
         BuildActions actions(&m_nam, other);
         actions.health(QStringLiteral("api_1"), keep());
         QTRY_VERIFY(m_last);
         QCOMPARE(m_last->error.kind, Kind::Invalid);
-        QVERIFY2(m_last->error.message.contains(QLatin1String("peako"), Qt::CaseInsensitive), qPrintable(m_last->error.message));
+        QVERIFY2(m_last->error.message.contains(QLatin1String("peako"), Qt::CaseInsensitive),
+            qPrintable(m_last->error.message));
     }
 
     void cancelledRequestsAreNotDelivered()
     {
-        // cancelAll() and destruction abort what is in flight; no result reaches the callback afterwards.
+        // cancelAll() and destruction abort what is in flight; no result reaches the callback
+        // afterwards.
         auto actions = std::make_unique<BuildActions>(&m_nam, profile());
         QSignalSpy finished(actions.get(), &BuildActions::finished);
         actions->health(QStringLiteral("api_nope"), keep());

@@ -70,7 +70,8 @@ QWidget *titled(const QString &title, QWidget *content, QWidget *parent)
 
 bool sameProfile(const Core::Profile &a, const Core::Profile &b)
 {
-    return a.name == b.name && a.dialect == b.dialect && a.baseUrl == b.baseUrl && a.apiKey == b.apiKey;
+    return a.name == b.name && a.dialect == b.dialect && a.baseUrl == b.baseUrl
+        && a.apiKey == b.apiKey;
 }
 
 } // namespace
@@ -83,11 +84,11 @@ PeelBuildView::PeelBuildView(QNetworkAccessManager *nam, QWidget *parent)
     m_pages = new QStackedWidget(this);
     auto *empty = new QLabel(tr("Select a Peel API build to see its contract."), m_pages);
     empty->setAlignment(Qt::AlignCenter);
-    m_pages->addWidget(empty);                 // Page::Empty
-    m_pages->addWidget(buildBuildingPage());   // Page::Building
+    m_pages->addWidget(empty); // Page::Empty
+    m_pages->addWidget(buildBuildingPage()); // Page::Building
     m_pages->addWidget(buildNeedsInputPage()); // Page::NeedsInput
-    m_pages->addWidget(buildCompletedPage());  // Page::Completed
-    m_pages->addWidget(buildFailedPage());     // Page::Failed
+    m_pages->addWidget(buildCompletedPage()); // Page::Completed
+    m_pages->addWidget(buildFailedPage()); // Page::Failed
 
     m_healthBox = new QGroupBox(tr("Health"), this);
     m_healthBox->setObjectName(QStringLiteral("healthBox"));
@@ -148,18 +149,21 @@ QWidget *PeelBuildView::buildHeader()
     m_rebuildButton->setObjectName(QStringLiteral("rebuildButton"));
     m_exportOpenApi->setObjectName(QStringLiteral("exportOpenApiButton"));
     m_exportMcp->setObjectName(QStringLiteral("exportMcpButton"));
-    m_healthButton->setToolTip(tr("What the build is doing, or how its published endpoints are doing"));
+    m_healthButton->setToolTip(
+        tr("What the build is doing, or how its published endpoints are doing"));
     m_reviseButton->setToolTip(tr("Start a new build of this API with new instructions"));
     m_rebuildButton->setToolTip(tr("Start a new build of this API with the same instructions"));
     connect(m_healthButton, &QPushButton::clicked, this, &PeelBuildView::checkHealth);
     connect(m_reviseButton, &QPushButton::clicked, this, &PeelBuildView::askRevise);
     connect(m_rebuildButton, &QPushButton::clicked, this, &PeelBuildView::askRebuild);
-    connect(m_exportOpenApi, &QPushButton::clicked, this, [this] { askExport(QStringLiteral("openapi")); });
+    connect(m_exportOpenApi, &QPushButton::clicked, this,
+        [this] { askExport(QStringLiteral("openapi")); });
     connect(m_exportMcp, &QPushButton::clicked, this, [this] { askExport(QStringLiteral("mcp")); });
 
     auto *buttons = new QHBoxLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
-    for (QPushButton *b : {m_healthButton, m_reviseButton, m_rebuildButton, m_exportOpenApi, m_exportMcp})
+    for (QPushButton *b :
+        { m_healthButton, m_reviseButton, m_rebuildButton, m_exportOpenApi, m_exportMcp })
         buttons->addWidget(b);
     buttons->addStretch(1);
 
@@ -283,7 +287,8 @@ QWidget *PeelBuildView::buildCompletedPage()
 QWidget *PeelBuildView::buildFailedPage()
 {
     auto *page = new QWidget(this);
-    auto *intro = new QLabel(tr("The build failed and published no endpoint. Its failure artifact:"), page);
+    auto *intro
+        = new QLabel(tr("The build failed and published no endpoint. Its failure artifact:"), page);
     intro->setWordWrap(true);
     m_failure = jsonPane(page, QStringLiteral("failureText"));
     m_failure->setLineWrapMode(QPlainTextEdit::WidgetWidth);
@@ -305,19 +310,24 @@ QWidget *PeelBuildView::buildFailedPage()
 
 void PeelBuildView::clear()
 {
-    setJob(m_profile, Tracker::TrackedJob{});
+    setJob(m_profile, Tracker::TrackedJob {});
 }
 
 void PeelBuildView::setJob(const Core::Profile &profile, const Tracker::TrackedJob &job)
 {
     if (!m_actions || !sameProfile(profile, m_profile)) {
-        // A new profile means a new adapter (base URL, key); what the old one had in flight is dropped.
-        delete m_actions;
+        // A new profile means a new adapter (base URL, key); what the old one had in flight is
+        // dropped. deleteLater: setJob() may be called from a slot of the old one's finished().
+        if (m_actions) {
+            m_actions->cancelAll();
+            m_actions->disconnect(this);
+            m_actions->deleteLater();
+        }
         m_actions = new PeelBuilds::BuildActions(m_nam, profile, this);
         connect(m_actions, &PeelBuilds::BuildActions::finished, this, &PeelBuildView::handle);
         m_exportPaths.clear();
         m_respondPending = m_callPending = 0;
-        m_redactor = Core::Redactor{};
+        m_redactor = Core::Redactor {};
         m_redactor.addSecret(profile.apiKey);
     }
     m_profile = profile;
@@ -349,7 +359,9 @@ void PeelBuildView::refresh(bool newJob)
             page = Page::Building;
     }
 
-    const QString raw = m_job.rawStatus.isEmpty() ? (state ? Core::stateName(*state) : tr("unknown")) : m_job.rawStatus;
+    const QString raw = m_job.rawStatus.isEmpty()
+        ? (state ? Core::stateName(*state) : tr("unknown"))
+        : m_job.rawStatus;
     if (known) {
         QString title = tr("API %1 — %2").arg(m_job.id, raw);
         if (m_contract.buildNumber() > 0)
@@ -378,13 +390,17 @@ void PeelBuildView::refresh(bool newJob)
     case Page::Empty:
         break;
     case Page::Building:
-        m_buildingText->setText(tr("The build is %1. Its endpoints are published when it completes; "
-                                   "Health shows its stage and recent events.")
-                                    .arg(raw));
+        m_buildingText->setText(
+            tr("The build is %1. Its endpoints are published when it completes; "
+               "Health shows its stage and recent events.")
+                .arg(raw));
         break;
     case Page::NeedsInput: {
-        const QString message = m_contract.promptMessage().isEmpty() ? tr("(the service sent no message)") : m_contract.promptMessage();
-        const bool samePrompt = !newJob && m_promptForm->schema() == m_contract.promptSchema() && m_promptMessage->text() == message;
+        const QString message = m_contract.promptMessage().isEmpty()
+            ? tr("(the service sent no message)")
+            : m_contract.promptMessage();
+        const bool samePrompt = !newJob && m_promptForm->schema() == m_contract.promptSchema()
+            && m_promptMessage->text() == message;
         m_promptMessage->setText(m_redactor.redact(message));
         // A refresh of the same question keeps what the user has typed.
         if (!samePrompt)
@@ -408,7 +424,9 @@ void PeelBuildView::refresh(bool newJob)
 void PeelBuildView::showEndpoints()
 {
     const QList<PeelBuilds::BuildEndpoint> endpoints = m_contract.endpoints();
-    const QString current = m_endpoints->currentItem() ? m_endpoints->currentItem()->data(Qt::UserRole).toString() : QString();
+    const QString current = m_endpoints->currentItem()
+        ? m_endpoints->currentItem()->data(Qt::UserRole).toString()
+        : QString();
     {
         const QSignalBlocker block(m_endpoints);
         m_endpoints->clear();
@@ -449,7 +467,8 @@ void PeelBuildView::endpointSelected()
     if (!e.type.isEmpty())
         facts.append(tr("%1 endpoint").arg(e.type));
     if (e.creditCost >= 0)
-        facts.append(e.creditCost == 1 ? tr("1 credit a call") : tr("%1 credits a call").arg(e.creditCost));
+        facts.append(
+            e.creditCost == 1 ? tr("1 credit a call") : tr("%1 credits a call").arg(e.creditCost));
     if (!facts.isEmpty())
         about.append(facts.join(QStringLiteral(" · ")).toHtmlEscaped());
     about.append(QStringLiteral("<code>POST %1</code>").arg(e.callPath.toHtmlEscaped()));
@@ -514,7 +533,7 @@ void PeelBuildView::revise(const QString &instructions)
     if (!m_actions || m_job.id.isEmpty())
         return;
     setStatus(tr("Asking for a revision…"), false);
-    m_actions->revise(m_job.id, QJsonObject{{k("instructions"), instructions}});
+    m_actions->revise(m_job.id, QJsonObject { { k("instructions"), instructions } });
 }
 
 void PeelBuildView::rebuild()
@@ -545,9 +564,10 @@ void PeelBuildView::askRevise()
 
 void PeelBuildView::askRebuild()
 {
-    const auto answer = QMessageBox::question(
-        this, tr("Rebuild the API"),
-        tr("Rebuild API %1 from the same instructions? Its endpoints are replaced when the new build completes.").arg(m_job.id));
+    const auto answer = QMessageBox::question(this, tr("Rebuild the API"),
+        tr("Rebuild API %1 from the same instructions? Its endpoints are replaced when the new "
+           "build completes.")
+            .arg(m_job.id));
     if (answer == QMessageBox::Yes)
         rebuild();
 }
@@ -555,9 +575,12 @@ void PeelBuildView::askRebuild()
 void PeelBuildView::askExport(const QString &format)
 {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString suggested = QDir(dir).filePath(QStringLiteral("%1-%2.json").arg(m_job.id, format));
-    const QString path = QFileDialog::getSaveFileName(this, format == QLatin1String("mcp") ? tr("Export the MCP manifest") : tr("Export the OpenAPI document"),
-                                                      suggested, tr("JSON (*.json);;All files (*)"));
+    const QString suggested
+        = QDir(dir).filePath(QStringLiteral("%1-%2.json").arg(m_job.id, format));
+    const QString path = QFileDialog::getSaveFileName(this,
+        format == QLatin1String("mcp") ? tr("Export the MCP manifest")
+                                       : tr("Export the OpenAPI document"),
+        suggested, tr("JSON (*.json);;All files (*)"));
     if (!path.isEmpty())
         exportTo(format, path);
 }
@@ -607,7 +630,9 @@ void PeelBuildView::handle(const PeelBuilds::BuildResult &result)
             if (result.record)
                 applyRecord(*result.record);
             m_respondResult->setText(tr("Answer sent; the build continues."));
-            setStatus(tr("Answer sent; the build is %1 again.").arg(result.record ? result.record->rawStatus : tr("running")), false);
+            setStatus(tr("Answer sent; the build is %1 again.")
+                          .arg(result.record ? result.record->rawStatus : tr("running")),
+                false);
         } else {
             m_respondResult->setText(tr("Not accepted: %1").arg(describeError(result)));
         }
@@ -616,7 +641,8 @@ void PeelBuildView::handle(const PeelBuilds::BuildResult &result)
         m_callPending = std::max(0, m_callPending - 1);
         m_console->setBusy(m_callPending > 0);
         if (current)
-            m_console->showResult(result, shownBody(result), result.ok() ? QString() : describeError(result));
+            m_console->showResult(
+                result, shownBody(result), result.ok() ? QString() : describeError(result));
         break;
     case Action::Health: {
         m_healthButton->setEnabled(!m_job.id.isEmpty());
@@ -633,10 +659,12 @@ void PeelBuildView::handle(const PeelBuilds::BuildResult &result)
         if (h.contains(k("stage")))
             summary.append(tr("stage: %1").arg(h.value(k("stage")).toString()));
         if (h.value(k("quality_score")).isDouble())
-            summary.append(tr("quality score: %1").arg(h.value(k("quality_score")).toDouble(), 0, 'g', 3));
+            summary.append(
+                tr("quality score: %1").arg(h.value(k("quality_score")).toDouble(), 0, 'g', 3));
         summary.append(tr("bindings: %1").arg(h.value(k("bindings")).toArray().size()));
         if (h.contains(k("recommended_action")))
-            summary.append(tr("recommended action: %1").arg(h.value(k("recommended_action")).toString()));
+            summary.append(
+                tr("recommended action: %1").arg(h.value(k("recommended_action")).toString()));
         m_healthSummary->setText(summary.join(QStringLiteral(" · ")));
         m_health->setPlainText(shownBody(result));
         break;
@@ -652,10 +680,15 @@ void PeelBuildView::handle(const PeelBuilds::BuildResult &result)
         }
         if (result.record)
             applyRecord(*result.record);
-        const int number = result.record ? result.record->extra.value(k("build")).toObject().value(k("number")).toInt() : 0;
-        setStatus(number > 0 ? tr("%1 started: build %2 is %3.").arg(what).arg(number).arg(result.record->rawStatus)
+        const int number = result.record
+            ? result.record->extra.value(k("build")).toObject().value(k("number")).toInt()
+            : 0;
+        setStatus(number > 0 ? tr("%1 started: build %2 is %3.")
+                                   .arg(what)
+                                   .arg(number)
+                                   .arg(result.record->rawStatus)
                              : tr("%1 started.").arg(what),
-                  false);
+            false);
         break;
     }
     case Action::Export: {
@@ -665,15 +698,20 @@ void PeelBuildView::handle(const PeelBuilds::BuildResult &result)
             error = describeError(result);
         } else if (!path.isEmpty()) {
             // Pretty JSON reads better in an editor; a non-JSON export (YAML) is written as sent.
-            const QByteArray bytes = result.json.isNull() ? result.body : result.json.toJson(QJsonDocument::Indented);
+            const QByteArray bytes
+                = result.json.isNull() ? result.body : result.json.toJson(QJsonDocument::Indented);
             QSaveFile file(path);
-            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-                error = tr("cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size()
+                || !file.commit())
+                error = tr("cannot write %1: %2")
+                            .arg(QDir::toNativeSeparators(path), file.errorString());
         }
         if (current) {
-            const QString name = result.detail == QLatin1String("mcp") ? tr("MCP manifest") : tr("OpenAPI document");
+            const QString name = result.detail == QLatin1String("mcp") ? tr("MCP manifest")
+                                                                       : tr("OpenAPI document");
             if (error.isEmpty())
-                setStatus(tr("Saved the %1 to %2.").arg(name, QDir::toNativeSeparators(path)), false);
+                setStatus(
+                    tr("Saved the %1 to %2.").arg(name, QDir::toNativeSeparators(path)), false);
             else
                 setStatus(tr("Export of the %1 failed: %2").arg(name, error), true);
         }

@@ -55,7 +55,8 @@ public:
     const PeelBuilds::BuildContract &contract() const { return m_contract; }
 
     // The buttons' actions without their dialogs (for the owner's shortcuts and for tests).
-    void respond(); // sends what the prompt form holds, after checking it against the prompt's schema
+    void
+    respond(); // sends what the prompt form holds, after checking it against the prompt's schema
     void respondWith(const QJsonObject &response);
     void callEndpoint(const QString &endpoint, const QJsonObject &input);
     void checkHealth();

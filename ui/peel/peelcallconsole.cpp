@@ -99,7 +99,8 @@ void PeelCallConsole::setEndpoints(const QList<PeelBuilds::BuildEndpoint> &endpo
     const QString keptInput = m_input->toPlainText();
     bool same = endpoints.size() == m_endpoints.size();
     for (qsizetype i = 0; same && i < endpoints.size(); ++i)
-        same = endpoints.at(i).name == m_endpoints.at(i).name && endpoints.at(i).inputSchema == m_endpoints.at(i).inputSchema;
+        same = endpoints.at(i).name == m_endpoints.at(i).name
+            && endpoints.at(i).inputSchema == m_endpoints.at(i).inputSchema;
     m_endpoints = endpoints;
     {
         const QSignalBlocker block(m_endpoint);
@@ -150,7 +151,8 @@ void PeelCallConsole::endpointChosen()
     QString about = e.description;
     if (e.creditCost >= 0)
         about += (about.isEmpty() ? QString() : QStringLiteral(" · "))
-            + (e.creditCost == 1 ? tr("1 credit a call") : tr("%1 credits a call").arg(e.creditCost));
+            + (e.creditCost == 1 ? tr("1 credit a call")
+                                 : tr("%1 credits a call").arg(e.creditCost));
     m_description->setText(about);
     m_description->setToolTip(tr("POST %1").arg(e.callPath));
     resetInput();
@@ -161,7 +163,8 @@ void PeelCallConsole::resetInput()
     const int i = m_endpoint->currentIndex();
     if (i < 0 || i >= m_endpoints.size())
         return;
-    m_input->setPlainText(pretty(PeelBuilds::BuildContract::exampleInput(m_endpoints.at(i).inputSchema)));
+    m_input->setPlainText(
+        pretty(PeelBuilds::BuildContract::exampleInput(m_endpoints.at(i).inputSchema)));
 }
 
 void PeelCallConsole::setBusy(bool busy)
@@ -176,19 +179,22 @@ void PeelCallConsole::requestCall()
     const QString name = currentEndpoint();
     if (name.isEmpty())
         return;
-    QJsonParseError error{};
+    QJsonParseError error {};
     const QString text = m_input->toPlainText().trimmed();
-    const QJsonDocument doc = QJsonDocument::fromJson(text.isEmpty() ? QByteArrayLiteral("{}") : text.toUtf8(), &error);
+    const QJsonDocument doc
+        = QJsonDocument::fromJson(text.isEmpty() ? QByteArrayLiteral("{}") : text.toUtf8(), &error);
     if (!doc.isObject()) {
         // Refused here: the service would only answer 400 for the same reason.
-        m_status->setText(doc.isNull() ? tr("The input is not JSON: %1 (at %2)").arg(error.errorString()).arg(error.offset)
-                                       : tr("The input must be a JSON object"));
+        m_status->setText(doc.isNull()
+                ? tr("The input is not JSON: %1 (at %2)").arg(error.errorString()).arg(error.offset)
+                : tr("The input must be a JSON object"));
         return;
     }
     Q_EMIT callRequested(name, doc.object());
 }
 
-void PeelCallConsole::showResult(const PeelBuilds::BuildResult &result, const QString &redactedBody, const QString &redactedError)
+void PeelCallConsole::showResult(const PeelBuilds::BuildResult &result, const QString &redactedBody,
+    const QString &redactedError)
 {
     QStringList parts;
     if (result.httpStatus > 0)
@@ -200,7 +206,9 @@ void PeelCallConsole::showResult(const PeelBuilds::BuildResult &result, const QS
         parts.append(envelope.value(QLatin1String("error_code")).toString());
     parts.append(tr("%1 ms round trip").arg(result.elapsedMs));
     if (envelope.value(QLatin1String("execution_time")).isDouble())
-        parts.append(tr("execution %1 ms").arg(envelope.value(QLatin1String("execution_time")).toDouble(), 0, 'g', 3));
+        parts.append(
+            tr("execution %1 ms")
+                .arg(envelope.value(QLatin1String("execution_time")).toDouble(), 0, 'g', 3));
     QString status = result.detail + QStringLiteral(" — ") + parts.join(QStringLiteral(" · "));
     if (result.error.isError() && !redactedError.isEmpty())
         status += QStringLiteral("\n") + redactedError;

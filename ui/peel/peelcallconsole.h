@@ -34,7 +34,8 @@ public:
     QString inputText() const;
     // While a call is in flight the Call button is disabled.
     void setBusy(bool busy);
-    void showResult(const PeelBuilds::BuildResult &result, const QString &redactedBody, const QString &redactedError);
+    void showResult(const PeelBuilds::BuildResult &result, const QString &redactedBody,
+        const QString &redactedError);
     QString resultText() const;
 
 Q_SIGNALS:

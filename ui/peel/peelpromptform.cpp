@@ -51,13 +51,15 @@ QJsonObject PeelPromptForm::value(QString *problem) const
         if (!m_form->isValid())
             said = m_form->summary();
     } else if (m_json) {
-        QJsonParseError error{};
+        QJsonParseError error {};
         const QJsonDocument doc = QJsonDocument::fromJson(m_json->toPlainText().toUtf8(), &error);
         out = doc.object();
         if (!doc.isObject())
-            said = doc.isNull() ? tr("the answer is not JSON: %1").arg(error.errorString()) : tr("the answer must be a JSON object");
+            said = doc.isNull() ? tr("the answer is not JSON: %1").arg(error.errorString())
+                                : tr("the answer must be a JSON object");
         else if (!m_schema.isEmpty())
-            said = Catalog::SchemaValidator::describe(Catalog::SchemaValidator::validate(out, m_schema));
+            said = Catalog::SchemaValidator::describe(
+                Catalog::SchemaValidator::validate(out, m_schema));
     }
     if (problem)
         *problem = said;
@@ -69,7 +71,8 @@ void PeelPromptForm::setValue(const QJsonObject &value)
     if (m_form)
         m_form->setValue(value);
     else if (m_json)
-        m_json->setPlainText(QString::fromUtf8(QJsonDocument(value).toJson(QJsonDocument::Indented)));
+        m_json->setPlainText(
+            QString::fromUtf8(QJsonDocument(value).toJson(QJsonDocument::Indented)));
 }
 
 QWidget *PeelPromptForm::editor(const QString &name) const

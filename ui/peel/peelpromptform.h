@@ -35,7 +35,7 @@ Q_SIGNALS:
 
 private:
     QJsonObject m_schema;
-    SchemaForm *m_form = nullptr;     // with a usable schema
+    SchemaForm *m_form = nullptr; // with a usable schema
     QPlainTextEdit *m_json = nullptr; // without one
 };
 

@@ -18,9 +18,10 @@ PeelReviseDialog::PeelReviseDialog(const QString &current, QWidget *parent)
     m_text->setPlainText(current);
     m_text->setTabChangesFocus(true);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Revise"));
-    auto *hint = new QLabel(tr("New instructions for the build. Revising starts a new build of the same API; "
-                               "its endpoints are replaced when it completes."),
-                            this);
+    auto *hint = new QLabel(
+        tr("New instructions for the build. Revising starts a new build of the same API; "
+           "its endpoints are replaced when it completes."),
+        this);
     hint->setWordWrap(true);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(hint);
@@ -28,7 +29,9 @@ PeelReviseDialog::PeelReviseDialog(const QString &current, QWidget *parent)
     layout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    const auto update = [this] { m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!instructions().isEmpty()); };
+    const auto update = [this] {
+        m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!instructions().isEmpty());
+    };
     connect(m_text, &QPlainTextEdit::textChanged, this, update);
     update();
     resize(480, 260);
