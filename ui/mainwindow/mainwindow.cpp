@@ -186,6 +186,15 @@ MainWindow::MainWindow(Services services, QWidget *parent)
     connect(m_s.history, &Store::JobHistory::writeFailed, this, [this](const QString &m) {
         statusBar()->showMessage(tr("The history could not be written: %1").arg(m), 10000);
     });
+    // The API-build tab follows its job as it changes (needs_input, completed), once per batch.
+    connect(m_s.tracker, &Tracker::JobTracker::batchReady, this, [this](const QStringList &ids) {
+        const QString id = m_detail->jobId();
+        const Tracker::TrackedJob *job = id.isEmpty() || !ids.contains(id) ? nullptr : m_s.tracker->job(id);
+        if (job && job->dialect == Core::Dialect::Peel) {
+            if (const auto p = m_s.session->profile(job->profile))
+                m_peel->setJob(*p, *job);
+        }
+    });
     connect(m_peel, &PeelBuildView::recordReceived, this, [this](const Core::JobUpdate &u) { m_s.tracker->apply(u); });
 
     m_s.session->setFolderFor([this](const Store::StoredJob &job) { return folderFor(job.job.id); });

@@ -88,6 +88,11 @@ public:
     JobListView *jobList() const { return m_list; }
     JobListProxyModel *proxy() const { return m_proxy; }
     JobDetailView *detail() const { return m_detail; }
+    PeelBuildView *peelView() const { return m_peel; }
+    TrafficView *trafficView() const { return m_traffic; }
+    Sidebar *sidebar() const { return m_sidebar; }
+    QLineEdit *searchBox() const { return m_search; }
+    JobListModel *model() const { return m_model; }
     QJsonObject sandboxInfo() const { return m_sandboxInfo; }
     void submitJobs(const QString &profile, const QString &task, const QJsonObject &input, int count);
 
