@@ -98,6 +98,8 @@ MainWindow::MainWindow(Services services, QWidget *parent)
     m_split->addWidget(m_detail);
     m_split->setStretchFactor(0, 3);
     m_split->setStretchFactor(1, 2);
+    m_split->setSizes({470, 330});
+    m_list->sortByColumn(JobListModel::Created, Qt::DescendingOrder); // newest first
     m_outer->addWidget(m_sidebar);
     m_outer->addWidget(m_split);
     m_outer->setStretchFactor(1, 1);

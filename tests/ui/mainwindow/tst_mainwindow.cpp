@@ -159,6 +159,8 @@ private Q_SLOTS:
         QSignalSpy ready(m_window.get(), &Ui::MainWindow::profilesReady);
         m_window->resize(1400, 860);
         m_window->show();
+        QApplication::setActiveWindow(m_window.get()); // no window manager under Xvfb / offscreen
+        QTest::qWaitForWindowActive(m_window.get(), 2000);
         m_window->startUp();
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
     }
@@ -349,18 +351,33 @@ private Q_SLOTS:
             {QStringLiteral("Sandbox · PeelAPI"), QJsonObject{{QStringLiteral("prompt"), QStringLiteral("portrait of a sailor, oil painting")}, {QStringLiteral("width"), 256}, {QStringLiteral("height"), 256},
                                                                {QStringLiteral("sandbox"), QJsonObject{{QStringLiteral("duration_ms"), 40000}}}}},
         };
+        const int before = m_tracker->size();
         m_window->submitJobs(live[0].first, QStringLiteral("api/v1/client/txt2img"), live[0].second, 6);
         m_window->submitJobs(live[1].first, QStringLiteral("v1/portrait"), live[1].second, 5);
         m_window->submitJobs(QStringLiteral("Sandbox · ImagePipeline"), QStringLiteral("generate/image/v1"),
                              QJsonObject{{QStringLiteral("prompt"), QStringLiteral("a red fox in the snow")}, {QStringLiteral("width"), 256}, {QStringLiteral("height"), 256},
                                          {QStringLiteral("sandbox"), QJsonObject{{QStringLiteral("fail"), QStringLiteral("OUT_OF_MEMORY")}, {QStringLiteral("duration_ms"), 4000}}}},
                              2);
-        QTRY_VERIFY_WITH_TIMEOUT(m_tracker->size() >= 17, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_tracker->size() >= before + 13, 15000);
         QTest::qWait(9000);
-        m_window->raise();
-        m_window->activateWindow();
+        // The main window with live jobs, a running PeelAPI job's logs below.
+        QString peelapi;
+        for (const QString &id : jobsOf(QStringLiteral("Sandbox · PeelAPI"))) {
+            if (!m_tracker->job(id)->logs.isEmpty() && !m_tracker->job(id)->isTerminal())
+                peelapi = id;
+        }
+        QVERIFY(!peelapi.isEmpty());
+        select(peelapi);
+        QTabWidget *tabs = m_window->detail()->tabs();
+        auto showTab = [tabs](const char *title) {
+            for (int i = 0; i < tabs->count(); ++i) {
+                if (tabs->tabText(i).contains(QLatin1String(title)))
+                    tabs->setCurrentIndex(i);
+            }
+        };
+        showTab("Logs");
         screenshot("main-window.png");
-        // A running deAPI job: its logs and live preview.
+        // A running deAPI job's live preview.
         QString deapi;
         for (const QString &id : jobsOf(QStringLiteral("Sandbox · deAPI"))) {
             if (!m_tracker->job(id)->preview.isEmpty() && !m_tracker->job(id)->isTerminal())
@@ -368,17 +385,18 @@ private Q_SLOTS:
         }
         QVERIFY(!deapi.isEmpty());
         select(deapi);
-        QTabWidget *tabs = m_window->detail()->tabs();
-        for (int i = 0; i < tabs->count(); ++i) {
-            if (tabs->tabText(i).contains(QLatin1String("Results")) || tabs->tabText(i).contains(QLatin1String("Preview")))
-                tabs->setCurrentIndex(i);
-        }
+        showTab("Results");
         screenshot("job-detail-preview.png");
-        for (int i = 0; i < tabs->count(); ++i) {
-            if (tabs->tabText(i).contains(QLatin1String("Logs")))
-                tabs->setCurrentIndex(i);
+        // A failed ImagePipeline job's overview: reason code, retryability, support id.
+        for (const QString &id : jobsOf(QStringLiteral("Sandbox · ImagePipeline"))) {
+            if (stateOf(id) == Core::JobState::Failed) {
+                select(id);
+                break;
+            }
         }
-        screenshot("job-detail-logs.png");
+        showTab("Overview");
+        screenshot("job-detail-failure.png");
+        select(peelapi);
         tabs->setCurrentIndex(tabs->indexOf(m_window->detail()->stepper()));
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->detail()->stepper()->phase().isEmpty(), 10000);
         screenshot("lifecycle-stepper.png");
