@@ -9,7 +9,7 @@ PACKAGES=(
   libqt6sql6-sqlite qtkeychain-qt6-dev qt6-svg-dev qt6-image-formats-plugins
   qt6-qpa-plugins libgl-dev
   gnome-keyring dbus dbus-x11 libsecret-tools
-  xvfb xauth imagemagick
+  xvfb xauth imagemagick time fonts-dejavu-core
   nginx-light curl
 )
 # Node.js (for the reference clients eventsource and pusher-js): use the machine's own if it has

@@ -427,27 +427,46 @@ void JobSession::resumeUnfinished(std::function<void(int)> done)
     });
 }
 
-void JobSession::loadHistory(int limit, std::function<void(int)> done)
+void JobSession::loadHistory(int limit, std::function<void(int)> done, int pageSize)
 {
     if (!m_history) {
         if (done)
             done(0);
         return;
     }
-    m_history->loadJobs(false, false, [this, done](const QList<Store::StoredJob> &jobs) {
-        // Oldest first, so the tracker's order is the order they happened in.
-        for (auto it = jobs.crbegin(); it != jobs.crend(); ++it) {
-            if (m_tracker->job(it->job.id))
+    loadHistoryPage(0, limit, qMax(1, pageSize), std::move(done));
+}
+
+void JobSession::loadHistoryPage(int offset, int limit, int pageSize, std::function<void(int)> done)
+{
+    const int want = limit < 0 ? pageSize : qMin(pageSize, limit - offset);
+    if (want <= 0) {
+        Q_EMIT historyLoaded(offset);
+        return;
+    }
+    m_history->loadJobs(false, false, [this, offset, limit, pageSize, done, want](const QList<Store::StoredJob> &jobs) {
+        QHash<QString, QString> names; // profile snapshot → the name it is registered under
+        for (const Store::StoredJob &stored : jobs) {
+            if (m_tracker->job(stored.job.id))
                 continue;
-            Store::StoredJob j = *it;
-            const QString key = settingsKey(j.profile);
-            j.job.profile = m_profileBySettings.value(key, j.profile.name);
-            m_tracker->restore(j.job);
-            m_jobs.insert(j.job.id, j);
+            Tracker::TrackedJob job = stored.job;
+            const QString snapshot = stored.profile.name + QLatin1Char('\n') + stored.profile.baseUrl.toString() + QLatin1Char('\n') + stored.profile.keyRef;
+            auto it = names.constFind(snapshot);
+            if (it == names.constEnd())
+                it = names.insert(snapshot, m_profileBySettings.value(settingsKey(stored.profile), stored.profile.name));
+            job.profile = *it;
+            m_tracker->restore(job);
         }
-        if (done)
-            done(int(jobs.size()));
-    }, limit);
+        const int loaded = offset + int(jobs.size());
+        // The newest page first, so the list is there at once; older pages follow, one per turn
+        // of the event loop.
+        if (offset == 0 && done)
+            done(loaded);
+        if (int(jobs.size()) < want || (limit >= 0 && loaded >= limit))
+            Q_EMIT historyLoaded(loaded);
+        else
+            loadHistoryPage(loaded, limit, qMin(pageSize * 4, 5000), {});
+    }, want, offset);
 }
 
 void JobSession::loadDetails(const QString &jobId)

@@ -72,7 +72,9 @@ public:
     void resumeUnfinished(std::function<void(int)> done = {});
     // Restores the newest `limit` jobs of the history into the tracker (the app's list); details
     // (timeline, logs) of finished jobs load on demand with loadDetails().
-    void loadHistory(int limit, std::function<void(int)> done = {});
+    // Pages: `done(n)` once the newest `pageSize` are in the tracker; historyLoaded(total) after
+    // the last page.
+    void loadHistory(int limit, std::function<void(int)> done = {}, int pageSize = 500);
     void loadDetails(const QString &jobId);
     // Downloads a job's outputs now: into `folder` as given, or "<its folder>/<job id>".
     bool download(const QString &jobId, const QString &folder = {});
@@ -96,11 +98,13 @@ Q_SIGNALS:
     void downloadsFinished(const QString &jobId, bool ok, const QStringList &errors);
     void notice(const QString &jobId, const QString &message);
     void idle();
+    void historyLoaded(int jobs);
 
 private:
     void startFollowing(const Store::StoredJob &job);
     void onSettled(const QString &jobId, Core::JobState state);
     void checkIdle();
+    void loadHistoryPage(int offset, int limit, int pageSize, std::function<void(int)> done);
     void rememberFolder(Store::StoredJob *job, const QString &parent);
     QString registerProfile(const Core::Profile &profile);
 

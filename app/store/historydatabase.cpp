@@ -45,7 +45,7 @@ Tracker::TimelineEntry::Kind kindFromName(const QString &name)
 const char *JobColumns = "j.job_id, j.task, j.input, j.via, j.state, j.raw_status, j.progress, j.created_ms, j.updated_ms,"
                          " j.timings, j.credits, j.extra, j.error, j.captions, j.download_dir, j.purged_ms, p.settings";
 
-StoredJob readJob(const QSqlQuery &q)
+StoredJob readJob(const QSqlQuery &q, QHash<QString, Core::Profile> *profiles = nullptr)
 {
     StoredJob s;
     Tracker::TrackedJob &j = s.job;
@@ -69,8 +69,15 @@ StoredJob readJob(const QSqlQuery &q)
     j.captions = array(q.value(13));
     s.downloadDir = q.value(14).toString();
     s.purgedMs = q.value(15).toLongLong();
-    if (const auto p = Core::Profile::fromJson(object(q.value(16))))
+    // Thousands of jobs share a handful of profiles: parse each once.
+    const QString settings = q.value(16).toString();
+    if (profiles && profiles->contains(settings)) {
+        s.profile = profiles->value(settings);
+    } else if (const auto p = Core::Profile::fromJson(object(settings))) {
         s.profile = *p;
+        if (profiles)
+            profiles->insert(settings, *p);
+    }
     j.profile = s.profile.name;
     j.dialect = s.profile.dialect;
     return s;
@@ -270,28 +277,53 @@ bool HistoryDatabase::writeDownload(const DownloadRecord &r)
 
 QList<StoredJob> HistoryDatabase::jobs(bool unfinishedOnly, bool withDetails, int limit, int offset)
 {
-    QString sql = QStringLiteral("SELECT %1 FROM jobs j JOIN profiles p ON p.id = j.profile_id").arg(QLatin1String(JobColumns));
+    QString where;
     if (unfinishedOnly) {
-        sql += QStringLiteral(
+        where = QStringLiteral(
             " WHERE j.purged_ms IS NULL AND (j.state IS NULL OR j.state NOT IN ('succeeded','failed','cancelled')"
             " OR (j.state = 'succeeded' AND j.download_dir != '' AND (NOT EXISTS (SELECT 1 FROM downloads d WHERE d.job_id = j.job_id)"
             " OR EXISTS (SELECT 1 FROM downloads d WHERE d.job_id = j.job_id AND d.state != 'done'))))");
     }
-    sql += QStringLiteral(" ORDER BY j.created_ms DESC, j.rowid DESC");
+    QString page = QStringLiteral(" ORDER BY j.created_ms DESC, j.rowid DESC");
     if (limit >= 0)
-        sql += QStringLiteral(" LIMIT %1 OFFSET %2").arg(limit).arg(qMax(0, offset));
+        page += QStringLiteral(" LIMIT %1 OFFSET %2").arg(limit).arg(qMax(0, offset));
     QSqlQuery q(m_db.db());
     q.setForwardOnly(true);
     QList<StoredJob> out;
-    if (!q.exec(sql)) {
+    if (!q.exec(QStringLiteral("SELECT %1 FROM jobs j JOIN profiles p ON p.id = j.profile_id").arg(QLatin1String(JobColumns)) + where + page)) {
         fail(QStringLiteral("cannot read the history"), q.lastError().text());
         return out;
     }
-    while (q.next())
-        out.append(readJob(q));
-    for (StoredJob &s : out) {
-        readOutputs(&s);
-        if (withDetails)
+    QHash<QString, Core::Profile> profiles;
+    QHash<QString, qsizetype> at;
+    while (q.next()) {
+        out.append(readJob(q, &profiles));
+        at.insert(out.last().job.id, out.size() - 1);
+    }
+    // The outputs of the whole page in one query, not one per job.
+    QSqlQuery o(m_db.db());
+    o.setForwardOnly(true);
+    if (!out.isEmpty()
+        && o.exec(QStringLiteral("SELECT job_id, idx, variant, name, url, mime, size, inline_data FROM outputs WHERE job_id IN"
+                                 " (SELECT j.job_id FROM jobs j")
+                  + where + page + QStringLiteral(") ORDER BY job_id, seq"))) {
+        while (o.next()) {
+            const auto it = at.constFind(o.value(0).toString());
+            if (it == at.constEnd())
+                continue;
+            Core::Output output;
+            output.index = o.value(1).toInt();
+            output.variant = o.value(2).toString();
+            output.name = o.value(3).toString();
+            output.url = o.value(4).toString();
+            output.mimeType = o.value(5).toString();
+            output.size = o.value(6).toLongLong();
+            output.inlineData = o.value(7).toByteArray();
+            out[*it].job.outputs.append(output);
+        }
+    }
+    if (withDetails) {
+        for (StoredJob &s : out)
             readDetails(&s);
     }
     return out;

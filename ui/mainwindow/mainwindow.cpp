@@ -107,17 +107,6 @@ MainWindow::MainWindow(Services services, QWidget *parent)
     layout->addWidget(m_outer, 1);
     setCentralWidget(central);
 
-#ifdef JOBSCOPE_HAS_UIWEBHOOKS
-    if (m_s.session) {
-        auto *dock = new QDockWidget(tr("Webhook inbox"), this);
-        dock->setObjectName(QStringLiteral("webhookInbox"));
-        QString error;
-        dock->setWidget(new WebhookInboxPanel(m_s.session->context()->inbox(&error), dock));
-        addDockWidget(Qt::RightDockWidgetArea, dock);
-        dock->hide();
-    }
-#endif
-
     buildActions();
 
     connect(m_sidebar, &Sidebar::profileSelected, m_proxy, &JobListProxyModel::setProfileFilter);
@@ -257,6 +246,23 @@ void MainWindow::buildActions()
         }
     });
 #endif
+#ifdef JOBSCOPE_HAS_UIWEBHOOKS
+    // The inbox panel is built the first time it is asked for (and its inbox starts listening then).
+    add("webhook", tr("Webhook inbox"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W), [this] {
+        if (!m_webhookDock) {
+            m_webhookDock = new QDockWidget(tr("Webhook inbox"), this);
+            m_webhookDock->setObjectName(QStringLiteral("webhookInbox"));
+            QString error;
+            Net::WebhookInbox *inbox = m_s.session->context()->inbox(&error);
+            if (!inbox)
+                statusBar()->showMessage(tr("The webhook inbox cannot listen: %1").arg(error), 8000);
+            m_webhookDock->setWidget(new WebhookInboxPanel(inbox, m_webhookDock));
+            addDockWidget(Qt::RightDockWidgetArea, m_webhookDock);
+            return;
+        }
+        m_webhookDock->setVisible(!m_webhookDock->isVisible());
+    });
+#endif
     add("download", tr("Export history…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export history"), QDir::home().filePath(QStringLiteral("jobscope-history.json")),
                                                           tr("JSON (*.json);;CSV (*.csv)"));
@@ -343,6 +349,8 @@ void MainWindow::startUp(int historyLimit)
         m_s.session->loadHistory(historyLimit, [this](int n) {
             if (n)
                 statusBar()->showMessage(tr("%n job(s) from the history", nullptr, n), 3000);
+            m_s.tracker->flushBatch(); // the list takes the restored jobs in one insert, now
+            Q_EMIT historyLoaded(n);
         });
     });
 }

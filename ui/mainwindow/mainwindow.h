@@ -7,6 +7,7 @@
 #include <QMainWindow>
 #include <QUrl>
 
+class QDockWidget;
 class QLabel;
 class QLineEdit;
 class QNetworkAccessManager;
@@ -98,6 +99,8 @@ public:
 
 Q_SIGNALS:
     void profilesReady();
+    // The newest jobs of the history are in the list (`count` of them).
+    void historyLoaded(int count);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -128,6 +131,7 @@ private:
     QLineEdit *m_search = nullptr;
     QLabel *m_banner = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
+    QDockWidget *m_webhookDock = nullptr;
     QJsonObject m_sandboxInfo;
     QHash<QString, QList<ResultFile>> m_files;
     QHash<QString, QString> m_sandboxProfiles; // profile name → dialect
