@@ -3,14 +3,17 @@
 #include "dialects/adapter.h"
 #include "downloads/downloadqueue.h"
 #include "session/jobsession.h"
+#include "session/keyresolver.h"
 #include "store/jobhistory.h"
 #include "follow/followcontext.h"
 #include "follow/jobfollower.h"
 #include "net/httpcall.h"
 #include "net/sseconnection.h"
 #include "net/webhookinbox.h"
+#include "secrets/keystore.h"
 
 #include <QDateTime>
+#include <QEventLoop>
 #include <QDir>
 #include <QFile>
 #include <QHostAddress>
@@ -209,15 +212,37 @@ bool CliRunner::resolveProfile(const QString &jobIdForHistory)
     m_profile.allowInsecure = m_options.allowInsecure || rec.value(k("allow_insecure")).toBool();
 
     const QString keyEnv = pick(m_options.apiKeyEnv, "key_env");
-    if (keyEnv.isEmpty()) {
-        failWith(2, QStringLiteral("Name the environment variable that holds the API key: --api-key-env VAR."));
-        return false;
-    }
-    m_profile.keyRef = QStringLiteral("env:") + keyEnv;
-    m_profile.apiKey = qEnvironmentVariable(keyEnv.toUtf8().constData());
-    if (m_profile.apiKey.isEmpty()) {
-        failWith(2, QStringLiteral("The environment variable %1 is empty or not set; put the API key there.").arg(keyEnv));
-        return false;
+    const QString keyRef = rec.value(k("key_ref")).toString();
+    if (keyEnv.isEmpty() && keyRef.startsWith(QLatin1String("keychain:"))) {
+        // A profile whose key is in the system keychain (`jobscope-cli keys set`): read it once.
+        // The CLI may wait here; it has nothing else to do until it has the key.
+        Secrets::KeyStore store;
+        QEventLoop loop;
+        Secrets::KeyStore::Result result;
+        store.readKey(keyRef, this, [&](const Secrets::KeyStore::Result &r) {
+            result = r;
+            loop.quit();
+        });
+        loop.exec();
+        if (result.key.isEmpty()) {
+            failWith(3, store.isMemoryOnly() ? store.availabilityMessage()
+                                             : QStringLiteral("No key in the keychain for %1 (%2); set one with: jobscope-cli keys set %3")
+                                                   .arg(keyRef, result.message, m_options.profile));
+            return false;
+        }
+        m_profile.keyRef = keyRef;
+        m_profile.apiKey = result.key;
+    } else {
+        if (keyEnv.isEmpty()) {
+            failWith(2, QStringLiteral("Name the environment variable that holds the API key: --api-key-env VAR."));
+            return false;
+        }
+        m_profile.keyRef = QStringLiteral("env:") + keyEnv;
+        m_profile.apiKey = qEnvironmentVariable(keyEnv.toUtf8().constData());
+        if (m_profile.apiKey.isEmpty()) {
+            failWith(2, QStringLiteral("The environment variable %1 is empty or not set; put the API key there.").arg(keyEnv));
+            return false;
+        }
     }
     const QString secretEnv = pick(m_options.webhookSecretEnv, "webhook_secret_env");
     if (!secretEnv.isEmpty()) {
@@ -535,15 +560,10 @@ void CliRunner::resume()
     // Every unfinished job of the history, whatever profile it belongs to: keys from the
     // environment variables its profile names.
     m_historyAsync = std::make_unique<Store::JobHistory>(m_history.path());
-    auto keys = [](const QString &ref, std::function<void(const QString &, const QString &)> done) {
-        if (ref.startsWith(QLatin1String("env:"))) {
-            const QString key = qEnvironmentVariable(ref.mid(4).toUtf8().constData());
-            done(key, key.isEmpty() ? QStringLiteral("the environment variable %1 is empty or not set").arg(ref.mid(4)) : QString());
-            return;
-        }
-        done(QString(), ref.isEmpty() ? QStringLiteral("the profile names no key") : QStringLiteral("%1 cannot be read by the CLI here").arg(ref));
-    };
-    m_session = std::make_unique<Session::JobSession>(&m_nam, &m_tracker, m_historyAsync.get(), keys);
+    // Keys from the environment variables or the keychain entries the profiles name.
+    m_keyStore = std::make_unique<Secrets::KeyStore>();
+    m_resolver = std::make_unique<Session::KeyResolver>(m_keyStore.get(), nullptr);
+    m_session = std::make_unique<Session::JobSession>(&m_nam, &m_tracker, m_historyAsync.get(), m_resolver->lookup());
     m_session->setAutoDownload(false); // only jobs that were given a folder are downloaded
     connect(m_session.get(), &Session::JobSession::notice, this, [this](const QString &id, const QString &m) {
         note(id.isEmpty() ? m : id + QStringLiteral(": ") + m);

@@ -27,8 +27,12 @@ class JobFollower;
 namespace Net {
 class HttpCall;
 }
+namespace Secrets {
+class KeyStore;
+}
 namespace Session {
 class JobSession;
+class KeyResolver;
 }
 namespace Store {
 class JobHistory;
@@ -108,6 +112,8 @@ private:
     bool m_resumeStarted = false;
     Downloads::DownloadQueue *m_queue = nullptr;
     std::unique_ptr<Store::JobHistory> m_historyAsync;
+    std::unique_ptr<Secrets::KeyStore> m_keyStore;
+    std::unique_ptr<Session::KeyResolver> m_resolver;
     std::unique_ptr<Session::JobSession> m_session;
     bool m_downloadFailed = false;
     bool m_done = false;

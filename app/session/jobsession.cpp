@@ -434,6 +434,9 @@ void JobSession::loadHistory(int limit, std::function<void(int)> done, int pageS
             done(0);
         return;
     }
+    // Retention as the documents give it: Peako keeps jobs 7 days. Older ones stay in the history,
+    // marked purged, and are never re-attached to.
+    m_history->markPurged(Core::dialectName(Core::Dialect::Peako), QDateTime::currentMSecsSinceEpoch() - 7LL * 24 * 3600 * 1000);
     loadHistoryPage(0, limit, qMax(1, pageSize), std::move(done));
 }
 

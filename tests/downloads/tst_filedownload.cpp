@@ -23,6 +23,9 @@
 
 #include <memory>
 
+#include <csignal>
+#include <sys/resource.h>
+
 using namespace TestSupport;
 using Downloads::FileDownload;
 
@@ -434,6 +437,33 @@ private Q_SLOTS:
         QVERIFY2(d->errorString().contains(QLatin1String("cannot create the folder")), qPrintable(d->errorString()));
         QVERIFY(d->path().isEmpty() || !QFileInfo::exists(d->path()));
         QCOMPARE(readAll(file), QByteArray("x"));
+    }
+
+    // A full disk: the process may write at most 64 KiB per file (RLIMIT_FSIZE, the way a full
+    // tmpfs refuses a write, without needing a mount). The download fails with a sentence naming
+    // the file, nothing stands at the final path, and once there is room again the kept part is
+    // continued to a byte-identical file.
+    void fullDisk()
+    {
+        QTemporaryDir dir;
+        struct rlimit old {};
+        QVERIFY(getrlimit(RLIMIT_FSIZE, &old) == 0);
+        const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN); // a failed write, not a killed process
+        struct rlimit small = old;
+        small.rlim_cur = 64 * 1024;
+        QVERIFY(setrlimit(RLIMIT_FSIZE, &small) == 0);
+        const auto d = run(m_url, dir.path(), QStringLiteral("clip.avi"));
+        setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, oldHandler);
+        QVERIFY(d->failed());
+        QVERIFY2(d->errorString().contains(QLatin1String("cannot write")), qPrintable(d->errorString()));
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("clip.avi"))));
+        QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("clip.avi.part"))));
+        const auto again = run(m_url, dir.path(), QStringLiteral("clip.avi"));
+        QVERIFY2(!again->failed(), qPrintable(again->errorString()));
+        QVERIFY(again->resumedFrom() > 0);
+        QCOMPARE(readAll(again->path()), m_ref);
+        QCOMPARE(leftovers(dir.path()), QStringList());
     }
 
     // Debian's nginx (strong ETag, Range, If-Range) serving 8 MiB: a part is continued and cut
