@@ -56,6 +56,12 @@ Dialects::Adapter *FollowContext::adapter(const QString &profile) const
     return it == m_profiles.constEnd() ? nullptr : (*it)->adapter.get();
 }
 
+Net::PusherClient *FollowContext::existingPusher(const QString &name) const
+{
+    const auto it = m_profiles.constFind(name);
+    return it == m_profiles.constEnd() ? nullptr : (*it)->pusher;
+}
+
 Net::PusherClient *FollowContext::pusher(const QString &name)
 {
     const auto it = m_profiles.constFind(name);

@@ -45,6 +45,8 @@ public:
 
     // The profile's Pusher connection, connected and subscribed to its channel on first use.
     Net::PusherClient *pusher(const QString &profile);
+    // The profile's Pusher connection if one was made, without creating it.
+    Net::PusherClient *existingPusher(const QString &profile) const;
     // The webhook inbox (loopback), listening after the first call; nullptr with `error` set if it
     // cannot listen. Schemes are registered for every profile with a webhook secret.
     Net::WebhookInbox *inbox(QString *error);
@@ -58,6 +60,16 @@ public:
     // How long a live channel may stay silent about a running job before polling joins in.
     int silenceMs() const { return m_silenceMs; }
     void setSilenceMs(int ms) { m_silenceMs = ms; }
+
+    // The user's polling limits (Settings): the first delay and the cap of the services that back
+    // off (doubling); 0 keeps each document's own. Peako's table by content length is kept.
+    void setPollLimits(int firstMs, int maxMs)
+    {
+        m_pollFirstMs = firstMs;
+        m_pollMaxMs = maxMs;
+    }
+    int pollFirstMs() const { return m_pollFirstMs; }
+    int pollMaxMs() const { return m_pollMaxMs; }
 
 Q_SIGNALS:
     // A live channel reconnected: its jobs should poll once to reconcile what they missed.
@@ -74,6 +86,8 @@ private:
     QHash<QString, std::shared_ptr<ProfileEntry>> m_profiles;
     Net::WebhookInbox *m_inbox = nullptr;
     int m_silenceMs = 10000;
+    int m_pollFirstMs = 0;
+    int m_pollMaxMs = 0;
     QPointer<Net::TrafficLog> m_traffic;
 };
 

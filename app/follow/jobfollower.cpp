@@ -193,7 +193,13 @@ void JobFollower::startPolling(const QString &why)
     if (m_polling || m_stopped || m_settledTerminal)
         return;
     m_polling = true;
-    const Dialects::PollPolicy policy = m_adapter->pollPolicy(m_job, m_input);
+    Dialects::PollPolicy policy = m_adapter->pollPolicy(m_job, m_input);
+    if (policy.factor > 1.0) {
+        if (m_ctx->pollFirstMs() > 0)
+            policy.firstMs = m_ctx->pollFirstMs();
+        if (m_ctx->pollMaxMs() > 0)
+            policy.maxMs = qMax(policy.firstMs, m_ctx->pollMaxMs());
+    }
     m_schedule = std::make_unique<Net::PollSchedule>(policy.firstMs, policy.factor, policy.maxMs);
     if (!m_liveName.isEmpty() && m_liveName != QLatin1String("poll"))
         Q_EMIT notice(QStringLiteral("polling alongside %1: %2").arg(m_liveName, why));

@@ -50,6 +50,10 @@ public:
     void stop();
     Dialects::JobRef job() const { return m_job; }
     int statusReads() const { return m_statusReads; }
+    // The live channel in use ("sse", "pusher", "webhook"; empty when only polled) and whether
+    // polling runs (alone or alongside it).
+    QString liveChannel() const { return m_liveName; }
+    bool isPolling() const { return m_polling; }
 
 Q_SIGNALS:
     void settled(Core::JobState state);

@@ -4,6 +4,7 @@
 #include "follow/followcontext.h"
 #include "follow/jobfollower.h"
 #include "net/httpcall.h"
+#include "net/pusherclient.h"
 #include "net/trafficlog.h"
 #include "net/webhookinbox.h"
 #include "store/jobhistory.h"
@@ -487,6 +488,57 @@ void JobSession::loadDetails(const QString &jobId)
         m_tracker->restore(full);
         m_history->markWritten(jobId, int(full.timeline.size()), int(full.logs.size()));
     });
+}
+
+QString JobSession::health(const QString &profile) const
+{
+    int sse = 0, pusherJobs = 0, webhook = 0, polled = 0;
+    for (auto it = m_followers.cbegin(); it != m_followers.cend(); ++it) {
+        const Tracker::TrackedJob *job = m_tracker->job(it.key());
+        if (!job || job->profile != profile)
+            continue;
+        const QString live = it.value()->liveChannel();
+        sse += live == QLatin1String("sse") ? 1 : 0;
+        pusherJobs += live == QLatin1String("pusher") ? 1 : 0;
+        webhook += live == QLatin1String("webhook") ? 1 : 0;
+        polled += it.value()->isPolling() ? 1 : 0;
+    }
+    QStringList parts;
+    if (sse)
+        parts << QStringLiteral("%1 SSE stream%2").arg(sse).arg(sse == 1 ? QString() : QStringLiteral("s"));
+    if (Net::PusherClient *p = m_context->existingPusher(profile))
+        parts << QStringLiteral("Pusher %1%2").arg(Net::PusherClient::stateName(p->state()).toLower(),
+                                                   pusherJobs ? QStringLiteral(" (%1)").arg(pusherJobs) : QString());
+    if (webhook)
+        parts << QStringLiteral("%1 awaiting webhooks").arg(webhook);
+    if (polled)
+        parts << QStringLiteral("%1 polled").arg(polled);
+    const QJsonObject w = m_workers.value(profile);
+    if (!w.isEmpty())
+        parts << QStringLiteral("workers %1/%2 of %3")
+                     .arg(w.value(QLatin1String("activeWorkers")).toInt())
+                     .arg(w.value(QLatin1String("totalWorkers")).toInt())
+                     .arg(w.value(QLatin1String("maxWorkers")).toInt());
+    return parts.join(QStringLiteral(" · "));
+}
+
+void JobSession::refreshWorkers(const QString &profile)
+{
+    Dialects::Adapter *adapter = m_context->adapter(profile);
+    const auto spec = adapter ? adapter->list() : std::nullopt;
+    if (!spec)
+        return;
+    auto *call = new Net::HttpCall(m_nam, spec->method, toRequest(*spec), spec->body, this);
+    connect(call, &Core::Operation::result, this, [this, call, profile] {
+        call->deleteLater();
+        Dialects::Adapter *adapter = m_context->adapter(profile);
+        if (!adapter || call->httpStatus() < 200 || call->httpStatus() >= 300)
+            return;
+        const Dialects::ListResult r = adapter->parseList(call->httpStatus(), call->body());
+        if (!r.workers.isEmpty())
+            m_workers.insert(profile, r.workers);
+    });
+    call->start();
 }
 
 void JobSession::checkIdle()

@@ -84,6 +84,11 @@ public:
     // Re-reads a job's status once (the UI's refresh).
     void refresh(const QString &jobId, std::function<void()> done = {});
 
+    // A profile's live channels in a few words: "2 SSE streams · Pusher connected · 3 polled ·
+    // workers 2/8 of 16" (Peako's counts once read with refreshWorkers()); empty when idle.
+    QString health(const QString &profile) const;
+    // Peako: reads the job list's worker counts (activeWorkers, totalWorkers, maxWorkers).
+    void refreshWorkers(const QString &profile);
     // Jobs being followed and files queued or downloading.
     int activeJobs() const { return int(m_followers.size()); }
     int pendingDownloads() const { return m_downloads->pendingCount(); }
@@ -121,6 +126,7 @@ private:
     QHash<QString, Core::Profile> m_profiles;      // by the name the context knows it under
     QHash<QString, QString> m_profileBySettings;   // settings JSON → name
     int m_starting = 0;
+    QHash<QString, QJsonObject> m_workers; // Peako profile → its worker counts
 };
 
 } // namespace Session

@@ -246,8 +246,11 @@ bool HistoryDatabase::writeSnapshots(const QList<JobSnapshot> &snapshots)
             }
         }
     }
-    if (!db.commit())
-        return fail(QStringLiteral("cannot commit a batch of the history"), db.lastError().text());
+    if (!db.commit()) {
+        const QString error = db.lastError().text();
+        db.rollback(); // SQLite's advice after a failed COMMIT: end the transaction explicitly
+        return fail(QStringLiteral("cannot commit a batch of the history"), error);
+    }
     return true;
 }
 

@@ -44,6 +44,7 @@
 #include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -103,7 +104,7 @@ MainWindow::MainWindow(Services services, QWidget *parent)
     m_outer->addWidget(m_sidebar);
     m_outer->addWidget(m_split);
     m_outer->setStretchFactor(1, 1);
-    m_outer->setSizes({220, 1000});
+    m_outer->setSizes({270, 1000});
     layout->addWidget(m_outer, 1);
     setCentralWidget(central);
 
@@ -192,6 +193,7 @@ MainWindow::MainWindow(Services services, QWidget *parent)
     if (m_s.settings) {
         m_s.session->setAutoDownload(m_s.settings->autoDownload());
         m_s.session->downloads()->setParallel(m_s.settings->parallelDownloads());
+        applyPollLimits();
         restoreGeometry(m_s.settings->value(QStringLiteral("window/geometry")).toByteArray());
         restoreState(m_s.settings->value(QStringLiteral("window/state")).toByteArray());
         m_split->restoreState(m_s.settings->value(QStringLiteral("window/split")).toByteArray());
@@ -202,6 +204,19 @@ MainWindow::MainWindow(Services services, QWidget *parent)
         m_tray = new QSystemTrayIcon(Icons::action("sandbox"), this);
         m_tray->show();
     }
+    // The sidebar's live-channel health, every 2 s; Peako's worker counts every 30 s while it has
+    // jobs in flight (one list call).
+    auto *health = new QTimer(this);
+    health->setInterval(2000);
+    connect(health, &QTimer::timeout, this, [this, tick = 0]() mutable {
+        ++tick;
+        for (const Core::Profile &p : m_s.session->profiles()) {
+            if (p.dialect == Core::Dialect::Peako && tick % 15 == 1 && !m_s.session->health(p.name).isEmpty())
+                m_s.session->refreshWorkers(p.name);
+            m_sidebar->setProfileHealth(p.name, m_s.session->health(p.name));
+        }
+    });
+    health->start();
     statusBar()->showMessage(tr("Ready"));
     resize(1280, 800);
 }
@@ -243,6 +258,7 @@ void MainWindow::buildActions()
         if (dialog.exec() == QDialog::Accepted) {
             m_s.session->setAutoDownload(m_s.settings->autoDownload());
             m_s.session->downloads()->setParallel(m_s.settings->parallelDownloads());
+            applyPollLimits();
         }
     });
 #endif
@@ -461,6 +477,15 @@ void MainWindow::cancelJobs(const QStringList &ids)
             statusBar()->showMessage(ok ? tr("Cancelled %1").arg(id) : tr("Cancel of %1 refused: %2").arg(id, m), 6000);
         });
     }
+}
+
+void MainWindow::applyPollLimits()
+{
+    // The defaults mean "as each document says" (Peel starts at 3 s, deAPI at 2 s); only a limit
+    // the user changed overrides them.
+    const int first = m_s.settings->pollFirstMs();
+    const int max = m_s.settings->pollMaxMs();
+    m_s.session->context()->setPollLimits(first == 2000 ? 0 : first, max == 30000 ? 0 : max);
 }
 
 void MainWindow::showJob(const QString &id)

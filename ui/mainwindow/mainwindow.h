@@ -114,6 +114,7 @@ private:
     void showJob(const QString &id);
     void notify(const QString &title, const QString &text);
     void updateTitle();
+    void applyPollLimits();
     QUrl sandboxControlFor(const QString &profile) const;
     QString folderFor(const QString &jobId) const;
 

@@ -28,7 +28,7 @@ Sidebar::Sidebar(QWidget *parent)
     setHeaderHidden(true);
     setRootIsDecorated(false);
     setIndentation(12);
-    setUniformRowHeights(true);
+    setUniformRowHeights(false); // a profile's health is a second line
     setAccessibleName(tr("Profiles and views"));
     m_profiles = new QTreeWidgetItem(this, {tr("PROFILES")});
     m_profiles->setFlags(Qt::ItemIsEnabled);
@@ -80,7 +80,7 @@ void Sidebar::setProfileHealth(const QString &name, const QString &health)
     for (int i = 1; i < m_profiles->childCount(); ++i) {
         QTreeWidgetItem *item = m_profiles->child(i);
         if (item->data(0, ProfileRole).toString() == name) {
-            item->setText(0, health.isEmpty() ? name : name + QStringLiteral("  ·  ") + health);
+            item->setText(0, health.isEmpty() ? name : name + QStringLiteral("\n    ") + health);
             item->setToolTip(0, health);
         }
     }
