@@ -469,7 +469,7 @@ void JobSession::loadHistoryPage(int offset, int limit, int pageSize, std::funct
         if (int(jobs.size()) < want || (limit >= 0 && loaded >= limit))
             Q_EMIT historyLoaded(loaded);
         else
-            loadHistoryPage(loaded, limit, qMin(pageSize * 4, 5000), {});
+            loadHistoryPage(loaded, limit, qMin(pageSize * 2, 1000), {});
     }, want, offset);
 }
 
