@@ -36,14 +36,6 @@ bool isLoopback(const QUrl &url)
     return !a.isNull() && a.isLoopback();
 }
 
-QNetworkRequest toRequest(const Dialects::RequestSpec &spec)
-{
-    QNetworkRequest req(spec.url);
-    for (const auto &h : spec.headers)
-        req.setRawHeader(h.first, h.second);
-    return req;
-}
-
 // --set values: JSON when they parse as a JSON value (numbers, booleans, objects), text otherwise.
 QJsonValue setValue(const QString &text)
 {
@@ -300,7 +292,7 @@ void CliRunner::start()
 
 void CliRunner::send(const Dialects::RequestSpec &spec, std::function<void(Net::HttpCall *)> handler)
 {
-    auto *call = new Net::HttpCall(&m_nam, spec.method, toRequest(spec), spec.body, this);
+    auto *call = new Net::HttpCall(&m_nam, spec.method, spec.networkRequest(), spec.body, this);
     connect(call, &Core::Operation::result, this, [call, handler] { handler(call); });
     call->start();
 }
@@ -741,7 +733,7 @@ void CliRunner::logs()
         return failWith(2, QStringLiteral("%1 has no log channel (only PeelAPI streams logs).").arg(Core::dialectName(m_profile.dialect)));
     m_tracker.track(id, m_profile.name, m_profile.dialect, {});
     // The stream replays every event from the start: print its log lines until `end`.
-    auto *sse = new Net::SseConnection(&m_nam, toRequest(*spec));
+    auto *sse = new Net::SseConnection(&m_nam, spec->networkRequest());
     sse->setParent(this);
     connect(sse, &Net::SseConnection::event, this, [this, sse, id](const Net::SseEvent &e) {
         Core::JobUpdate u = m_adapter->parseSseEvent(id, e.type, e.data, e.lastEventId);

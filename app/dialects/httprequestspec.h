@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QNetworkRequest>
 #include <QPair>
 #include <QUrl>
 
@@ -24,6 +25,15 @@ struct RequestSpec
                 return h.second;
         }
         return {};
+    }
+
+    // The QNetworkRequest to send it with (URL and headers; method and body go to the call).
+    QNetworkRequest networkRequest() const
+    {
+        QNetworkRequest req(url);
+        for (const auto &h : headers)
+            req.setRawHeader(h.first, h.second);
+        return req;
     }
 };
 

@@ -16,14 +16,6 @@ namespace Follow {
 
 namespace {
 
-QNetworkRequest toRequest(const Dialects::RequestSpec &spec)
-{
-    QNetworkRequest req(spec.url);
-    for (const auto &h : spec.headers)
-        req.setRawHeader(h.first, h.second);
-    return req;
-}
-
 } // namespace
 
 JobFollower::JobFollower(FollowContext *context, QString profile, Dialects::JobRef job, QJsonObject input, Via via,
@@ -130,7 +122,7 @@ void JobFollower::startSse()
 {
     m_liveName = QStringLiteral("sse");
     const Dialects::RequestSpec spec = *m_adapter->stream(m_job);
-    m_sse = std::make_unique<Net::SseConnection>(m_ctx->network(), toRequest(spec));
+    m_sse = std::make_unique<Net::SseConnection>(m_ctx->network(), spec.networkRequest());
     m_sse->setTraffic(m_ctx->trafficLog(), m_job.id);
     connect(m_sse.get(), &Net::SseConnection::event, this, [this](const Net::SseEvent &e) {
         Core::JobUpdate u = m_adapter->parseSseEvent(m_job.id, e.type, e.data, e.lastEventId);
@@ -224,7 +216,7 @@ void JobFollower::pollNow(const QString &why)
     qCDebug(lcFollow) << m_job.id << "status read:" << why;
     m_pollTimer.stop();
     const Dialects::RequestSpec spec = m_adapter->status(m_job);
-    auto *call = new Net::HttpCall(m_ctx->network(), spec.method, toRequest(spec), spec.body, this);
+    auto *call = new Net::HttpCall(m_ctx->network(), spec.method, spec.networkRequest(), spec.body, this);
     call->setTraffic(m_ctx->trafficLog(), m_job.id);
     m_inflight = call;
     ++m_statusReads;

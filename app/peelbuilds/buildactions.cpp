@@ -21,14 +21,6 @@ struct BuildActions::Pending
 
 namespace {
 
-QNetworkRequest toRequest(const Dialects::RequestSpec &spec)
-{
-    QNetworkRequest req(spec.url);
-    for (const auto &h : spec.headers)
-        req.setRawHeader(h.first, h.second);
-    return req;
-}
-
 // Respond, revise and rebuild answer with the build's record; the rest with their own documents.
 bool answersWithRecord(BuildResult::Action a)
 {
@@ -132,7 +124,7 @@ int BuildActions::send(BuildResult::Action action, const QString &apiId, const Q
         return id;
     }
 
-    auto *call = new Net::HttpCall(m_nam, spec->method, toRequest(*spec), spec->body, this);
+    auto *call = new Net::HttpCall(m_nam, spec->method, spec->networkRequest(), spec->body, this);
     call->setTimeoutMs(m_timeoutMs);
     p->call = call;
     connect(call, &Core::Operation::result, this, [this, id, call] {

@@ -21,14 +21,6 @@ namespace Session {
 
 namespace {
 
-QNetworkRequest toRequest(const Dialects::RequestSpec &spec)
-{
-    QNetworkRequest req(spec.url);
-    for (const auto &h : spec.headers)
-        req.setRawHeader(h.first, h.second);
-    return req;
-}
-
 QString settingsKey(const Core::Profile &p)
 {
     return QString::fromUtf8(QJsonDocument(p.toJson()).toJson(QJsonDocument::Compact));
@@ -164,7 +156,7 @@ void JobSession::submit(const QString &profileName, const QString &task, const Q
     for (int i = 0; i < qMax(1, count); ++i) {
         ++m_starting;
         const Dialects::RequestSpec spec = adapter->submit(task, body);
-        auto *call = new Net::HttpCall(m_nam, spec.method, toRequest(spec), spec.body, this);
+        auto *call = new Net::HttpCall(m_nam, spec.method, spec.networkRequest(), spec.body, this);
         // The submit's traffic is filed under the job once its id is known.
         if (m_context->trafficLog())
             call->setTraffic(m_context->trafficLog(), QString());
@@ -293,7 +285,7 @@ void JobSession::refresh(const QString &jobId, std::function<void()> done)
     }
     const Dialects::JobRef ref{jobId, job->task};
     const Dialects::RequestSpec spec = adapter->status(ref);
-    auto *call = new Net::HttpCall(m_nam, spec.method, toRequest(spec), spec.body, this);
+    auto *call = new Net::HttpCall(m_nam, spec.method, spec.networkRequest(), spec.body, this);
     connect(call, &Core::Operation::result, this, [this, call, ref, profile = job->profile, done] {
         call->deleteLater();
         if (Dialects::Adapter *adapter = m_context->adapter(profile); adapter && call->httpStatus() != 0) {
@@ -322,7 +314,7 @@ void JobSession::cancel(const QString &jobId, const QUrl &sandboxControl, std::f
     QNetworkRequest req;
     QByteArray method = "POST";
     if (const auto spec = adapter->cancel(ref); spec && sandboxControl.isEmpty()) {
-        req = toRequest(*spec);
+        req = spec->networkRequest();
         method = spec->method;
     } else if (!sandboxControl.isEmpty()) {
         req = QNetworkRequest(QUrl(sandboxControl.toString() + QStringLiteral("/jobs/") + QString::fromUtf8(QUrl::toPercentEncoding(jobId)) + QStringLiteral("/cancel")));
@@ -528,7 +520,7 @@ void JobSession::refreshWorkers(const QString &profile)
     const auto spec = adapter ? adapter->list() : std::nullopt;
     if (!spec)
         return;
-    auto *call = new Net::HttpCall(m_nam, spec->method, toRequest(*spec), spec->body, this);
+    auto *call = new Net::HttpCall(m_nam, spec->method, spec->networkRequest(), spec->body, this);
     connect(call, &Core::Operation::result, this, [this, call, profile] {
         call->deleteLater();
         Dialects::Adapter *adapter = m_context->adapter(profile);

@@ -42,6 +42,20 @@ Tracker::TimelineEntry::Kind kindFromName(const QString &name)
     return K::State;
 }
 
+// An outputs row from column `c` on: idx, variant, name, url, mime, size, inline_data.
+Core::Output outputFrom(const QSqlQuery &q, int c)
+{
+    Core::Output o;
+    o.index = q.value(c).toInt();
+    o.variant = q.value(c + 1).toString();
+    o.name = q.value(c + 2).toString();
+    o.url = q.value(c + 3).toString();
+    o.mimeType = q.value(c + 4).toString();
+    o.size = q.value(c + 5).toLongLong();
+    o.inlineData = q.value(c + 6).toByteArray();
+    return o;
+}
+
 const char *JobColumns = "j.job_id, j.task, j.input, j.via, j.state, j.raw_status, j.progress, j.created_ms, j.updated_ms,"
                          " j.timings, j.credits, j.extra, j.error, j.captions, j.download_dir, j.purged_ms, p.settings";
 
@@ -314,15 +328,7 @@ QList<StoredJob> HistoryDatabase::jobs(bool unfinishedOnly, bool withDetails, in
             const auto it = at.constFind(o.value(0).toString());
             if (it == at.constEnd())
                 continue;
-            Core::Output output;
-            output.index = o.value(1).toInt();
-            output.variant = o.value(2).toString();
-            output.name = o.value(3).toString();
-            output.url = o.value(4).toString();
-            output.mimeType = o.value(5).toString();
-            output.size = o.value(6).toLongLong();
-            output.inlineData = o.value(7).toByteArray();
-            out[*it].job.outputs.append(output);
+            out[*it].job.outputs.append(outputFrom(o, 1));
         }
     }
     if (withDetails) {
@@ -359,17 +365,8 @@ void HistoryDatabase::readOutputs(StoredJob *s)
     q.addBindValue(s->job.id);
     if (!q.exec())
         return;
-    while (q.next()) {
-        Core::Output o;
-        o.index = q.value(0).toInt();
-        o.variant = q.value(1).toString();
-        o.name = q.value(2).toString();
-        o.url = q.value(3).toString();
-        o.mimeType = q.value(4).toString();
-        o.size = q.value(5).toLongLong();
-        o.inlineData = q.value(6).toByteArray();
-        s->job.outputs.append(o);
-    }
+    while (q.next())
+        s->job.outputs.append(outputFrom(q, 0));
 }
 
 void HistoryDatabase::readDetails(StoredJob *s)
