@@ -225,6 +225,22 @@ void JobSession::startFollowing(const Store::StoredJob &job)
     f->start();
 }
 
+void JobSession::followAgain(const QString &jobId)
+{
+    const Tracker::TrackedJob *job = m_tracker->job(jobId);
+    if (!job || m_followers.contains(jobId))
+        return;
+    Store::StoredJob stored = m_jobs.value(jobId);
+    if (stored.job.id.isEmpty()) {
+        stored.job.id = jobId;
+        stored.job.profile = job->profile;
+        stored.job.dialect = job->dialect;
+        stored.job.task = job->task;
+        stored.job.input = job->input;
+    }
+    startFollowing(stored);
+}
+
 void JobSession::onSettled(const QString &jobId, Core::JobState state)
 {
     if (state == Core::JobState::NeedsInput) {

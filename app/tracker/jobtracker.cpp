@@ -83,6 +83,29 @@ void JobTracker::restore(const TrackedJob &job)
     noteChanged(job.id);
 }
 
+bool JobTracker::reopen(const QString &id, const QString &why, Core::Channel channel)
+{
+    const auto it = m_jobs.find(id);
+    if (it == m_jobs.end() || !(*it)->isTerminal())
+        return false;
+    TrackedJob &job = **it;
+    job.state.reset();
+    job.progress = 0;
+    job.hasProgress = false;
+    job.error = Core::JobError();
+    job.seenKeys.clear();
+    TimelineEntry e;
+    e.timeMs = QDateTime::currentMSecsSinceEpoch();
+    e.channel = channel;
+    e.kind = TimelineEntry::Kind::Problem;
+    e.rawStatus = job.rawStatus;
+    e.text = why;
+    job.timeline.append(e);
+    job.lastUpdateMs = e.timeMs;
+    noteChanged(id);
+    return true;
+}
+
 const TrackedJob *JobTracker::job(const QString &id) const
 {
     const auto it = m_jobs.constFind(id);

@@ -52,6 +52,10 @@ public:
     TrackedJob &track(const QString &id, const QString &profile, Core::Dialect dialect, const QString &task);
     // Restores a job from the history with its known state (no timeline entry is added).
     void restore(const TrackedJob &job);
+    // A finished job the service starts again (a Peel API revised or rebuilt): it leaves its
+    // terminal state, so the next observation (queued, running …) is taken; the timeline keeps
+    // everything before, plus an entry saying why. False for an unknown or unfinished job.
+    bool reopen(const QString &id, const QString &why, Core::Channel channel = Core::Channel::Submit);
 
     // Merges one observation; returns what changed (None for a duplicate or stale one).
     Changes apply(const Core::JobUpdate &update);

@@ -37,6 +37,30 @@ class TestJobTracker final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // A finished job reopened (a Peel API revised) takes a new queued/running/completed run;
+    // an unfinished one cannot be reopened.
+    void reopenAfterRevise()
+    {
+        Tracker::JobTracker t;
+        t.track(QStringLiteral("api"), QStringLiteral("p"), Core::Dialect::Peel, QStringLiteral("v1/apis"));
+        Core::JobUpdate u;
+        u.jobId = QStringLiteral("api");
+        u.state = Core::JobState::Succeeded;
+        u.rawStatus = QStringLiteral("completed");
+        t.apply(u);
+        QVERIFY(!t.reopen(QStringLiteral("unknown"), QStringLiteral("x")));
+        u.state = Core::JobState::Queued;
+        u.rawStatus = QStringLiteral("queued");
+        QCOMPARE(t.apply(u), Tracker::JobTracker::None); // terminal never regresses…
+        QVERIFY(t.reopen(QStringLiteral("api"), QStringLiteral("revised")));
+        QVERIFY(t.apply(u) & Tracker::JobTracker::State); // …unless reopened
+        QCOMPARE(*t.job(QStringLiteral("api"))->state, Core::JobState::Queued);
+        QVERIFY(!t.reopen(QStringLiteral("api"), QStringLiteral("again"))); // not finished now
+        u.state = Core::JobState::Succeeded;
+        u.rawStatus = QStringLiteral("completed");
+        QVERIFY(t.apply(u) & Tracker::JobTracker::State);
+    }
+
     // The same "done" arriving through Pusher, a poll and a webhook is recorded once, credited to
     // the channel that brought it first.
     void sameUpdateThroughThreeChannelsIsRecordedOnce()

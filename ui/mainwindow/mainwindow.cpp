@@ -187,7 +187,17 @@ MainWindow::MainWindow(Services services, QWidget *parent)
                 m_peel->setJob(*p, *job);
         }
     });
-    connect(m_peel, &PeelBuildView::recordReceived, this, [this](const Core::JobUpdate &u) { m_s.tracker->apply(u); });
+    connect(m_peel, &PeelBuildView::recordReceived, this, [this](const Core::JobUpdate &u) {
+        // A revise or rebuild starts a finished build again: reopen it and follow it anew.
+        const Tracker::TrackedJob *job = m_s.tracker->job(u.jobId);
+        if (job && job->isTerminal() && u.state && !Core::isTerminal(*u.state)) {
+            m_s.tracker->reopen(u.jobId, tr("started again (revise or rebuild)"));
+            m_s.tracker->apply(u);
+            m_s.session->followAgain(u.jobId);
+            return;
+        }
+        m_s.tracker->apply(u);
+    });
 
     m_s.session->setFolderFor([this](const Store::StoredJob &job) { return folderFor(job.job.id); });
     if (m_s.settings) {

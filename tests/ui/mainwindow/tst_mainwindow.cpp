@@ -160,7 +160,8 @@ private Q_SLOTS:
         m_window->resize(1400, 860);
         m_window->show();
         QApplication::setActiveWindow(m_window.get()); // no window manager under Xvfb / offscreen
-        QTest::qWaitForWindowActive(m_window.get(), 2000);
+        if (!QTest::qWaitForWindowActive(m_window.get(), 2000))
+            qInfo("the window is not active (no window manager); shortcuts may not reach it");
         m_window->startUp();
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
     }
@@ -260,6 +261,12 @@ private Q_SLOTS:
         QTRY_COMPARE(m_window->peelView()->apiId(), id);
         m_window->peelView()->respondWith(QJsonObject{{QStringLiteral("region"), QStringLiteral("eu")}});
         QTRY_VERIFY_WITH_TIMEOUT(stateOf(id) == Core::JobState::Succeeded, 30000);
+        // Revising the completed API starts it again: the app follows it to completed anew.
+        const int timelineBefore = int(m_tracker->job(id)->timeline.size());
+        m_window->peelView()->revise(QStringLiteral("Also list the salary"));
+        QTRY_VERIFY_WITH_TIMEOUT(stateOf(id) != Core::JobState::Succeeded, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(stateOf(id) == Core::JobState::Succeeded, 30000);
+        QVERIFY(m_tracker->job(id)->timeline.size() > timelineBefore + 1);
     }
 
     // The QA stepper walks a held ImagePipeline job through queued → pending → processing →
