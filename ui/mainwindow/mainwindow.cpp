@@ -227,8 +227,9 @@ MainWindow::MainWindow(Services services, QWidget *parent)
         }
     });
     health->start();
+    m_sidebar->setCounts(m_proxy->counts());
     statusBar()->showMessage(tr("Ready"));
-    resize(1280, 800);
+    resize(1440, 860);
 }
 
 MainWindow::~MainWindow() = default;
@@ -303,9 +304,11 @@ void MainWindow::buildActions()
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     bar->addWidget(spacer);
     m_search = new QLineEdit(bar);
-    m_search->setPlaceholderText(tr("Search id, task, prompt, error, logs  (Ctrl+F)"));
+    m_search->setPlaceholderText(tr("Search jobs  (Ctrl+F)"));
+    m_search->setToolTip(tr("Search over id, task, prompt, error and log text"));
     m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(320);
+    m_search->setMinimumWidth(200);
+    m_search->setMaximumWidth(360);
     bar->addWidget(m_search);
     connect(m_search, &QLineEdit::textChanged, m_proxy, &JobListProxyModel::setSearchText);
     auto *find = new QAction(this);
