@@ -120,7 +120,7 @@ QGroupBox *section(const QString &title, QFormLayout **form, QWidget *parent)
 
 OverviewTab::OverviewTab(QWidget *parent)
     : QWidget(parent)
-    , m_progress(new QProgressBar)
+    , m_progress(new QProgressBar(this)) // owned from the start; a layout takes it when a job has progress
     , m_input(new QPlainTextEdit)
 {
     auto *outer = new QVBoxLayout(this);

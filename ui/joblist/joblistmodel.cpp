@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QFuture>
 #include <QImage>
+#include <QFutureWatcher>
 #include <QImageReader>
 #include <QLocale>
 #include <QMap>
@@ -587,15 +588,12 @@ void JobListModel::loadThumbnailFile(const QString &jobId, const QString &path)
     if (m_thumbLoading.contains(jobId))
         return;
     m_thumbLoading.insert(jobId);
-    QtConcurrent::run([path] {
-        QImageReader reader(path);
-        reader.setAutoTransform(true);
-        const QSize size = reader.size();
-        // A scaled read decodes only what the thumbnail needs (JPEG decodes at 1/8 directly).
-        if (size.isValid() && (size.width() > ThumbnailSize || size.height() > ThumbnailSize))
-            reader.setScaledSize(size.scaled(ThumbnailSize, ThumbnailSize, Qt::KeepAspectRatio));
-        return reader.read();
-    }).then(this, [this, jobId, path](const QImage &image) {
+    // A watcher owned by the model delivers the image on the model's thread (QFuture::then with
+    // a context object trips an assertion of Qt 6.4 when the task finishes first).
+    auto *watcher = new QFutureWatcher<QImage>(this);
+    connect(watcher, &QFutureWatcher<QImage>::finished, this, [this, watcher, jobId, path] {
+        const QImage image = watcher->result();
+        watcher->deleteLater();
         m_thumbLoading.remove(jobId);
         if (m_thumbFiles.value(jobId) != path)
             return; // a newer file was set meanwhile; its own load is under way
@@ -611,6 +609,15 @@ void JobListModel::loadThumbnailFile(const QString &jobId, const QString &path)
                 index(row, Result), index(row, Result), { Qt::DecorationRole, Qt::DisplayRole });
         Q_EMIT thumbnailReady(jobId);
     });
+    watcher->setFuture(QtConcurrent::run([path] {
+        QImageReader reader(path);
+        reader.setAutoTransform(true);
+        const QSize size = reader.size();
+        // A scaled read decodes only what the thumbnail needs (JPEG decodes at 1/8 directly).
+        if (size.isValid() && (size.width() > ThumbnailSize || size.height() > ThumbnailSize))
+            reader.setScaledSize(size.scaled(ThumbnailSize, ThumbnailSize, Qt::KeepAspectRatio));
+        return reader.read();
+    }));
 }
 
 } // namespace Ui
