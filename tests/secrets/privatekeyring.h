@@ -17,6 +17,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QProcess>
+#include <QUuid>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -97,8 +98,9 @@ inline int runKeyringModes(const QStringList &testArguments)
             result = runChild(self, testArguments, env);
         } else {
             env.insert(QStringLiteral("JOBSCOPE_TEST_KEYRING"), QStringLiteral("private"));
-            env.insert(
-                QStringLiteral("JOBSCOPE_TEST_KEYRING_PASSWORD"), QStringLiteral("jobscope-test"));
+            // A random throw-away password for the private keyring, in the child's environment only.
+            env.insert(QStringLiteral("JOBSCOPE_TEST_KEYRING_PASSWORD"),
+                QString::fromLatin1(QUuid::createUuid().toByteArray(QUuid::WithoutBraces)));
             // The daemon creates the login keyring with the password read from stdin, unlocks it,
             // daemonises, and prints its environment; it leaves when the private bus goes away.
             const QString script
