@@ -153,15 +153,7 @@ void CliHistory::write(const Tracker::JobTracker &tracker, const QStringList &id
             }
             m_counted.insert(id);
         }
-        Store::JobSnapshot s;
-        s.job = *job;
-        s.job.preview.clear();
-        s.job.timeline = job->timeline.mid(qMin(w.first, int(job->timeline.size())));
-        s.job.logs = job->logs.mid(qMin(w.second, int(job->logs.size())));
-        s.firstTimelineSeq = w.first;
-        s.firstLogSeq = w.second;
-        w.first = qMax(w.first, int(job->timeline.size()));
-        w.second = qMax(w.second, int(job->logs.size()));
+        const Store::JobSnapshot s = Store::JobSnapshot::of(*job, &w.first, &w.second);
         snapshots.append(s);
     }
     d->writeSnapshots(snapshots);

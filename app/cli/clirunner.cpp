@@ -511,7 +511,13 @@ void CliRunner::startDownloads(const QString &jobId, int exitAfter)
                 then();
             });
         });
-        connect(m_queue, &Downloads::DownloadQueue::fileChanged, this, [this](const Downloads::DownloadQueue::File &f) { printFile(f); });
+        connect(m_queue, &Downloads::DownloadQueue::fileChanged, this, [this](const Downloads::DownloadQueue::File &f) {
+            using S = Downloads::DownloadQueue::File::State;
+            if (f.state != S::Queued)
+                m_history.recordDownload(f.jobId, f.key, f.folder, f.path, f.state == S::Done, f.bytes, f.total, f.sha256,
+                                         f.state == S::Failed ? f.error : QString());
+            printFile(f);
+        });
         connect(m_queue, &Downloads::DownloadQueue::jobFinished, this, [this](const QString &, bool ok, const QStringList &) {
             if (!ok)
                 m_downloadFailed = true;
@@ -528,17 +534,13 @@ void CliRunner::startDownloads(const QString &jobId, int exitAfter)
 void CliRunner::printFile(const Downloads::DownloadQueue::File &f)
 {
     using S = Downloads::DownloadQueue::File::State;
-    if (f.state == S::Queued)
-        return;
-    m_history.recordDownload(f.jobId, f.key, f.folder, f.path, f.state == S::Done, f.bytes, f.total, f.sha256,
-                             f.state == S::Failed ? f.error : QString());
-    if (f.state == S::Running)
+    if (f.state == S::Queued || f.state == S::Running)
         return;
     if (f.state == S::Failed) {
         if (m_options.json)
             printJson(QJsonObject{{k("job"), f.jobId}, {k("event"), QStringLiteral("error")},
                                   {k("error"), QJsonObject{{k("message"), f.error}, {k("kind"), QStringLiteral("download")}}}});
-        note(QStringLiteral("download of %1 failed: %2").arg(f.name, f.error));
+        note(QStringLiteral("download of %1 (%2) failed: %3").arg(f.name, f.jobId, f.error));
     } else if (m_options.json) {
         printJson(QJsonObject{{k("job"), f.jobId}, {k("event"), QStringLiteral("file")}, {k("path"), f.path},
                               {k("bytes"), f.bytes}, {k("sha256"), f.sha256}});
@@ -572,18 +574,9 @@ void CliRunner::resume()
         note(QStringLiteral("cannot follow %1: %2").arg(id, e.message));
     });
     connect(m_session->downloads(), &Downloads::DownloadQueue::fileChanged, this, [this](const Downloads::DownloadQueue::File &f) {
-        using S = Downloads::DownloadQueue::File::State;
-        if (f.state == S::Done || f.state == S::Failed) {
-            if (f.state == S::Failed)
-                m_downloadFailed = true;
-            if (m_options.json && f.state == S::Done)
-                printJson(QJsonObject{{k("job"), f.jobId}, {k("event"), QStringLiteral("file")}, {k("path"), f.path},
-                                      {k("bytes"), f.bytes}, {k("sha256"), f.sha256}});
-            else if (f.state == S::Done)
-                printHuman(QStringLiteral("%1  file %2 (%3 bytes)").arg(f.jobId, f.path).arg(f.bytes));
-            else
-                note(QStringLiteral("download of %1 (%2) failed: %3").arg(f.name, f.jobId, f.error));
-        }
+        if (f.state == Downloads::DownloadQueue::File::State::Failed)
+            m_downloadFailed = true;
+        printFile(f); // the session's history records the file; this only reports it
     });
     connect(m_session.get(), &Session::JobSession::idle, this, [this] {
         if (!m_resumeStarted)

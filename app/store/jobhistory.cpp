@@ -93,26 +93,7 @@ void JobHistory::onBatch(const QStringList &ids)
         if (!job)
             continue;
         Written &w = m_written[id];
-        JobSnapshot s;
-        Tracker::TrackedJob &copy = s.job;
-        copy.id = job->id;
-        copy.state = job->state;
-        copy.rawStatus = job->rawStatus;
-        copy.progress = job->progress;
-        copy.hasProgress = job->hasProgress;
-        copy.outputs = job->outputs;
-        copy.captions = job->captions;
-        copy.error = job->error;
-        copy.timings = job->timings;
-        copy.credits = job->credits;
-        copy.extra = job->extra;
-        copy.lastUpdateMs = job->lastUpdateMs;
-        copy.timeline = job->timeline.mid(qMin(w.timeline, int(job->timeline.size())));
-        copy.logs = job->logs.mid(qMin(w.logs, int(job->logs.size())));
-        s.firstTimelineSeq = w.timeline;
-        s.firstLogSeq = w.logs;
-        w.timeline = int(job->timeline.size());
-        w.logs = int(job->logs.size());
+        JobSnapshot s = JobSnapshot::of(*job, &w.timeline, &w.logs);
         snapshots.append(std::move(s));
     }
     if (snapshots.isEmpty())
