@@ -38,6 +38,7 @@
 #include <QFileDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMap>
 #include <QMessageBox>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -46,6 +47,8 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
+
+#include <utility>
 #include <QVBoxLayout>
 
 namespace Ui {
@@ -131,9 +134,30 @@ MainWindow::MainWindow(Services services, QWidget *parent)
     connect(m_detail, &JobDetailView::downloadRequested, this, [this](const QString &id) { m_s.session->download(id); });
 
     // The session's news: status bar, notifications, files for the detail view and thumbnails.
+    // Jobs that finish within a second of each other make one notification, not one each (2,000
+    // live jobs must not flood the desktop).
+    m_notifyTimer.setSingleShot(true);
+    m_notifyTimer.setInterval(1000);
+    connect(&m_notifyTimer, &QTimer::timeout, this, [this] {
+        const auto finished = std::exchange(m_finished, {});
+        if (finished.size() == 1) {
+            const Tracker::TrackedJob *job = m_s.tracker->job(finished.first().first);
+            notify(tr("Job %1").arg(Core::stateName(finished.first().second)),
+                   QStringLiteral("%1 · %2").arg(job ? job->task : QString(), finished.first().first.left(12)));
+        } else if (!finished.isEmpty()) {
+            QMap<QString, int> byState;
+            for (const auto &f : finished)
+                ++byState[Core::stateName(f.second)];
+            QStringList parts;
+            for (auto it = byState.cbegin(); it != byState.cend(); ++it)
+                parts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+            notify(tr("%n jobs finished", nullptr, int(finished.size())), parts.join(QStringLiteral(", ")));
+        }
+    });
     connect(m_s.session, &Session::JobSession::settled, this, [this](const QString &id, Core::JobState state) {
-        const Tracker::TrackedJob *job = m_s.tracker->job(id);
-        notify(tr("Job %1").arg(Core::stateName(state)), QStringLiteral("%1 · %2").arg(job ? job->task : QString(), id.left(12)));
+        m_finished.append({id, state});
+        if (!m_notifyTimer.isActive())
+            m_notifyTimer.start();
         updateTitle();
     });
     connect(m_s.session, &Session::JobSession::needsInput, this, [this](const QString &id) {

@@ -1,10 +1,12 @@
 #pragma once
 
+#include "core/jobstate.h"
 #include "detail/resultfile.h"
 
 #include <QHash>
 #include <QJsonObject>
 #include <QMainWindow>
+#include <QTimer>
 #include <QUrl>
 
 class QDockWidget;
@@ -132,6 +134,8 @@ private:
     QLineEdit *m_search = nullptr;
     QLabel *m_banner = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
+    QTimer m_notifyTimer;
+    QList<QPair<QString, Core::JobState>> m_finished; // since the last notification
     QDockWidget *m_webhookDock = nullptr;
     QJsonObject m_sandboxInfo;
     QHash<QString, QList<ResultFile>> m_files;
