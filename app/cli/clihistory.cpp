@@ -19,7 +19,7 @@ QString envName(const QString &ref)
 QJsonObject toRecord(const Store::StoredJob &s)
 {
     const Core::Profile &p = s.profile;
-    QJsonObject rec{{k("id"), s.job.id},
+    QJsonObject rec{{k("id"), s.job.remote()},
                     {k("profile"), p.name},
                     {k("dialect"), Core::dialectName(p.dialect)},
                     {k("base_url"), p.baseUrl.toString()},
@@ -72,6 +72,30 @@ Store::HistoryDatabase *CliHistory::db(QString *error)
     return m_db.get();
 }
 
+void CliHistory::setProfile(const Core::Profile &profile)
+{
+    m_profile = profile;
+    m_keys.clear();
+}
+
+QString CliHistory::keyFor(const QString &remoteId)
+{
+    if (const auto it = m_keys.constFind(remoteId); it != m_keys.constEnd())
+        return *it;
+    Store::HistoryDatabase *d = db();
+    if (!d)
+        return {};
+    QString key;
+    if (m_profile) {
+        key = d->findKey(*m_profile, remoteId);
+    } else if (const auto s = d->job(remoteId, false)) {
+        key = s->job.id;
+    }
+    if (!key.isEmpty())
+        m_keys.insert(remoteId, key);
+    return key;
+}
+
 bool CliHistory::append(const QJsonObject &record, QString *error)
 {
     Store::HistoryDatabase *d = db(error);
@@ -105,6 +129,7 @@ bool CliHistory::append(const QJsonObject &record, QString *error)
     }
     m_written.insert(s.job.id, {0, 0});
     m_counted.insert(s.job.id);
+    m_keys.insert(s.job.id, s.job.id); // this run's job now holds the key (another service's moved aside)
     return true;
 }
 
@@ -113,8 +138,22 @@ QJsonObject CliHistory::find(const QString &jobId)
     Store::HistoryDatabase *d = db();
     if (!d)
         return {};
-    const auto s = d->job(jobId, false);
-    return s ? toRecord(*s) : QJsonObject();
+    const QString key = keyFor(jobId);
+    auto s = key.isEmpty() ? std::nullopt : d->job(key, false);
+    if (!s && !m_profile) {
+        // Not a key: the id of a job kept apart under "<id>@<profile>", if only one has it.
+        const QList<Store::StoredJob> all = d->jobs();
+        for (const Store::StoredJob &j : all) {
+            if (j.job.remoteId == jobId) {
+                if (s)
+                    return {}; // several services' jobs: the user has to say which (--dialect/--profile)
+                s = j;
+            }
+        }
+    }
+    if (!s)
+        return {};
+    return toRecord(*s);
 }
 
 QList<QJsonObject> CliHistory::forBaseUrl(const QString &baseUrl)
@@ -143,17 +182,21 @@ void CliHistory::write(const Tracker::JobTracker &tracker, const QStringList &id
         const Tracker::TrackedJob *job = tracker.job(id);
         if (!job)
             continue;
+        const QString key = keyFor(id);
+        if (key.isEmpty())
+            continue; // not a job of the history (the CLI reading someone else's id)
         auto &w = m_written[id];
         if (!m_counted.contains(id)) {
             // A job of an earlier run (status, watch, download of a recorded id): its timeline
             // and logs in the history stay; only what this run adds is appended after them.
-            if (const auto stored = d->job(id, true)) {
+            if (const auto stored = d->job(key, true)) {
                 w.first = int(stored->job.timeline.size());
                 w.second = int(stored->job.logs.size());
             }
             m_counted.insert(id);
         }
-        const Store::JobSnapshot s = Store::JobSnapshot::of(*job, &w.first, &w.second);
+        Store::JobSnapshot s = Store::JobSnapshot::of(*job, &w.first, &w.second);
+        s.job.id = key;
         snapshots.append(s);
     }
     d->writeSnapshots(snapshots);
@@ -166,7 +209,9 @@ void CliHistory::recordDownload(const QString &jobId, const QString &key, const 
     if (!d)
         return;
     Store::DownloadRecord r;
-    r.jobId = jobId;
+    r.jobId = keyFor(jobId);
+    if (r.jobId.isEmpty())
+        return; // a job the history does not hold: nothing to attach the file to
     r.outputKey = key;
     r.folder = folder;
     r.path = path;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/profile.h"
+
 #include <QHash>
 #include <QJsonObject>
 #include <QSet>
@@ -8,6 +10,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 namespace Store {
 class HistoryDatabase;
@@ -36,6 +39,9 @@ public:
     CliHistory &operator=(CliHistory &&) noexcept;
 
     QString path() const { return m_path; }
+    // The profile this run talks to: ids given to find(), write() and recordDownload() are the
+    // service's ids, resolved to that service's job (two services may use the same id).
+    void setProfile(const Core::Profile &profile);
     bool append(const QJsonObject &record, QString *error = nullptr);
     // The record for `jobId`, or an empty object.
     QJsonObject find(const QString &jobId);
@@ -48,6 +54,9 @@ public:
 
 private:
     Store::HistoryDatabase *db(QString *error = nullptr);
+    QString keyFor(const QString &remoteId); // empty: not in the history
+    std::optional<Core::Profile> m_profile;
+    QHash<QString, QString> m_keys; // remote id → history key, for m_profile
     QString m_path;
     std::unique_ptr<Store::HistoryDatabase> m_db;
     QHash<QString, QPair<int, int>> m_written; // timeline and log entries already written per job

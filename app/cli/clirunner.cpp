@@ -1,20 +1,22 @@
 #include "cli/clirunner.h"
 
+#include "core/terminaltext.h"
 #include "dialects/adapter.h"
 #include "downloads/downloadqueue.h"
-#include "session/jobsession.h"
-#include "session/keyresolver.h"
-#include "store/jobhistory.h"
 #include "follow/followcontext.h"
 #include "follow/jobfollower.h"
 #include "net/httpcall.h"
+#include "net/originpolicy.h"
 #include "net/sseconnection.h"
 #include "net/webhookinbox.h"
 #include "secrets/keystore.h"
+#include "session/jobsession.h"
+#include "session/keyresolver.h"
+#include "store/jobhistory.h"
 
 #include <QDateTime>
-#include <QEventLoop>
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QHostAddress>
 #include <QJsonArray>
@@ -69,21 +71,25 @@ CliRunner::CliRunner(CliOptions options, QIODevice *out, QIODevice *err, QObject
 
 CliRunner::~CliRunner() = default;
 
+// Everything this command prints passes through here: the redactor (a key a server echoes in an
+// error is never shown) and, for human output, TerminalText (a server's ESC sequences are shown,
+// not obeyed). JSON output is escaped by the JSON writer.
 void CliRunner::printJson(const QJsonObject &o)
 {
-    m_out->write(QJsonDocument(o).toJson(QJsonDocument::Compact));
+    m_out->write(m_redactor.redact(QJsonDocument(o).toJson(QJsonDocument::Compact)));
     m_out->write("\n");
 }
 
 void CliRunner::printHuman(const QString &line)
 {
-    m_out->write(line.toUtf8());
+    m_out->write(Core::TerminalText::escape(m_redactor.redact(line)).toUtf8());
     m_out->write("\n");
 }
 
 void CliRunner::note(const QString &sentence)
 {
-    m_err->write("jobscope-cli: " + sentence.toUtf8() + "\n");
+    m_err->write(
+        "jobscope-cli: " + Core::TerminalText::escape(m_redactor.redact(sentence)).toUtf8() + "\n");
 }
 
 void CliRunner::done(int code)
@@ -179,8 +185,11 @@ bool CliRunner::resolveProfile(const QString &jobIdForHistory)
     const QString base = pick(m_options.baseUrl, "base_url");
     if (!base.isEmpty())
         m_profile.baseUrl = QUrl(base);
-    if (!m_profile.baseUrl.isValid() || m_profile.baseUrl.scheme().isEmpty()) {
-        failWith(2, QStringLiteral("--base-url must be an absolute http(s) URL."));
+    if (const QString notHttp = Net::OriginPolicy::checkUrl(m_profile.baseUrl);
+        !notHttp.isEmpty()) {
+        // ftp:, file: … would otherwise reach the ws:// derivation below ("Refusing plain ws to
+        // :").
+        failWith(2, QStringLiteral("The base URL %1.").arg(notHttp));
         return false;
     }
     if (m_profile.baseUrl != Core::Profile::defaultsFor(*dialect).baseUrl) {
@@ -236,10 +245,12 @@ bool CliRunner::resolveProfile(const QString &jobIdForHistory)
             return false;
         }
     }
+    m_redactor.addSecret(m_profile.apiKey);
     const QString secretEnv = pick(m_options.webhookSecretEnv, "webhook_secret_env");
     if (!secretEnv.isEmpty()) {
         m_profile.webhookSecretRef = QStringLiteral("env:") + secretEnv;
         m_profile.webhookSecret = qEnvironmentVariable(secretEnv.toUtf8().constData());
+        m_redactor.addSecret(m_profile.webhookSecret);
     }
     // Plain http / ws to anything but this machine sends the key in clear: only when asked.
     for (const QUrl &u : {m_profile.baseUrl, m_profile.wsUrl, m_profile.authUrl}) {
@@ -252,11 +263,16 @@ bool CliRunner::resolveProfile(const QString &jobIdForHistory)
         if (u.isValid() && (u.scheme() == QLatin1String("http") || u.scheme() == QLatin1String("ws")) && !isLoopback(u))
             note(QStringLiteral("warning: plain %1 to %2 (allowed by --allow-insecure).").arg(u.scheme(), u.host()));
     }
+    m_history.setProfile(m_profile);
     m_context = std::make_unique<Follow::FollowContext>(&m_nam, &m_tracker);
     bool silenceOk = false;
     const int silenceMs = qEnvironmentVariableIntValue("JOBSCOPE_SILENCE_MS", &silenceOk);
     if (silenceOk && silenceMs > 0)
         m_context->setSilenceMs(silenceMs); // how long a quiet live channel is trusted (default 10 s)
+    bool graceOk = false;
+    const int graceMs = qEnvironmentVariableIntValue("JOBSCOPE_STREAM_GRACE_MS", &graceOk);
+    if (graceOk && graceMs > 0)
+        m_context->setStreamGraceMs(graceMs); // how long a stream may take to end after a terminal status read
     m_context->addProfile(m_profile);
     m_adapter = m_context->adapter(m_profile.name);
     return m_adapter != nullptr;
@@ -389,27 +405,7 @@ void CliRunner::submitOne(const QString &task, const QJsonObject &body)
                                       {k("error"), errorJson(r.error)}});
             return failWith(exitCodeForError(r.error), QStringLiteral("The service refused the submission: %1").arg(r.error.message));
         }
-        QJsonObject rec{{k("id"), r.jobId},
-                        {k("dialect"), Core::dialectName(m_profile.dialect)},
-                        {k("base_url"), m_profile.baseUrl.toString()},
-                        {k("key_env"), m_profile.keyRef.mid(4)},
-                        {k("task"), task},
-                        {k("input"), body},
-                        {k("via"), m_options.via},
-                        {k("created_ms"), QDateTime::currentMSecsSinceEpoch()}};
-        if (!m_options.downloadDir.isEmpty())
-            rec.insert(k("download_dir"), QFileInfo(m_options.downloadDir).absoluteFilePath());
-        if (m_profile.wsUrl.isValid() && m_profile.dialect == Core::Dialect::DeApi) {
-            rec.insert(k("ws_url"), m_profile.wsUrl.toString());
-            rec.insert(k("pusher_key"), m_profile.pusherKey);
-            rec.insert(k("client_id"), m_profile.clientId);
-            rec.insert(k("auth_url"), m_profile.authUrl.toString());
-        }
-        if (!m_profile.webhookSecretRef.isEmpty())
-            rec.insert(k("webhook_secret_env"), m_profile.webhookSecretRef.mid(4));
-        QString historyError;
-        if (!m_history.append(rec, &historyError))
-            note(QStringLiteral("could not record the job in %1: %2").arg(m_history.path(), historyError));
+        recordInHistory(r.jobId, task, body);
         m_tracker.track(r.jobId, m_profile.name, m_profile.dialect, task).input = body;
         Core::JobUpdate u = r.update;
         u.jobId = r.jobId;
@@ -425,6 +421,28 @@ void CliRunner::submitOne(const QString &task, const QJsonObject &body)
         }
         follow(r.jobId, task, body);
     });
+}
+
+void CliRunner::recordInHistory(const QString &jobId, const QString &task, const QJsonObject &input)
+{
+    QJsonObject rec { { k("id"), jobId }, { k("dialect"), Core::dialectName(m_profile.dialect) },
+        { k("base_url"), m_profile.baseUrl.toString() }, { k("key_env"), m_profile.keyRef.mid(4) },
+        { k("task"), task }, { k("input"), input }, { k("via"), m_options.via },
+        { k("created_ms"), QDateTime::currentMSecsSinceEpoch() } };
+    if (!m_options.downloadDir.isEmpty())
+        rec.insert(k("download_dir"), QFileInfo(m_options.downloadDir).absoluteFilePath());
+    if (m_profile.wsUrl.isValid() && m_profile.dialect == Core::Dialect::DeApi) {
+        rec.insert(k("ws_url"), m_profile.wsUrl.toString());
+        rec.insert(k("pusher_key"), m_profile.pusherKey);
+        rec.insert(k("client_id"), m_profile.clientId);
+        rec.insert(k("auth_url"), m_profile.authUrl.toString());
+    }
+    if (!m_profile.webhookSecretRef.isEmpty())
+        rec.insert(k("webhook_secret_env"), m_profile.webhookSecretRef.mid(4));
+    QString historyError;
+    if (!m_history.append(rec, &historyError))
+        note(QStringLiteral("could not record the job in %1: %2")
+                 .arg(m_history.path(), historyError));
 }
 
 void CliRunner::status()
@@ -443,13 +461,17 @@ void CliRunner::status()
         }
         u.jobId = id;
         u.channel = Core::Channel::Poll;
-        if (m_tracker.apply(u) == Tracker::JobTracker::None)
+        const Tracker::JobTracker::Changes changes = m_tracker.apply(u);
+        if (changes == Tracker::JobTracker::None)
             printStatus(id, QStringLiteral("poll"));
         const Tracker::TrackedJob *job = m_tracker.job(id);
         if (job && job->isTerminal())
             printEnd(id);
-        if (!u.problem.isEmpty())
+        if (!u.problem.isEmpty()) {
+            if (changes & Tracker::JobTracker::Problem)
+                return done(3); // printUpdate() said it already, once
             return failWith(3, QStringLiteral("Status of %1 could not be read fully: %2").arg(id, u.problem));
+        }
         done(0);
     });
 }
@@ -527,7 +549,8 @@ void CliRunner::startDownloads(const QString &jobId, int exitAfter)
     }
     m_exitAfterDownloads = exitAfter;
     ++m_pendingDownloads;
-    if (!m_queue->enqueue(jobId, QDir(m_options.downloadDir).absoluteFilePath(jobId)) && --m_pendingDownloads == 0)
+    if (!m_queue->enqueue(jobId, QDir(m_options.downloadDir).absolutePath())
+        && --m_pendingDownloads == 0)
         done(exitAfter);
 }
 
@@ -556,7 +579,7 @@ void CliRunner::resume()
     m_historyAsync = std::make_unique<Store::JobHistory>(m_history.path());
     // Keys from the environment variables or the keychain entries the profiles name.
     m_keyStore = std::make_unique<Secrets::KeyStore>();
-    m_resolver = std::make_unique<Session::KeyResolver>(m_keyStore.get(), nullptr);
+    m_resolver = std::make_unique<Session::KeyResolver>(m_keyStore.get(), &m_redactor);
     m_session = std::make_unique<Session::JobSession>(&m_nam, &m_tracker, m_historyAsync.get(), m_resolver->lookup());
     m_session->setAutoDownload(false); // only jobs that were given a folder are downloaded
     connect(m_session.get(), &Session::JobSession::notice, this, [this](const QString &id, const QString &m) {
@@ -709,7 +732,7 @@ void CliRunner::call()
         if (doc.isObject())
             printJson(doc.object());
         else
-            m_out->write(call->body() + "\n");
+            printHuman(QString::fromUtf8(call->body()));
         if (call->httpStatus() < 200 || call->httpStatus() >= 300) {
             const Core::JobError e = m_adapter->errorFrom(call->httpStatus(), 0, call->body());
             return failWith(exitCodeForError(e), QStringLiteral("The call was refused: %1").arg(e.message));
@@ -771,6 +794,9 @@ void CliRunner::downloadOnly()
         const Tracker::TrackedJob *job = m_tracker.job(id);
         if (!job || !job->state || *job->state != Core::JobState::Succeeded)
             return failWith(1, QStringLiteral("%1 has no results to download (it is %2).").arg(id, job && job->state ? Core::stateName(*job->state) : QStringLiteral("unknown")));
+        // A job this machine did not submit: recorded first, so its files are remembered too.
+        if (m_history.find(id).isEmpty())
+            recordInHistory(id, task, {});
         startDownloads(id, 0);
     });
 }

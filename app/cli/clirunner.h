@@ -4,6 +4,7 @@
 #include "cli/clioptions.h"
 #include "core/jobupdate.h"
 #include "core/profile.h"
+#include "core/redactor.h"
 #include "downloads/downloadqueue.h"
 #include "follow/via.h"
 #include "tracker/jobtracker.h"
@@ -74,6 +75,7 @@ private:
     void downloadOnly();
     void submitOne(const QString &task, const QJsonObject &body);
     void resume();
+    void recordInHistory(const QString &jobId, const QString &task, const QJsonObject &input);
     void startDownloads(const QString &jobId, int exitAfter);
     void printFile(const Downloads::DownloadQueue::File &file);
 
@@ -101,6 +103,7 @@ private:
     QNetworkAccessManager m_nam;
     Tracker::JobTracker m_tracker;
     Core::Profile m_profile;
+    Core::Redactor m_redactor; // every key and secret this run holds; see printHuman()
     QJsonObject m_historyRecord;
     std::unique_ptr<Follow::FollowContext> m_context;
     Dialects::Adapter *m_adapter = nullptr;

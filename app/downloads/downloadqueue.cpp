@@ -1,8 +1,10 @@
 #include "downloads/downloadqueue.h"
 
 #include "downloads/filedownload.h"
+#include "downloads/filenames.h"
 #include "tracker/jobtracker.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -68,8 +70,14 @@ QByteArray DownloadQueue::srt(const QJsonArray &captions)
     return out;
 }
 
-bool DownloadQueue::enqueue(const QString &jobId, const QString &folder, const QSet<QString> &skip)
+QString DownloadQueue::folderFor(const QString &root, const QString &jobId, Placement placement)
 {
+    return placement == Placement::Directly ? root : QDir(root).filePath(FileNames::segment(jobId));
+}
+
+bool DownloadQueue::enqueue(const QString &jobId, const QString &root, Placement placement, const QSet<QString> &skip)
+{
+    const QString folder = folderFor(root, jobId, placement);
     const Tracker::TrackedJob *job = m_tracker->job(jobId);
     if (!job || m_jobs.contains(jobId))
         return false;
@@ -97,6 +105,7 @@ bool DownloadQueue::enqueue(const QString &jobId, const QString &folder, const Q
         item.file.key = key;
         item.file.name = o.name;
         item.file.folder = folder;
+        item.file.root = root;
         item.file.total = o.size;
         m_queue.push_back(item);
         ++entry.remaining;
@@ -125,6 +134,15 @@ void DownloadQueue::pump()
 void DownloadQueue::startItem(Item item)
 {
     const Core::Output &o = item.output;
+    // Before the first directory or byte: the job's folder lies inside its root, also once created
+    // (a symlink planted in the root must not lead out of it).
+    if (!FileNames::isWithin(item.file.root, item.file.folder)
+        || (QDir().mkpath(item.file.folder) && !FileNames::isWithin(item.file.root, item.file.folder))) {
+        item.file.state = File::State::Failed;
+        item.file.error = QStringLiteral("refusing to write outside %1").arg(QDir::toNativeSeparators(item.file.root));
+        settle(item);
+        return;
+    }
     FileDownload *d = o.inlineData.isEmpty() ? new FileDownload(m_nam, QUrl(o.url), item.file.folder, o.name, this)
                                              : new FileDownload(o.inlineData, item.file.folder, o.name, this);
     d->setMaxRetries(m_maxRetries);

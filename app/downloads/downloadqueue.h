@@ -45,6 +45,7 @@ public:
         QString key; // DownloadRecord-style "<index>/<variant>/<name>"
         QString name;
         QString folder;
+        QString root; // the folder every file of this job must lie inside
         QString path;
         State state = State::Queued;
         qint64 bytes = 0;
@@ -62,9 +63,19 @@ public:
     void setRefresher(Refresher r) { m_refresher = std::move(r); }
     void setMaxRetries(int n) { m_maxRetries = n; }
 
-    // Queues all outputs of `jobId` into `folder`. False (nothing queued) when the job is not in
-    // the tracker or is already queued.
-    bool enqueue(const QString &jobId, const QString &folder, const QSet<QString> &skip = {});
+    // Where a job's files go below the root it is given.
+    enum class Placement {
+        JobFolder, // root/<the job id as one safe segment, FileNames::segment()>/ (the library, --download DIR)
+        Directly,  // root itself (a folder the user picked for this one job)
+    };
+    // Queues all outputs of `jobId` below `root`. The job's folder is checked to lie inside `root`
+    // (symlinks resolved) before anything is created or written; a job id from the server never
+    // becomes a path unmapped. False (nothing queued) when the job is not in the tracker or is
+    // already queued.
+    bool enqueue(const QString &jobId, const QString &root, Placement placement = Placement::JobFolder,
+                 const QSet<QString> &skip = {});
+    // The folder enqueue() writes `jobId`'s files to.
+    static QString folderFor(const QString &root, const QString &jobId, Placement placement = Placement::JobFolder);
     bool isQueued(const QString &jobId) const { return m_jobs.contains(jobId); }
     int activeCount() const { return int(m_running.size()); }
     int pendingCount() const { return int(m_queue.size() + m_running.size()); }

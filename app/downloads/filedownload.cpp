@@ -1,6 +1,7 @@
 #include "downloads/filedownload.h"
 
 #include "downloads/filenames.h"
+#include "net/transfererror.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -16,6 +17,7 @@ namespace Downloads {
 namespace {
 
 const QLatin1String kMetaSuffix(".part.meta");
+constexpr int TransferTimeoutMs = 60000;
 
 // Parts that a FileDownload of this process is writing: never "resumed" by a second one at once.
 QSet<QString> &partsInUse()
@@ -292,6 +294,12 @@ bool FileDownload::finishFile()
 
 void FileDownload::doStart()
 {
+    if (!m_isInline) {
+        // Before the folder or any part exists: a file:, data: or qrc: "result" writes nothing.
+        const QString notHttp = Net::OriginPolicy::checkUrl(m_url);
+        if (!notHttp.isEmpty())
+            return fail(notHttp);
+    }
     if (!preparePart())
         return;
     if (m_isInline) {
@@ -317,9 +325,8 @@ void FileDownload::sendRequest()
     if (m_requests++ > 0)
         ++m_resumes;
     QNetworkRequest req(m_url);
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
-    req.setMaximumRedirectsAllowed(5);
-    req.setTransferTimeout(60000); // without any byte for a minute: give up (and maybe retry)
+    req.setTransferTimeout(
+        TransferTimeoutMs); // without any byte for a minute: give up (and maybe retry)
     if (m_offset > 0) {
         req.setRawHeader("Range", "bytes=" + QByteArray::number(m_offset) + '-');
         if (!m_etag.isEmpty())
@@ -327,10 +334,18 @@ void FileDownload::sendRequest()
         // A compressed answer would make byte offsets meaningless.
         req.setRawHeader("Accept-Encoding", "identity");
     }
+    m_policy.emplace(req);
+    sendHop();
+}
+
+void FileDownload::sendHop()
+{
     m_status = 0;
     m_accepting = false;
     m_partComplete = false;
-    m_reply = m_nam->get(req);
+    m_reply = m_nam->get(m_policy->request());
+    // Qt stops reading the socket once this much waits for the file.
+    m_reply->setReadBufferSize(1024 * 1024);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &FileDownload::onMetaData);
     connect(m_reply, &QNetworkReply::readyRead, this, &FileDownload::onReadyRead);
     connect(m_reply, &QNetworkReply::finished, this, &FileDownload::onFinished);
@@ -343,8 +358,28 @@ void FileDownload::onMetaData()
     m_status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     m_accepting = false;
     m_partComplete = false;
-    if (m_status == 0 || (m_status >= 300 && m_status < 400))
-        return; // no answer yet, or a redirect being followed
+    if (m_status == 0)
+        return; // no answer yet
+    switch (m_policy->onAnswer(m_status, m_reply->rawHeader("Location"))) {
+    case Net::OriginPolicy::Verdict::Follow: {
+        // Called from the reply's own signal: deleting it (later) aborts it.
+        QNetworkReply *reply = m_reply;
+        m_reply = nullptr;
+        reply->disconnect(this);
+        reply->deleteLater();
+        QTimer::singleShot(0, this, [this] {
+            if (!isFinished())
+                sendHop();
+        });
+        return;
+    }
+    case Net::OriginPolicy::Verdict::Refuse:
+        return fail(m_policy->error());
+    case Net::OriginPolicy::Verdict::Final:
+        break;
+    }
+    if (m_status >= 300 && m_status < 400)
+        return; // a final 3xx (304, no Location …): finished() reports it
     const QByteArray etag = strongEtag(m_reply->rawHeader("ETag"));
     if (m_status == 200) {
         if (m_written > 0 && !truncatePart())
@@ -463,9 +498,12 @@ void FileDownload::onFinished()
         return;
     }
     if (error != QNetworkReply::NoError) {
+        const QString why = QStringLiteral("download failed: %1")
+                                .arg(Net::TransferError::describe(
+                                    error, reply->errorString(), m_status != 0, TransferTimeoutMs));
         if (isTransient(error))
-            return retryOrFail(QStringLiteral("download failed: %1").arg(reply->errorString()));
-        fail(QStringLiteral("download failed: %1").arg(reply->errorString()));
+            return retryOrFail(why);
+        fail(why);
         return;
     }
     if (m_total >= 0 && m_written < m_total)

@@ -1,12 +1,14 @@
 #pragma once
 
 #include "core/operation.h"
+#include "net/originpolicy.h"
 
 #include <QCryptographicHash>
 #include <QFile>
 #include <QNetworkReply>
 #include <QPointer>
 #include <QUrl>
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -39,7 +41,10 @@ namespace Downloads {
 // later resume when the part holds any bytes, and errorString() says so (kill() keeps them too,
 // silently) — unless setResume(false), which restores the old behaviour (never pick up an
 // earlier part, remove the part on failure; retries still continue in-process).
-// A folder that cannot be created/written or a full disk is a clear error.
+// A folder that cannot be created/written or a full disk is a clear error. Only http(s) URLs are
+// fetched ("file:///x is not an http(s) URL" otherwise, before anything is written); redirects
+// follow Net::OriginPolicy (at most 5, never https → http, never to plain http on another host
+// unless the URL itself was), and Qt reads at most 1 MiB ahead of the file.
 class FileDownload final : public Core::Operation
 {
     Q_OBJECT
@@ -73,6 +78,7 @@ private:
     bool preparePart();
     bool openPartForAttempt();
     void sendRequest();
+    void sendHop();
     void onMetaData();
     void onReadyRead();
     void onFinished();
@@ -102,6 +108,7 @@ private:
     bool m_accepting = false;    // the current reply's body belongs to the file
     bool m_partComplete = false; // the current reply is a 416 saying the part is whole
     QPointer<QNetworkReply> m_reply;
+    std::optional<Net::OriginPolicy> m_policy; // the current request's redirect chain
     QFile m_part;
     QString m_partKey; // registered as in use while this download writes it
     QCryptographicHash m_hash{QCryptographicHash::Sha256};

@@ -89,12 +89,13 @@ Net::PusherClient *FollowContext::pusher(const QString &name)
         if (eventName.startsWith(QLatin1String("pusher")))
             return;
         Core::JobUpdate u = adapter->parsePusherEvent(eventName, data);
+        // Only this profile's jobs: a service naming another service's job id touches nothing.
+        u.jobId = m_tracker->keyOf(name, u.jobId);
         if (u.jobId.isEmpty())
-            return; // an event for no job we know how to read: nothing to apply
+            return; // an event for no job of this profile: nothing to apply
         u.channel = Core::Channel::Pusher;
         u.receivedMs = QDateTime::currentMSecsSinceEpoch();
         m_tracker->apply(u);
-        Q_UNUSED(name)
     });
     connect(e.pusher, &Net::PusherClient::reconnected, this, [this, name] { Q_EMIT channelReconnected(name); });
     connect(e.pusher, &Net::PusherClient::subscriptionError, this, [this, name](const QString &ch, const QString &message) {
@@ -126,13 +127,14 @@ Net::WebhookInbox *FollowContext::inbox(QString *error)
         }
         m_inbox->setTrafficLog(m_traffic, [this](const QString &scheme, const QByteArray &body) {
             const Dialects::Adapter *a = adapter(scheme);
-            return a ? a->parseWebhook(body).jobId : QString();
+            return a ? m_tracker->keyOf(scheme, a->parseWebhook(body).jobId) : QString();
         });
         connect(m_inbox, &Net::WebhookInbox::received, this, [this](const QString &scheme, const QByteArray &body) {
             const Dialects::Adapter *a = adapter(scheme);
             if (!a)
                 return;
             Core::JobUpdate u = a->parseWebhook(body);
+            u.jobId = m_tracker->keyOf(scheme, u.jobId); // only the jobs of the profile it was signed for
             if (u.jobId.isEmpty())
                 return;
             u.channel = Core::Channel::Webhook;

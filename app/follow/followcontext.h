@@ -60,6 +60,21 @@ public:
     // How long a live channel may stay silent about a running job before polling joins in.
     int silenceMs() const { return m_silenceMs; }
     void setSilenceMs(int ms) { m_silenceMs = ms; }
+    // How long a follower that knows the job is over (from a status read) waits for an SSE stream
+    // to reach `end` before it settles with what it has (default 15 s: a stream cut just before
+    // the end needs its reconnect delay plus the replay). It is waited once, never again.
+    int streamGraceMs() const { return m_streamGraceMs; }
+    void setStreamGraceMs(int ms) { m_streamGraceMs = ms; }
+    // Consecutive status reads a follower tries before it gives up with the last error: answers it
+    // cannot read (malformed, unknown state, 5xx; default 5) and no answer at all (refused, reset,
+    // timed out; default 30, enough to ride out a server restart).
+    int maxUnreadableReads() const { return m_maxUnreadableReads; }
+    int maxUnreachableReads() const { return m_maxUnreachableReads; }
+    void setMaxFailedReads(int unreadable, int unreachable)
+    {
+        m_maxUnreadableReads = unreadable;
+        m_maxUnreachableReads = unreachable;
+    }
 
     // The user's polling limits (Settings): the first delay and the cap of the services that back
     // off (doubling); 0 keeps each document's own. Peako's table by content length is kept.
@@ -86,6 +101,9 @@ private:
     QHash<QString, std::shared_ptr<ProfileEntry>> m_profiles;
     Net::WebhookInbox *m_inbox = nullptr;
     int m_silenceMs = 10000;
+    int m_streamGraceMs = 15000;
+    int m_maxUnreadableReads = 5;
+    int m_maxUnreachableReads = 30;
     int m_pollFirstMs = 0;
     int m_pollMaxMs = 0;
     QPointer<Net::TrafficLog> m_traffic;

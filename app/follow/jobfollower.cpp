@@ -28,13 +28,23 @@ JobFollower::JobFollower(FollowContext *context, QString profile, Dialects::JobR
     , m_via(via)
 {
     m_adapter = m_ctx->adapter(m_profile);
+    // The tracker's key for this job: the service's id, or "<id>@<profile>" when another
+    // profile's job has that id (Tracker::JobTracker::newKey).
+    m_key = m_ctx->tracker()->keyOf(m_profile, m_job.id);
+    if (m_key.isEmpty())
+        m_key = m_job.id;
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, [this] { pollNow(QStringLiteral("poll")); });
     m_streamGrace.setSingleShot(true);
-    m_streamGrace.setInterval(15000);
     connect(&m_streamGrace, &QTimer::timeout, this, [this] {
+        // Given up on the stream for good: a quiet, keep-alive-only or garbage stream must not
+        // start another grace period (that loop kept `watch` from ever exiting).
         m_waitingForStream = false;
-        Q_EMIT notice(QStringLiteral("the stream did not reach its end in time; finishing with what the status read gave"));
+        m_streamEnded = true;
+        if (m_sse)
+            m_sse->close();
+        Q_EMIT notice(QStringLiteral("the stream did not reach its end within %1 s of the job ending; finishing with what the status read gave")
+                          .arg(m_streamGrace.interval() / 1000.0));
         onTerminal();
     });
     m_watchdog.setInterval(500);
@@ -123,10 +133,10 @@ void JobFollower::startSse()
     m_liveName = QStringLiteral("sse");
     const Dialects::RequestSpec spec = *m_adapter->stream(m_job);
     m_sse = std::make_unique<Net::SseConnection>(m_ctx->network(), spec.networkRequest());
-    m_sse->setTraffic(m_ctx->trafficLog(), m_job.id);
+    m_sse->setTraffic(m_ctx->trafficLog(), m_key);
     connect(m_sse.get(), &Net::SseConnection::event, this, [this](const Net::SseEvent &e) {
         Core::JobUpdate u = m_adapter->parseSseEvent(m_job.id, e.type, e.data, e.lastEventId);
-        u.jobId = m_job.id;
+        u.jobId = m_key;
         u.channel = Core::Channel::Sse;
         u.receivedMs = QDateTime::currentMSecsSinceEpoch();
         m_sinceNews.restart();
@@ -213,11 +223,11 @@ void JobFollower::pollNow(const QString &why)
         m_pollAgain = true;
         return;
     }
-    qCDebug(lcFollow) << m_job.id << "status read:" << why;
+    qCDebug(lcFollow) << m_key << "status read:" << why;
     m_pollTimer.stop();
     const Dialects::RequestSpec spec = m_adapter->status(m_job);
     auto *call = new Net::HttpCall(m_ctx->network(), spec.method, spec.networkRequest(), spec.body, this);
-    call->setTraffic(m_ctx->trafficLog(), m_job.id);
+    call->setTraffic(m_ctx->trafficLog(), m_key);
     m_inflight = call;
     ++m_statusReads;
     connect(call, &Core::Operation::result, this, [this, call] {
@@ -227,7 +237,13 @@ void JobFollower::pollNow(const QString &why)
         const int status = call->httpStatus();
         if (status == 0) {
             Q_EMIT notice(QStringLiteral("status read failed: %1").arg(call->networkMessage()));
+            if (++m_unreachableReads >= m_ctx->maxUnreachableReads())
+                return giveUp(QStringLiteral("%1 status reads in a row got no answer; the last: %2")
+                                  .arg(m_unreachableReads)
+                                  .arg(call->networkMessage()),
+                              Core::JobError::Kind::Network);
         } else if (status == 429 || status == 503) {
+            m_unreachableReads = 0;
             if (m_schedule && !m_schedule->noteRetryAfter(call->header("Retry-After"), QDateTime::currentMSecsSinceEpoch()))
                 m_schedule->noteRateLimited();
             Q_EMIT notice(QStringLiteral("rate limited (HTTP %1); slowing down").arg(status));
@@ -235,7 +251,7 @@ void JobFollower::pollNow(const QString &why)
                 startPolling(QStringLiteral("rate limited"));
         } else {
             Core::JobUpdate u = m_adapter->parseStatus(m_job, status, call->body());
-            u.jobId = m_job.id;
+            u.jobId = m_key;
             u.channel = Core::Channel::Poll;
             u.receivedMs = QDateTime::currentMSecsSinceEpoch();
             if (u.error.isError() && u.error.kind != Core::JobError::Kind::Job) {
@@ -246,12 +262,20 @@ void JobFollower::pollNow(const QString &why)
                 }
                 Q_EMIT notice(QStringLiteral("status read: %1").arg(u.error.message));
             }
+            m_unreachableReads = 0;
+            const bool unreadable = (u.error.isError() && u.error.kind != Core::JobError::Kind::Job) || !u.problem.isEmpty();
+            m_unreadableReads = unreadable ? m_unreadableReads + 1 : 0;
+            if (unreadable && m_unreadableReads >= m_ctx->maxUnreadableReads())
+                return giveUp(QStringLiteral("%1 status reads in a row could not be read; the last: %2")
+                                  .arg(m_unreadableReads)
+                                  .arg(u.error.isError() ? u.error.message : u.problem),
+                              Core::JobError::Kind::Protocol);
             m_sinceNews.restart();
             m_ctx->tracker()->apply(u);
         }
         if (m_finalReadPending) {
             m_finalReadPending = false;
-            const Tracker::TrackedJob *job = m_ctx->tracker()->job(m_job.id);
+            const Tracker::TrackedJob *job = m_ctx->tracker()->job(m_key);
             if (job && job->state)
                 settle(*job->state);
             return;
@@ -266,9 +290,19 @@ void JobFollower::pollNow(const QString &why)
     call->start();
 }
 
+void JobFollower::giveUp(const QString &message, Core::JobError::Kind kind)
+{
+    Core::JobError e;
+    e.kind = kind;
+    e.message = message;
+    e.retryable = true; // the job may well be fine; following it again may work
+    stop();
+    Q_EMIT fatal(e);
+}
+
 void JobFollower::onApplied(const QString &id, const Core::JobUpdate &update)
 {
-    if (id != m_job.id || m_stopped)
+    if (id != m_key || m_stopped)
         return;
     m_sinceNews.restart();
     const Tracker::TrackedJob *job = m_ctx->tracker()->job(id);
@@ -284,7 +318,7 @@ void JobFollower::checkSilence()
 {
     if (m_stopped || m_settledTerminal || m_polling)
         return;
-    const Tracker::TrackedJob *job = m_ctx->tracker()->job(m_job.id);
+    const Tracker::TrackedJob *job = m_ctx->tracker()->job(m_key);
     if (job && job->state && *job->state == Core::JobState::NeedsInput)
         return; // waiting for the user, not for the service
     if (m_sinceNews.elapsed() >= m_ctx->silenceMs())
@@ -299,11 +333,11 @@ void JobFollower::onTerminal()
         // Known to be over (from a status read): let the stream replay the rest before settling.
         if (!m_waitingForStream) {
             m_waitingForStream = true;
-            m_streamGrace.start();
+            m_streamGrace.start(m_ctx->streamGraceMs());
         }
         return;
     }
-    const Tracker::TrackedJob *job = m_ctx->tracker()->job(m_job.id);
+    const Tracker::TrackedJob *job = m_ctx->tracker()->job(m_key);
     const bool failedVague = *job->state == Core::JobState::Failed
         && (job->error.providerCode.isEmpty() || job->error.message.isEmpty());
     const bool succeededEmpty = *job->state == Core::JobState::Succeeded && job->outputs.isEmpty()

@@ -32,10 +32,11 @@ class FollowContext;
 //   reconcile what was missed.
 // - When the job is terminal, a failure without a reason code or message (or a success without
 //   outputs) is completed by one status read before settled() fires; when an SSE stream is in use,
-//   settling waits (up to 15 s) for it to reach `end`, since it replays every event (all result
+//   settling waits (FollowContext::streamGraceMs, 15 s, once) for it to reach `end`, since it replays every event (all result
 //   sizes, every log line) that a status read does not carry.
 // settled() fires once for a terminal state, and each time the job enters needs_input.
-// fatal() fires when the job cannot be followed at all (unknown id, key refused).
+// fatal() fires when the job cannot be followed at all (unknown id, key refused), or when status
+// reads failed too many times in a row (FollowContext::maxUnreadableReads / maxUnreachableReads).
 class JobFollower final : public QObject
 {
     Q_OBJECT
@@ -71,10 +72,12 @@ private:
     void checkSilence();
     void onTerminal();
     void settle(Core::JobState state);
+    void giveUp(const QString &message, Core::JobError::Kind kind);
 
     FollowContext *m_ctx;
     QString m_profile;
-    Dialects::JobRef m_job;
+    Dialects::JobRef m_job; // the service's id (what requests carry)
+    QString m_key;          // the tracker's key for the job
     QJsonObject m_input;
     Via m_via;
     Dialects::Adapter *m_adapter = nullptr;
@@ -95,6 +98,8 @@ private:
     QTimer m_streamGrace;
     int m_sseConnects = 0;
     int m_statusReads = 0;
+    int m_unreadableReads = 0;  // in a row
+    int m_unreachableReads = 0; // in a row
     QString m_liveName;
 };
 

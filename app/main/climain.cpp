@@ -3,6 +3,7 @@
 #include "cli/clirunner.h"
 #include "cli/keyscommand.h"
 #include "cli/sseparsecommand.h"
+#include "core/terminaltext.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -15,9 +16,16 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("jobscope-cli"));
-    // Diagnostics stay quiet unless asked for (JOBSCOPE_DEBUG=1); stderr is for sentences.
+    // Diagnostics stay quiet unless asked for (JOBSCOPE_DEBUG=1): stderr is for the command's own
+    // sentences, one per failure (every failure the log would tell is reported as one of them).
     if (qEnvironmentVariableIsEmpty("JOBSCOPE_DEBUG"))
-        QLoggingCategory::setFilterRules(QStringLiteral("jobscope.*.debug=false\njobscope.*.info=false\nqt.*.warning=false"));
+        QLoggingCategory::setFilterRules(QStringLiteral("*.debug=false\n*.info=false\n*.warning=false"));
+    // Whatever is logged may quote a server (an id, a status word): shown, never obeyed.
+    qInstallMessageHandler([](QtMsgType, const QMessageLogContext &context, const QString &message) {
+        const QByteArray line = "jobscope-cli: " + (context.category && qstrcmp(context.category, "default") != 0 ? QByteArray(context.category) + ": " : QByteArray())
+            + Core::TerminalText::escape(message).toUtf8() + "\n";
+        [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, line.constData(), size_t(line.size()));
+    });
     QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
     std::signal(SIGPIPE, SIG_IGN);
 

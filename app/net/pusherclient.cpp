@@ -279,6 +279,9 @@ void PusherClient::openSocket()
     m_socketId.clear();
 
     auto *ws = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    // Both: the message cap alone is checked only once a whole frame has been buffered (a 1 GB
+    // frame was read into memory before the 1009 close); the frame cap refuses it from its header.
+    ws->setMaxAllowedIncomingFrameSize(kMaxIncomingMessage);
     ws->setMaxAllowedIncomingMessageSize(kMaxIncomingMessage);
     m_socket = ws;
     // QWebSocket keeps closeCode() at 1000 when the TCP connection simply dies; only a close

@@ -1,12 +1,13 @@
 #include "net/pusherhttpauthorizer.h"
 
+#include "net/transfererror.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
-
 #include <algorithm>
 #include <utility>
 
@@ -55,8 +56,8 @@ PusherHttpAuthorizer::~PusherHttpAuthorizer()
         reply->deleteLater();
     }
     // After the replies are detached: a callback may do anything, even start a new request.
-    for (const PusherClient::AuthDone &done : pending)
-        done(
+    for (const Pending &p : pending)
+        p.done(
             {}, QStringLiteral("authorization against %1 was abandoned").arg(describe(m_endpoint)));
 }
 
@@ -97,29 +98,77 @@ void PusherHttpAuthorizer::authorize(
     request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
     for (const auto &header : std::as_const(m_headers))
         request.setRawHeader(header.first, header.second);
-    request.setTransferTimeout(m_timeoutMs);
-    // The headers hold a credential: never let a redirect carry them to another origin.
-    request.setAttribute(
-        QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
     // JSON, as deAPI's documented authorizer sends (pusher-js's default would post a form).
     const QByteArray body = QJsonDocument(
         QJsonObject { { QStringLiteral("socket_id"), socketId },
             { QStringLiteral("channel_name"),
                 channel } }).toJson(QJsonDocument::Compact);
-    QNetworkReply *reply = manager()->post(request, body);
-    m_pending.insert(reply, std::move(done));
+    Pending pending { std::move(done), OriginPolicy(request, "POST", body) };
+    if (!pending.policy.startError().isEmpty()) {
+        pending.done({},
+            QStringLiteral("the auth request to %1 failed: %2")
+                .arg(describe(m_endpoint), pending.policy.startError()));
+        return;
+    }
+    send(std::move(pending));
+}
+
+void PusherHttpAuthorizer::send(Pending pending)
+{
+    // The headers hold a credential: OriginPolicy keeps them from any other origin.
+    QNetworkRequest request = pending.policy.request();
+    request.setTransferTimeout(m_timeoutMs);
+    QNetworkReply *reply
+        = manager()->sendCustomRequest(request, pending.policy.method(), pending.policy.body());
+    reply->setReadBufferSize(kMaxBodyBytes);
+    m_pending.insert(reply, std::move(pending));
+    connect(reply, &QNetworkReply::readyRead, this, [this, reply] {
+        if (reply->bytesAvailable() >= kMaxBodyBytes
+            && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() / 100 != 3)
+            fail(reply,
+                QStringLiteral("the auth endpoint %1 sent an answer larger than %2")
+                    .arg(describe(m_endpoint), TransferError::size(kMaxBodyBytes)));
+    });
     connect(reply, &QNetworkReply::finished, this, [this, reply] { finished(reply); });
+}
+
+void PusherHttpAuthorizer::fail(QNetworkReply *reply, const QString &message)
+{
+    const auto it = m_pending.find(reply);
+    if (it == m_pending.end())
+        return;
+    const PusherClient::AuthDone done = it->done;
+    m_pending.erase(it);
+    reply->disconnect(this);
+    reply->abort();
+    reply->deleteLater();
+    done({}, message);
 }
 
 void PusherHttpAuthorizer::finished(QNetworkReply *reply)
 {
-    const PusherClient::AuthDone done = m_pending.take(reply);
-    reply->deleteLater();
-    if (!done)
+    const auto it = m_pending.find(reply);
+    if (it == m_pending.end())
         return;
+    Pending pending = std::move(*it);
+    m_pending.erase(it);
+    reply->disconnect(this);
+    reply->deleteLater();
+    const PusherClient::AuthDone done = pending.done;
 
     const QString where = describe(m_endpoint);
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    switch (pending.policy.onAnswer(status, reply->rawHeader("Location"))) {
+    case OriginPolicy::Verdict::Follow:
+        send(std::move(pending));
+        return;
+    case OriginPolicy::Verdict::Refuse:
+        done({},
+            QStringLiteral("the auth request to %1 failed: %2").arg(where, pending.policy.error()));
+        return;
+    case OriginPolicy::Verdict::Final:
+        break;
+    }
     // An aborted reply (timeout) is closed: reading it would only make Qt warn.
     const QByteArray body = reply->isOpen() ? reply->read(kMaxBodyBytes) : QByteArray();
     if (status == 0) {
@@ -135,7 +184,8 @@ void PusherHttpAuthorizer::finished(QNetworkReply *reply)
         } else {
             done({},
                 QStringLiteral("the auth request to %1 failed: %2")
-                    .arg(where, reply->errorString()));
+                    .arg(where,
+                        TransferError::describe(code, reply->errorString(), false, m_timeoutMs)));
         }
         return;
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "net/originpolicy.h"
 #include "net/pusherclient.h"
 
 #include <QByteArray>
@@ -27,7 +28,8 @@ namespace Net {
 // ("… answered HTTP 403: <the body's message>", "… timed out after N ms", the network error, or a
 // 2xx without "auth"). Destroying the authorizer ends its pending requests with an error.
 // Headers, the request body and the signature are never logged nor put into messages.
-// Redirects are followed only within the same origin, so the headers cannot leak elsewhere.
+// Redirects follow OriginPolicy (at most 5; the headers never go to another origin, never https →
+// http); the answer is read at most 64 KiB far.
 class PusherHttpAuthorizer final : public QObject
 {
     Q_OBJECT
@@ -54,14 +56,21 @@ public:
     int pendingCount() const { return int(m_pending.size()); }
 
 private:
+    struct Pending
+    {
+        PusherClient::AuthDone done;
+        OriginPolicy policy;
+    };
+    void send(Pending pending);
     void finished(QNetworkReply *reply);
+    void fail(QNetworkReply *reply, const QString &message);
     QNetworkAccessManager *manager();
 
     QUrl m_endpoint;
     Headers m_headers;
     int m_timeoutMs = DefaultTransferTimeoutMs;
     QNetworkAccessManager *m_manager = nullptr; // ours (child) or the caller's
-    QHash<QNetworkReply *, PusherClient::AuthDone> m_pending;
+    QHash<QNetworkReply *, Pending> m_pending;
 };
 
 } // namespace Net

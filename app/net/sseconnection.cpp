@@ -1,10 +1,11 @@
 #include "net/sseconnection.h"
 
+#include "net/transfererror.h"
+
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-
 #include <algorithm>
 #include <limits>
 
@@ -82,8 +83,11 @@ SseConnection::SseConnection(QNetworkAccessManager *manager, const QNetworkReque
             m_parser.reset();
     });
     m_parser.setErrorHandler([this](SseParser::Error) {
-        qCWarning(lcSse).noquote() << "event larger than" << m_parser.maxEventSize()
-                                   << "bytes skipped on" << safeUrl(m_request.url());
+        qCWarning(lcSse).noquote() << "event larger than" << m_parser.maxEventSize() << "bytes on"
+                                   << safeUrl(m_request.url()) << "- dropping the stream";
+        // Not fail() from inside feed(): the rest of the chunk is dropped, feed()'s caller fails.
+        m_eventTooLarge = true;
+        m_parser.reset();
     });
 }
 
@@ -190,17 +194,12 @@ void SseConnection::connectNow()
     const QByteArray id = m_parser.lastEventId();
     if (!id.isEmpty())
         req.setRawHeader("Last-Event-ID", id);
-    req.setAttribute(
-        QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
-    req.setMaximumRedirectsAllowed(MaxRedirects);
     req.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     req.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     req.setTransferTimeout(0); // long-lived: the idle timer stands in for it
 
     m_parser.reset();
-    m_headChecked = false;
-    m_errorStatus = 0;
-    m_errorBody.clear();
+    m_eventTooLarge = false;
     m_state = State::Connecting;
     qCDebug(lcSse).noquote() << "GET" << safeUrl(m_request.url()) << "Last-Event-ID"
                              << (id.isEmpty() ? QByteArray("(none)") : id.left(64)) << "attempt"
@@ -218,7 +217,20 @@ void SseConnection::connectNow()
         m_traffic->record(std::move(t));
         m_connectStartedMs = QDateTime::currentMSecsSinceEpoch();
     }
-    m_reply = m_manager->get(req);
+    m_policy.emplace(req);
+    if (!m_policy->startError().isEmpty())
+        return fail(m_policy->startError(), 0);
+    sendHop();
+}
+
+void SseConnection::sendHop()
+{
+    m_headChecked = false;
+    m_errorStatus = 0;
+    m_errorBody.clear();
+    m_reply = m_manager->get(m_policy->request());
+    // Qt stops reading the socket once this much waits for the parser.
+    m_reply->setReadBufferSize(ReadAheadBytes);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &SseConnection::onMetaData);
     connect(m_reply, &QIODevice::readyRead, this, &SseConnection::onReadyRead);
     connect(m_reply, &QNetworkReply::finished, this, &SseConnection::onFinished);
@@ -233,18 +245,32 @@ void SseConnection::onMetaData()
     if (m_idleTimeoutMs > 0)
         m_idleTimer.start(m_idleTimeoutMs);
     if (!m_headChecked)
-        checkHead(false);
+        checkHead();
 }
 
-bool SseConnection::checkHead(bool final)
+bool SseConnection::checkHead()
 {
     const QVariant statusValue = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     if (!statusValue.isValid())
         return true; // no response head yet
     const int status = statusValue.toInt();
-    // The head of a redirect that is being followed; the next one counts.
-    if (!final && status >= 300 && status < 400)
-        return true;
+    switch (m_policy->onAnswer(status, m_reply->rawHeader("Location"))) {
+    case OriginPolicy::Verdict::Follow:
+        if (m_traffic)
+            m_traffic->recordResponse(m_trafficJob, "GET", m_reply->url().toString(), status,
+                m_reply->rawHeaderPairs(), {},
+                QDateTime::currentMSecsSinceEpoch() - m_connectStartedMs,
+                QStringLiteral("redirect to %1").arg(OriginPolicy::display(m_policy->url())));
+        qCDebug(lcSse).noquote() << "redirect" << status << "to" << safeUrl(m_policy->url());
+        dropReply();
+        sendHop();
+        return false;
+    case OriginPolicy::Verdict::Refuse:
+        fail(m_policy->error(), 0);
+        return false;
+    case OriginPolicy::Verdict::Final:
+        break;
+    }
     m_headChecked = true;
     if (m_traffic) {
         const QByteArray type = m_reply->rawHeader("Content-Type");
@@ -291,7 +317,7 @@ void SseConnection::onReadyRead()
         return;
     if (m_idleTimeoutMs > 0)
         m_idleTimer.start(m_idleTimeoutMs);
-    if (!m_headChecked && !checkHead(false))
+    if (!m_headChecked && !checkHead())
         return;
     if (m_errorStatus) {
         m_errorBody += m_reply->read(MaxErrorBody - m_errorBody.size());
@@ -301,7 +327,19 @@ void SseConnection::onReadyRead()
     }
     if (m_state != State::Open)
         return;
-    m_parser.feed(m_reply->readAll());
+    // In slices, so that one read never holds more than the read-ahead.
+    while (m_reply && m_state == State::Open && m_reply->bytesAvailable() > 0) {
+        m_parser.feed(m_reply->read(ReadAheadBytes));
+        if (m_eventTooLarge)
+            return failTooLarge();
+    }
+}
+
+void SseConnection::failTooLarge()
+{
+    fail(QStringLiteral("the server sent a stream event larger than %1, so the stream was dropped")
+             .arg(TransferError::size(m_parser.maxEventSize())),
+        0);
 }
 
 void SseConnection::onFinished()
@@ -311,24 +349,27 @@ void SseConnection::onFinished()
         return;
     // A redirect loop or a downgrade to http ends with a 3xx head: the error is what matters.
     if (isPermanentNetworkError(reply->error()))
-        return fail(reply->errorString(), 0);
-    if (!m_headChecked && !checkHead(true))
+        return fail(
+            TransferError::describe(reply->error(), reply->errorString(), m_headChecked, 0), 0);
+    if (!m_headChecked && !checkHead())
         return;
     if (m_errorStatus) {
         m_errorBody += reply->read(MaxErrorBody - m_errorBody.size());
         return failWithBody();
     }
     if (m_state == State::Open) {
-        const QByteArray rest = reply->readAll();
-        if (!rest.isEmpty())
-            m_parser.feed(rest);
+        while (reply->isOpen() && reply->bytesAvailable() > 0 && m_state == State::Open) {
+            m_parser.feed(reply->read(ReadAheadBytes));
+            if (m_eventTooLarge)
+                return failTooLarge();
+        }
         if (m_state != State::Open)
             return; // a handler closed or finished it
     }
     const QNetworkReply::NetworkError error = reply->error();
     const QString errorText = error == QNetworkReply::NoError
         ? QStringLiteral("the server closed the stream")
-        : reply->errorString();
+        : TransferError::describe(error, reply->errorString(), true, 0);
     dropReply();
     if (m_parser.finish())
         qCDebug(lcSse).noquote() << "an unfinished event at the end of the stream was discarded";

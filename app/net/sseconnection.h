@@ -1,5 +1,6 @@
 #pragma once
 
+#include "net/originpolicy.h"
 #include "net/sseevent.h"
 #include "net/sseparser.h"
 #include "net/trafficlog.h"
@@ -9,6 +10,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
+#include <optional>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -25,10 +27,14 @@ namespace Net {
 // it.
 //
 // Requests are the caller's template (its headers, auth included) plus Accept: text/event-stream,
-// Cache-Control: no-cache, Last-Event-ID (when one is known), at most 5 redirects that never go
-// from https to http, and no transfer timeout of their own: a stream is long-lived, the idle timer
-// below takes its place. (A transfer timeout set on the manager itself still applies; it is
-// handled like any other drop.)
+// Cache-Control: no-cache, Last-Event-ID (when one is known), and no transfer timeout of their
+// own: a stream is long-lived, the idle timer below takes its place. (A transfer timeout set on
+// the manager itself still applies; it is handled like any other drop.) Redirects are followed
+// here under OriginPolicy's rules: at most 5, the auth headers never to another origin, never
+// https → http; only http(s) URLs. Qt reads at most ReadAheadBytes ahead of the parser, and the
+// parser holds at most about maxEventSize() (16 MiB) for a line or an event: a larger one ends
+// the stream with failed() ("the server sent a stream event larger than 16 MiB, so the stream
+// was dropped"), so the caller falls back to polling.
 //
 // Signals:
 // - connected(): each time a response opens with a 2xx status and text/event-stream.
@@ -42,7 +48,8 @@ namespace Net {
 //   the caller called finish(). Queued when finish() is called, so never re-entrant.
 // - failed(message, httpStatus): once, when it is over for good with an error: a non-2xx status
 //   (httpStatus is it; message carries the start of the body), a 2xx whose Content-Type is not
-//   text/event-stream, a redirect loop or an unusable URL (httpStatus 0). No reconnect follows.
+//   text/event-stream, a refused redirect, a redirect loop, an unusable URL or an event over the
+//   cap (httpStatus 0). No reconnect follows.
 // - Nothing is emitted after close().
 //
 // Signal handlers may call close() or finish(); they must not delete the object (deleteLater()).
@@ -68,7 +75,8 @@ public:
     static constexpr int DefaultRetryMs = 3000;
     static constexpr int DefaultIdleTimeoutMs = 45000;
     static constexpr int DefaultMaxBackoffMs = 30000;
-    static constexpr int MaxRedirects = 5;
+    static constexpr int MaxRedirects = OriginPolicy::MaxRedirects;
+    static constexpr qint64 ReadAheadBytes = 1024 * 1024;
 
     SseConnection(QNetworkAccessManager *manager, const QNetworkRequest &request,
         const QByteArray &lastEventId = {}, QObject *parent = nullptr);
@@ -101,7 +109,7 @@ public:
     // and end of a connection (SseDisconnect, with why) is recorded in `log` under `jobId`.
     // Null (the default) records nothing.
     void setTraffic(TrafficLog *log, const QString &jobId);
-    // Passed to the parser: larger events are skipped (see SseParser).
+    // Passed to the parser: a larger event or line ends the stream (see failed()).
     void setMaxEventSize(qsizetype bytes) { m_parser.setMaxEventSize(bytes); }
 
     // Connections opened after the first one (attempts, whether they succeeded or not).
@@ -119,21 +127,24 @@ Q_SIGNALS:
 
 private:
     void connectNow();
+    void sendHop();
     void onMetaData();
     void onReadyRead();
     void onFinished();
     void onIdle();
-    bool checkHead(bool final); // false when the response ended the connection
+    bool checkHead(); // false when the response ended the connection (or a redirect replaced it)
     void dropReply();
     void scheduleReconnect(const QString &why);
     void fail(const QString &message, int httpStatus);
     void failWithBody();
+    void failTooLarge();
     int nextDelayMs();
     void recordDisconnect(const QString &why, int httpStatus = 0);
 
     QPointer<QNetworkAccessManager> m_manager;
     QNetworkRequest m_request;
     QPointer<QNetworkReply> m_reply;
+    std::optional<OriginPolicy> m_policy; // this attempt's redirect chain
     SseParser m_parser;
     QTimer m_idleTimer;
     QTimer m_reconnectTimer;
@@ -147,6 +158,7 @@ private:
     int m_errorStatus = 0; // a non-2xx response whose body is being collected
     QByteArray m_errorBody;
     bool m_attempted = false;
+    bool m_eventTooLarge = false; // the parser hit its cap; the stream is dropped after feed()
     QPointer<TrafficLog> m_traffic;
     QString m_trafficJob;
     qint64 m_connectStartedMs = 0;

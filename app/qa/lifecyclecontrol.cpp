@@ -9,7 +9,10 @@
 namespace Qa {
 
 namespace {
-QLatin1String k(const char *s) { return QLatin1String(s); }
+QLatin1String k(const char *s)
+{
+    return QLatin1String(s);
+}
 
 // The sandbox's lifecycle (Sandbox::Phase order) and which raw word each dialect gives a phase;
 // an empty word means the dialect has no such state.
@@ -24,13 +27,13 @@ struct PhaseWords
 };
 
 constexpr PhaseWords kPhases[] = {
-    {"queued", "queued", "queued", "queued", "queued", "pending"},
-    {"pending", "", "pending", "", "", ""},
-    {"running", "processing", "processing", "running", "active", "processing"},
-    {"needs_input", "", "", "needs_input", "", ""},
-    {"succeeded", "succeeded", "completed", "completed", "done", "done"},
-    {"failed", "failed", "failed", "failed", "failed", "error"},
-    {"cancelled", "", "cancelled", "", "cancelled", ""},
+    { "queued", "queued", "queued", "queued", "queued", "pending" },
+    { "pending", "", "pending", "", "", "" },
+    { "running", "processing", "processing", "running", "active", "processing" },
+    { "needs_input", "", "", "needs_input", "", "" },
+    { "succeeded", "succeeded", "completed", "completed", "done", "done" },
+    { "failed", "failed", "failed", "failed", "failed", "error" },
+    { "cancelled", "", "cancelled", "", "cancelled", "" },
 };
 
 const char *wordFor(const PhaseWords &p, QStringView dialect)
@@ -59,12 +62,14 @@ QString refusal(const QString &dialect, const QString &from, const QString &to)
     if (to == u"pending" && from != u"queued")
         return QStringLiteral("only a queued job can become pending");
     if (to == u"succeeded" && from == u"needs_input")
-        return QStringLiteral("a build waiting for input must be answered (respond) before it can complete");
+        return QStringLiteral(
+            "a build waiting for input must be answered (respond) before it can complete");
     return {};
 }
 } // namespace
 
-LifecycleControl::LifecycleControl(QNetworkAccessManager *nam, const QUrl &controlBase, QObject *parent)
+LifecycleControl::LifecycleControl(
+    QNetworkAccessManager *nam, const QUrl &controlBase, QObject *parent)
     : QObject(parent)
     , m_nam(nam)
     , m_base(controlBase)
@@ -75,8 +80,8 @@ LifecycleControl::LifecycleControl(QNetworkAccessManager *nam, const QUrl &contr
 // The calls in flight are children: deleting them aborts their replies, and no callback runs.
 LifecycleControl::~LifecycleControl() = default;
 
-void LifecycleControl::send(const QByteArray &method, const QString &action, const QString &id, const QString &path,
-                            const QJsonObject &body, Callback done)
+void LifecycleControl::send(const QByteArray &method, const QString &action, const QString &id,
+    const QString &path, const QJsonObject &body, Callback done)
 {
     QUrl url = m_base;
     QString base = url.path();
@@ -84,10 +89,13 @@ void LifecycleControl::send(const QByteArray &method, const QString &action, con
         base.chop(1);
     url.setPath(base + path);
     QNetworkRequest request(url);
+    if (!m_token.isEmpty())
+        request.setRawHeader(QByteArrayLiteral("X-Sandbox-Token"), m_token);
     QByteArray payload;
     if (method == "POST") {
         payload = QJsonDocument(body).toJson(QJsonDocument::Compact);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setHeader(
+            QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     }
     auto *call = new Net::HttpCall(m_nam, method, request, payload, this);
     call->setTimeoutMs(m_timeoutMs);
@@ -100,7 +108,8 @@ void LifecycleControl::send(const QByteArray &method, const QString &action, con
         const QJsonDocument doc = QJsonDocument::fromJson(call->body());
         r.body = doc.object();
         if (r.httpStatus == 0)
-            r.reason = call->networkMessage().isEmpty() ? call->errorString() : call->networkMessage();
+            r.reason
+                = call->networkMessage().isEmpty() ? call->errorString() : call->networkMessage();
         else if (!r.ok())
             r.reason = r.body.value(k("error")).toString(QString::fromUtf8(call->body().left(300)));
         if (done)
@@ -117,13 +126,14 @@ void LifecycleControl::job(const QString &id, Callback done)
 
 void LifecycleControl::failures(const QString &dialect, CodesCallback done)
 {
-    send("GET", QStringLiteral("failures"), {}, QStringLiteral("/failures"), {}, [dialect, done = std::move(done)](const ControlResult &r) {
-        QStringList codes;
-        for (const QJsonValue &v : r.body.value(dialect).toArray())
-            codes.append(v.toString());
-        if (done)
-            done(codes, r);
-    });
+    send("GET", QStringLiteral("failures"), {}, QStringLiteral("/failures"), {},
+        [dialect, done = std::move(done)](const ControlResult &r) {
+            QStringList codes;
+            for (const QJsonValue &v : r.body.value(dialect).toArray())
+                codes.append(v.toString());
+            if (done)
+                done(codes, r);
+        });
 }
 
 void LifecycleControl::advance(const QString &id, const QString &to, Callback done)
@@ -131,7 +141,8 @@ void LifecycleControl::advance(const QString &id, const QString &to, Callback do
     QJsonObject body;
     if (!to.isEmpty())
         body.insert(k("to"), to);
-    send("POST", QStringLiteral("advance"), id, QStringLiteral("/jobs/%1/advance").arg(id), body, std::move(done));
+    send("POST", QStringLiteral("advance"), id, QStringLiteral("/jobs/%1/advance").arg(id), body,
+        std::move(done));
 }
 
 void LifecycleControl::hold(const QString &id, const QString &state, Callback done)
@@ -139,27 +150,32 @@ void LifecycleControl::hold(const QString &id, const QString &state, Callback do
     QJsonObject body;
     if (!state.isEmpty())
         body.insert(k("state"), state);
-    send("POST", QStringLiteral("hold"), id, QStringLiteral("/jobs/%1/hold").arg(id), body, std::move(done));
+    send("POST", QStringLiteral("hold"), id, QStringLiteral("/jobs/%1/hold").arg(id), body,
+        std::move(done));
 }
 
 void LifecycleControl::release(const QString &id, Callback done)
 {
-    send("POST", QStringLiteral("release"), id, QStringLiteral("/jobs/%1/release").arg(id), {}, std::move(done));
+    send("POST", QStringLiteral("release"), id, QStringLiteral("/jobs/%1/release").arg(id), {},
+        std::move(done));
 }
 
-void LifecycleControl::fail(const QString &id, const QString &reasonCode, const QString &message, Callback done)
+void LifecycleControl::fail(
+    const QString &id, const QString &reasonCode, const QString &message, Callback done)
 {
     QJsonObject body;
     if (!reasonCode.isEmpty())
         body.insert(k("reason_code"), reasonCode);
     if (!message.isEmpty())
         body.insert(k("message"), message);
-    send("POST", QStringLiteral("fail"), id, QStringLiteral("/jobs/%1/fail").arg(id), body, std::move(done));
+    send("POST", QStringLiteral("fail"), id, QStringLiteral("/jobs/%1/fail").arg(id), body,
+        std::move(done));
 }
 
 void LifecycleControl::cancel(const QString &id, Callback done)
 {
-    send("POST", QStringLiteral("cancel"), id, QStringLiteral("/jobs/%1/cancel").arg(id), {}, std::move(done));
+    send("POST", QStringLiteral("cancel"), id, QStringLiteral("/jobs/%1/cancel").arg(id), {},
+        std::move(done));
 }
 
 void LifecycleControl::askInput(const QString &id, const QString &message, Callback done)
@@ -167,18 +183,21 @@ void LifecycleControl::askInput(const QString &id, const QString &message, Callb
     QJsonObject body;
     // A prompt without an input_schema: the sandbox then accepts any response object.
     if (!message.isEmpty())
-        body.insert(k("prompt"), QJsonObject{{k("message"), message}});
-    send("POST", QStringLiteral("ask-input"), id, QStringLiteral("/jobs/%1/ask-input").arg(id), body, std::move(done));
+        body.insert(k("prompt"), QJsonObject { { k("message"), message } });
+    send("POST", QStringLiteral("ask-input"), id, QStringLiteral("/jobs/%1/ask-input").arg(id),
+        body, std::move(done));
 }
 
 void LifecycleControl::expire(const QString &id, Callback done)
 {
-    send("POST", QStringLiteral("expire"), id, QStringLiteral("/jobs/%1/expire").arg(id), {}, std::move(done));
+    send("POST", QStringLiteral("expire"), id, QStringLiteral("/jobs/%1/expire").arg(id), {},
+        std::move(done));
 }
 
 void LifecycleControl::drop(const QString &id, Callback done)
 {
-    send("POST", QStringLiteral("drop"), id, QStringLiteral("/jobs/%1/drop").arg(id), {}, std::move(done));
+    send("POST", QStringLiteral("drop"), id, QStringLiteral("/jobs/%1/drop").arg(id), {},
+        std::move(done));
 }
 
 QStringList LifecycleControl::phases(const QString &dialect)

@@ -8,7 +8,6 @@
 #include <QObject>
 #include <QStringList>
 #include <QUrl>
-
 #include <functional>
 
 class QNetworkAccessManager;
@@ -20,7 +19,9 @@ namespace Qa {
 // aborted by this object). Each call reports exactly once: through its callback when one is given
 // and always through finished(). A 409 carries the sandbox's refusal in ControlResult::reason.
 //
-// `controlBase` is the control URL the sandbox prints ("http://127.0.0.1:PORT/_sandbox").
+// `controlBase` is the control URL the sandbox prints ("http://127.0.0.1:PORT/_sandbox"), and the
+// token the one it prints as "control_token": every request sends it in X-Sandbox-Token (none when
+// empty, for a sandbox started with --no-control-token).
 // The QNetworkAccessManager is not owned and must outlive this object.
 class LifecycleControl final : public QObject
 {
@@ -31,11 +32,14 @@ public:
     using Callback = std::function<void(const ControlResult &)>;
     using CodesCallback = std::function<void(const QStringList &codes, const ControlResult &)>;
 
-    LifecycleControl(QNetworkAccessManager *nam, const QUrl &controlBase, QObject *parent = nullptr);
+    LifecycleControl(
+        QNetworkAccessManager *nam, const QUrl &controlBase, QObject *parent = nullptr);
     ~LifecycleControl() override;
 
     QUrl controlBase() const { return m_base; }
     void setControlBase(const QUrl &base) { m_base = base; }
+    QByteArray token() const { return m_token; }
+    void setToken(const QByteArray &token) { m_token = token; }
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
     // GET /_sandbox/jobs/{id}: the whole record (body), with "phase", "state", "status", "control".
@@ -48,7 +52,8 @@ public:
     void hold(const QString &id, const QString &state = {}, Callback done = {});
     void release(const QString &id, Callback done = {});
     // POST …/fail; an empty code lets the sandbox pick the dialect's default.
-    void fail(const QString &id, const QString &reasonCode, const QString &message = {}, Callback done = {});
+    void fail(const QString &id, const QString &reasonCode, const QString &message = {},
+        Callback done = {});
     void cancel(const QString &id, Callback done = {});
     // POST …/ask-input (Peel); an empty message uses the sandbox's default prompt.
     void askInput(const QString &id, const QString &message = {}, Callback done = {});
@@ -70,11 +75,12 @@ Q_SIGNALS:
     void finished(const Qa::ControlResult &result);
 
 private:
-    void send(const QByteArray &method, const QString &action, const QString &id, const QString &path,
-              const QJsonObject &body, Callback done);
+    void send(const QByteArray &method, const QString &action, const QString &id,
+        const QString &path, const QJsonObject &body, Callback done);
 
     QNetworkAccessManager *m_nam;
     QUrl m_base;
+    QByteArray m_token;
     int m_timeoutMs = 15000;
 };
 

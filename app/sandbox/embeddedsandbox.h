@@ -22,6 +22,11 @@ public:
 
     void start();
     QJsonObject info() const { return m_info; } // the JSON line of jobscope-sandbox, once ready
+    // What the /_sandbox control routes want in X-Sandbox-Token ("control_token" of info()).
+    QByteArray controlToken() const
+    {
+        return m_info.value(QLatin1String("control_token")).toString().toLatin1();
+    }
 
 Q_SIGNALS:
     void ready(const QJsonObject &info);

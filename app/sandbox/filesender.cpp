@@ -1,5 +1,7 @@
 #include "sandbox/filesender.h"
 
+#include "sandbox/httpconnection.h"
+
 #include <algorithm>
 
 namespace Sandbox {
@@ -9,8 +11,8 @@ constexpr qint64 Chunk = 256 * 1024;
 constexpr qint64 HighWater = 1024 * 1024;
 } // namespace
 
-void FileSender::start(QPointer<QTcpSocket> socket, const QString &path, qint64 offset, qint64 length, bool closeAfter,
-                       qint64 rate)
+void FileSender::start(QPointer<QTcpSocket> socket, const QString &path, qint64 offset,
+    qint64 length, bool closeAfter, qint64 rate)
 {
     if (!socket)
         return;
@@ -18,8 +20,8 @@ void FileSender::start(QPointer<QTcpSocket> socket, const QString &path, qint64 
     sender->pump();
 }
 
-FileSender::FileSender(QPointer<QTcpSocket> socket, const QString &path, qint64 offset, qint64 length, bool closeAfter,
-                       qint64 rate)
+FileSender::FileSender(QPointer<QTcpSocket> socket, const QString &path, qint64 offset,
+    qint64 length, bool closeAfter, qint64 rate)
     : QObject(socket.data())
     , m_socket(socket)
     , m_file(path)
@@ -50,8 +52,10 @@ void FileSender::pump()
         deleteLater();
         return;
     }
-    while (m_remaining > 0 && m_socket->bytesToWrite() < HighWater && (m_rate == 0 || m_budget > 0)) {
-        const qint64 want = m_rate > 0 ? std::min({Chunk, m_remaining, m_budget}) : std::min(Chunk, m_remaining);
+    while (
+        m_remaining > 0 && m_socket->bytesToWrite() < HighWater && (m_rate == 0 || m_budget > 0)) {
+        const qint64 want = m_rate > 0 ? std::min({ Chunk, m_remaining, m_budget })
+                                       : std::min(Chunk, m_remaining);
         const QByteArray chunk = m_file.read(want);
         if (m_rate > 0)
             m_budget -= chunk.size();
@@ -73,6 +77,8 @@ void FileSender::finish()
     disconnect(m_socket, nullptr, this, nullptr);
     if (m_closeAfter && m_socket)
         m_socket->disconnectFromHost();
+    else
+        HttpConnection::responseFinished(m_socket);
     deleteLater();
 }
 

@@ -1,46 +1,30 @@
 #include "sandbox/httpcontext.h"
 
-#include <QHttpServerRequest>
 #include <QJsonDocument>
-#include <QUrlQuery>
 
 namespace Sandbox {
 
-HttpContext::HttpContext(const QHttpServerRequest &request, QTcpSocket *socket,
-                         std::function<void(const HttpContext &, int)> onAnswered)
+HttpContext::HttpContext(const HttpRequest &request, QTcpSocket *socket,
+    std::function<void(const HttpContext &, int)> onAnswered)
     : m_request(request)
     , m_socket(socket)
-    , m_path(request.url().path())
+    , m_path(request.path())
     , m_onAnswered(std::move(onAnswered))
-{
-}
+{ }
 
 QByteArray HttpContext::method() const
 {
-    switch (m_request.method()) {
-    case QHttpServerRequest::Method::Get: return "GET";
-    case QHttpServerRequest::Method::Post: return "POST";
-    case QHttpServerRequest::Method::Put: return "PUT";
-    case QHttpServerRequest::Method::Delete: return "DELETE";
-    case QHttpServerRequest::Method::Head: return "HEAD";
-    case QHttpServerRequest::Method::Options: return "OPTIONS";
-    case QHttpServerRequest::Method::Patch: return "PATCH";
-    default: return "UNKNOWN";
-    }
+    return m_request.method;
 }
 
 bool HttpContext::isHead() const
 {
-    return m_request.method() == QHttpServerRequest::Method::Head;
+    return m_request.method == "HEAD";
 }
 
 QByteArray HttpContext::header(const QByteArray &name) const
 {
-    for (const auto &h : m_request.headers()) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-            return h.second.trimmed();
-    }
-    return {};
+    return m_request.header(name);
 }
 
 QString HttpContext::query(const QString &key) const
@@ -50,12 +34,12 @@ QString HttpContext::query(const QString &key) const
 
 QByteArray HttpContext::body() const
 {
-    return m_request.body();
+    return m_request.body;
 }
 
 std::optional<QJsonObject> HttpContext::jsonBody(QString *error, bool emptyOk) const
 {
-    const QByteArray b = m_request.body();
+    const QByteArray &b = m_request.body;
     if (b.trimmed().isEmpty()) {
         if (emptyOk)
             return QJsonObject();
@@ -65,7 +49,9 @@ std::optional<QJsonObject> HttpContext::jsonBody(QString *error, bool emptyOk) c
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(b, &pe);
     if (pe.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("The request body is not valid JSON (%1 at offset %2).").arg(pe.errorString()).arg(pe.offset);
+        *error = QStringLiteral("The request body is not valid JSON (%1 at offset %2).")
+                     .arg(pe.errorString())
+                     .arg(pe.offset);
         return std::nullopt;
     }
     if (!doc.isObject()) {
@@ -77,7 +63,7 @@ std::optional<QJsonObject> HttpContext::jsonBody(QString *error, bool emptyOk) c
 
 bool HttpContext::wantsClose() const
 {
-    return header("Connection").compare("close", Qt::CaseInsensitive) == 0;
+    return !m_request.keepAlive;
 }
 
 void HttpContext::reply(const HttpResponse &response)
@@ -95,6 +81,7 @@ void HttpContext::reply(const HttpResponse &response)
 QPointer<QTcpSocket> HttpContext::detach(int statusForLog)
 {
     m_answered = true;
+    m_detached = true;
     m_status = statusForLog;
     if (m_onAnswered)
         m_onAnswered(*this, statusForLog);

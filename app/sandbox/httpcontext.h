@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sandbox/httprequest.h"
 #include "sandbox/httpresponse.h"
 
 #include <QHash>
@@ -7,25 +8,23 @@
 #include <QPointer>
 #include <QString>
 #include <QTcpSocket>
-
 #include <functional>
-
-class QHttpServerRequest;
 
 namespace Sandbox {
 
 // One request being handled: the parsed request, the route's captures, and the way to answer.
 // A handler either reply()s at once, or detach()es the socket to answer later (deferred replies)
-// or to stream (SSE, file bodies); exactly one of the two.
+// or to stream (SSE, file bodies); exactly one of the two. A detached answer that completes on a
+// keep-alive connection (not a stream) calls HttpConnection::responseFinished(socket).
 class HttpContext final
 {
     Q_DISABLE_COPY_MOVE(HttpContext)
 
 public:
-    HttpContext(const QHttpServerRequest &request, QTcpSocket *socket,
-                std::function<void(const HttpContext &, int)> onAnswered);
+    HttpContext(const HttpRequest &request, QTcpSocket *socket,
+        std::function<void(const HttpContext &, int)> onAnswered);
 
-    const QHttpServerRequest &request() const { return m_request; }
+    const HttpRequest &request() const { return m_request; }
     QString path() const { return m_path; }
     QByteArray method() const;
     bool isHead() const;
@@ -43,16 +42,18 @@ public:
     // Hands the socket to the caller: the server writes nothing more for this request.
     QPointer<QTcpSocket> detach(int statusForLog);
     bool answered() const { return m_answered; }
+    bool detached() const { return m_detached; }
     bool wantsClose() const;
     int status() const { return m_status; }
 
 private:
-    const QHttpServerRequest &m_request;
+    const HttpRequest &m_request;
     QPointer<QTcpSocket> m_socket;
     QString m_path;
     QHash<QString, QString> m_params;
     std::function<void(const HttpContext &, int)> m_onAnswered;
     bool m_answered = false;
+    bool m_detached = false;
     int m_status = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "sandbox/resultfilefront.h"
 
 #include "sandbox/filesender.h"
+#include "sandbox/httpconnection.h"
 #include "sandbox/httpcontext.h"
 #include "sandbox/jobengine.h"
 #include "sandbox/resulturls.h"
@@ -68,35 +69,36 @@ RangeKind parseRange(const QByteArray &header, qint64 size, ByteRange *out)
 
 ResultFileFront::ResultFileFront(ServiceContext &context)
     : m_ctx(context)
-{
-}
+{ }
 
 void ResultFileFront::registerRoutes(Router &router)
 {
-    for (Dialect d : {Dialect::PeelApi, Dialect::ImagePipeline, Dialect::Peel, Dialect::Peako, Dialect::DeApi}) {
+    for (Dialect d : { Dialect::PeelApi, Dialect::ImagePipeline, Dialect::Peel, Dialect::Peako,
+             Dialect::DeApi }) {
         router.add("GET", DialectTable::prefix(d) + QStringLiteral("/files/{job}/{name}"),
-                   [this, d](HttpContext &c) { serve(c, d); });
+            [this, d](HttpContext &c) { serve(c, d); });
     }
 }
 
 void ResultFileFront::serve(HttpContext &ctx, Dialect dialect)
 {
     auto refuse = [&ctx](int status, const QString &message) {
-        ctx.reply(HttpResponse::json(status, QJsonObject{{QLatin1String("error"), message}}));
+        ctx.reply(HttpResponse::json(status, QJsonObject { { QLatin1String("error"), message } }));
     };
     const QString jobId = ctx.param(QStringLiteral("job"));
     const QString name = ctx.param(QStringLiteral("name"));
     const Job *job = m_ctx.engine->find(jobId);
-    const ResultUrls::Verdict verdict = m_ctx.urls->check(jobId, name, ctx.query(QStringLiteral("expires")),
-                                                          ctx.query(QStringLiteral("issued")),
-                                                          ctx.query(QStringLiteral("signature")), m_ctx.engine->now(),
-                                                          job ? job->urlsRevokedBeforeMs : 0);
+    const ResultUrls::Verdict verdict
+        = m_ctx.urls->check(jobId, name, ctx.query(QStringLiteral("expires")),
+            ctx.query(QStringLiteral("issued")), ctx.query(QStringLiteral("signature")),
+            m_ctx.engine->now(), job ? job->urlsRevokedBeforeMs : 0);
     if (verdict == ResultUrls::Verdict::BadSignature)
         return refuse(403, QStringLiteral("The signature of this URL is not valid."));
     if (!job || job->dialect != dialect)
         return refuse(404, QStringLiteral("This result no longer exists."));
     if (verdict == ResultUrls::Verdict::Expired)
-        return refuse(403, QStringLiteral("This URL has expired; read the job's status for a fresh one."));
+        return refuse(
+            403, QStringLiteral("This URL has expired; read the job's status for a fresh one."));
     const OutputFile *file = nullptr;
     for (const OutputFile &f : job->outputs) {
         if (f.name == name)
@@ -109,18 +111,17 @@ void ResultFileFront::serve(HttpContext &ctx, Dialect dialect)
 
     const qint64 size = info.size();
     const QByteArray etag = '"' + file->sha256.left(32) + '"';
-    QList<QPair<QByteArray, QByteArray>> headers{{"Content-Type", file->mimeType.toLatin1()},
-                                                 {"ETag", etag},
-                                                 {"Accept-Ranges", "bytes"},
-                                                 {"Cache-Control", "private, max-age=0"},
-                                                 {"Content-Disposition", "inline; filename=\"" + name.toUtf8() + '"'}};
+    QList<QPair<QByteArray, QByteArray>> headers { { "Content-Type", file->mimeType.toLatin1() },
+        { "ETag", etag }, { "Accept-Ranges", "bytes" }, { "Cache-Control", "private, max-age=0" },
+        { "Content-Disposition", "inline; filename=\"" + name.toUtf8() + '"' } };
     ByteRange range;
     RangeKind kind = parseRange(ctx.header("Range"), size, &range);
     const QByteArray ifRange = ctx.header("If-Range");
     if (kind != RangeKind::None && !ifRange.isEmpty() && ifRange != etag)
         kind = RangeKind::None; // the client's partial copy is of another version: send it all
     if (kind == RangeKind::Unsatisfiable) {
-        HttpResponse r = HttpResponse::json(416, QJsonObject{{QLatin1String("error"), QStringLiteral("Range not satisfiable")}});
+        HttpResponse r = HttpResponse::json(416,
+            QJsonObject { { QLatin1String("error"), QStringLiteral("Range not satisfiable") } });
         r.header("Content-Range", "bytes */" + QByteArray::number(size));
         return ctx.reply(r);
     }
@@ -131,8 +132,9 @@ void ResultFileFront::serve(HttpContext &ctx, Dialect dialect)
         status = 206;
         offset = range.first;
         length = range.last - range.first + 1;
-        headers.append({"Content-Range", "bytes " + QByteArray::number(range.first) + '-' + QByteArray::number(range.last)
-                                             + '/' + QByteArray::number(size)});
+        headers.append({ "Content-Range",
+            "bytes " + QByteArray::number(range.first) + '-' + QByteArray::number(range.last) + '/'
+                + QByteArray::number(size) });
     }
     const bool close = ctx.wantsClose();
     const bool head = ctx.isHead();
@@ -143,6 +145,8 @@ void ResultFileFront::serve(HttpContext &ctx, Dialect dialect)
     if (head) {
         if (close)
             socket->disconnectFromHost();
+        else
+            HttpConnection::responseFinished(socket);
         return;
     }
     FileSender::start(socket, path, offset, length, close, m_ctx.downloadRate);

@@ -35,15 +35,17 @@ QString randomToken(int bytes)
     return QString::fromLatin1(b.toHex());
 }
 
-QLatin1String k(const char *s) { return QLatin1String(s); }
+QLatin1String k(const char *s)
+{
+    return QLatin1String(s);
+}
 
 } // namespace
 
 SandboxServer::SandboxServer(Options options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
-{
-}
+{ }
 
 SandboxServer::~SandboxServer()
 {
@@ -61,11 +63,16 @@ JobEngine *SandboxServer::engine() const
 
 void SandboxServer::loadAccounts()
 {
-    const QJsonObject stored = QJsonDocument::fromJson(m_store->meta(QStringLiteral("accounts")).toUtf8()).object();
+    const QJsonObject stored
+        = QJsonDocument::fromJson(m_store->meta(QStringLiteral("accounts")).toUtf8()).object();
     QJsonObject accounts = stored;
-    const struct { Dialect d; const char *keyPrefix; } table[] = {
-        {Dialect::PeelApi, "pk_sandbox_"}, {Dialect::ImagePipeline, "ip_sandbox_"}, {Dialect::Peel, "peel_sandbox_"},
-        {Dialect::Peako, "pko_sandbox_"}, {Dialect::DeApi, "deapi_sandbox_"}};
+    const struct
+    {
+        Dialect d;
+        const char *keyPrefix;
+    } table[] = { { Dialect::PeelApi, "pk_sandbox_" }, { Dialect::ImagePipeline, "ip_sandbox_" },
+        { Dialect::Peel, "peel_sandbox_" }, { Dialect::Peako, "pko_sandbox_" },
+        { Dialect::DeApi, "deapi_sandbox_" } };
     for (const auto &row : table) {
         const QString name = DialectTable::name(row.d);
         QJsonObject a = accounts.value(name).toObject();
@@ -75,7 +82,8 @@ void SandboxServer::loadAccounts()
             if (row.d == Dialect::DeApi) {
                 a.insert(k("pusher_key"), QStringLiteral("sandbox-pusher-") + randomToken(6));
                 a.insert(k("pusher_secret"), randomToken(20));
-                a.insert(k("client_id"), QString::number(1000 + QRandomGenerator::system()->bounded(9000)));
+                a.insert(k("client_id"),
+                    QString::number(1000 + QRandomGenerator::system()->bounded(9000)));
             }
             accounts.insert(name, a);
         }
@@ -88,7 +96,8 @@ void SandboxServer::loadAccounts()
         m_ctx.accounts.insert(int(row.d), acc);
     }
     if (accounts != stored)
-        m_store->setMeta(QStringLiteral("accounts"), QString::fromUtf8(QJsonDocument(accounts).toJson(QJsonDocument::Compact)));
+        m_store->setMeta(QStringLiteral("accounts"),
+            QString::fromUtf8(QJsonDocument(accounts).toJson(QJsonDocument::Compact)));
     m_urlSecret = m_store->meta(QStringLiteral("url_secret")).toUtf8();
     if (m_urlSecret.isEmpty()) {
         m_urlSecret = randomToken(32).toUtf8();
@@ -123,13 +132,17 @@ bool SandboxServer::start(QString *error)
     }
     loadAccounts();
 
-    m_http = new HttpServer(m_options.maxBodyBytes, this);
+    m_http = new HttpServer(m_options.limits, this);
     m_port = m_http->listenOn(m_options.listen, m_options.port, error);
     if (!m_port)
         return false;
+    m_http->allowHosts(m_options.allowedHosts);
+    // A new token each run: only whoever read this run's startup line can drive the control routes.
+    m_controlToken = m_options.requireControlToken ? randomToken(32).toLatin1() : QByteArray();
     const QString host = m_options.listen.protocol() == QAbstractSocket::IPv6Protocol
         ? QLatin1Char('[') + m_options.listen.toString() + QLatin1Char(']')
-        : (m_options.listen == QHostAddress::Any ? QStringLiteral("127.0.0.1") : m_options.listen.toString());
+        : (m_options.listen == QHostAddress::Any ? QStringLiteral("127.0.0.1")
+                                                 : m_options.listen.toString());
     m_baseUrl = QStringLiteral("http://%1:%2").arg(host).arg(m_port);
 
     JobEngine::Config config;
@@ -146,7 +159,7 @@ bool SandboxServer::start(QString *error)
     m_pusher = new PusherHub(deapi.pusherKey, deapi.pusherSecret, this);
     m_pusher->setActivityTimeout(m_options.pusherActivityTimeout);
     m_webhooks = new WebhookDispatcher(m_engine, m_options.allowRemoteWebhooks, this);
-    connect(m_http, &QAbstractHttpServer::newWebSocketConnection, this, [this] {
+    connect(m_http, &HttpServer::newWebSocketConnection, this, [this] {
         while (m_http->hasPendingWebSocketConnections())
             m_pusher->addConnection(m_http->nextPendingWebSocketConnection());
     });
@@ -163,8 +176,11 @@ bool SandboxServer::start(QString *error)
     m_ctx.downloadRate = m_options.downloadRate;
     m_files = std::make_unique<ResultFileFront>(m_ctx);
     m_files->registerRoutes(router);
-    m_control = std::make_unique<ControlFront>(m_ctx, m_http, [this] { return info(); });
+    m_control
+        = std::make_unique<ControlFront>(m_ctx, m_http, m_controlToken, [this] { return info(); });
     m_control->registerRoutes(router);
+    m_http->addFilter(
+        QStringLiteral("/_sandbox"), [this](HttpContext &c) { return m_control->admit(c); });
     m_fronts.push_back(std::make_unique<PeelApiFront>(m_ctx));
     m_fronts.push_back(std::make_unique<ImagePipelineFront>(m_ctx));
     m_fronts.push_back(std::make_unique<PeelFront>(m_ctx));
@@ -175,9 +191,12 @@ bool SandboxServer::start(QString *error)
         m_engine->addListener(f.get());
     }
     m_http->setFallback([](HttpContext &c) {
-        c.reply(HttpResponse::json(404, QJsonObject{{k("error"), QStringLiteral("Unknown path %1. The dialects live under /peelapi, "
-                                                                                "/imagepipeline, /peel, /peako and /deapi; QA "
-                                                                                "controls under /_sandbox.").arg(c.path())}}));
+        c.reply(HttpResponse::json(404,
+            QJsonObject { { k("error"),
+                QStringLiteral("Unknown path %1. The dialects live under /peelapi, "
+                               "/imagepipeline, /peel, /peako and /deapi; QA "
+                               "controls under /_sandbox.")
+                    .arg(c.path()) } }));
     });
     m_engine->restore();
     return true;
@@ -186,15 +205,19 @@ bool SandboxServer::start(QString *error)
 QJsonObject SandboxServer::info() const
 {
     QJsonObject dialects;
-    for (Dialect d : {Dialect::PeelApi, Dialect::ImagePipeline, Dialect::Peel, Dialect::Peako, Dialect::DeApi}) {
+    for (Dialect d : { Dialect::PeelApi, Dialect::ImagePipeline, Dialect::Peel, Dialect::Peako,
+             Dialect::DeApi }) {
         const Account &a = m_ctx.account(d);
-        QJsonObject o{{k("base_url"), m_baseUrl + DialectTable::prefix(d)}, {k("api_key"), a.apiKey}};
+        QJsonObject o { { k("base_url"), m_baseUrl + DialectTable::prefix(d) },
+            { k("api_key"), a.apiKey } };
         const bool bearer = d == Dialect::PeelApi || d == Dialect::DeApi;
-        o.insert(k("auth_header"), bearer ? QStringLiteral("Authorization: Bearer") : QStringLiteral("X-API-Key"));
+        o.insert(k("auth_header"),
+            bearer ? QStringLiteral("Authorization: Bearer") : QStringLiteral("X-API-Key"));
         if (d == Dialect::ImagePipeline || d == Dialect::DeApi) {
             o.insert(k("webhook_secret"), QString::fromUtf8(a.webhookSecret));
-            o.insert(k("webhook_signature_header"), d == Dialect::DeApi ? QStringLiteral("X-DeAPI-Signature")
-                                                                          : QStringLiteral("X-ImagePipeline-Signature"));
+            o.insert(k("webhook_signature_header"),
+                d == Dialect::DeApi ? QStringLiteral("X-DeAPI-Signature")
+                                    : QStringLiteral("X-ImagePipeline-Signature"));
         }
         if (d == Dialect::DeApi) {
             QString ws = m_baseUrl;
@@ -204,18 +227,21 @@ QJsonObject SandboxServer::info() const
             o.insert(k("pusher_secret"), a.pusherSecret);
             o.insert(k("client_id"), a.clientId);
             o.insert(k("channel"), QStringLiteral("private-client.") + a.clientId);
-            o.insert(k("auth_url"), m_baseUrl + DialectTable::prefix(d) + QStringLiteral("/broadcasting/auth"));
+            o.insert(k("auth_url"),
+                m_baseUrl + DialectTable::prefix(d) + QStringLiteral("/broadcasting/auth"));
         }
         dialects.insert(DialectTable::name(d), o);
     }
-    return QJsonObject{{k("listen"), m_baseUrl},
-                       {k("control_url"), m_baseUrl + QStringLiteral("/_sandbox")},
-                       {k("data_dir"), m_options.dataDir.isEmpty() ? QJsonValue() : QJsonValue(m_options.dataDir)},
-                       {k("speed"), m_options.speed},
-                       {k("workers"), m_options.workers},
-                       {k("download_rate"), m_options.downloadRate},
-                       {k("pid"), QCoreApplication::applicationPid()},
-                       {k("dialects"), dialects}};
+    return QJsonObject { { k("listen"), m_baseUrl },
+        { k("control_url"), m_baseUrl + QStringLiteral("/_sandbox") },
+        { k("control_token"),
+            m_controlToken.isEmpty() ? QJsonValue()
+                                     : QJsonValue(QString::fromLatin1(m_controlToken)) },
+        { k("data_dir"),
+            m_options.dataDir.isEmpty() ? QJsonValue() : QJsonValue(m_options.dataDir) },
+        { k("speed"), m_options.speed }, { k("workers"), m_options.workers },
+        { k("download_rate"), m_options.downloadRate },
+        { k("pid"), QCoreApplication::applicationPid() }, { k("dialects"), dialects } };
 }
 
 } // namespace Sandbox

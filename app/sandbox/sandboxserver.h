@@ -1,12 +1,12 @@
 #pragma once
 
+#include "sandbox/httplimits.h"
 #include "sandbox/servicecontext.h"
 
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QObject>
 #include <QTemporaryDir>
-
 #include <memory>
 #include <vector>
 
@@ -40,7 +40,7 @@ public:
     {
         QHostAddress listen = QHostAddress::LocalHost;
         quint16 port = 0;
-        QString dataDir;        // empty: state in memory, files in a temporary folder
+        QString dataDir; // empty: state in memory, files in a temporary folder
         double speed = 1.0;
         int workers = 8;
         double progressHz = 2.0;
@@ -48,16 +48,23 @@ public:
         int sseRetryMs = 1000;
         int pusherActivityTimeout = 120;
         bool allowRemoteWebhooks = false;
-        qint64 maxBodyBytes = 8 * 1024 * 1024;
+        HttpLimits limits; // request sizes and connection timeouts
         qint64 downloadRate = 0; // result files: bytes per second per transfer, 0 = unlimited
+        // The /_sandbox control routes need X-Sandbox-Token: <a random token of this run>, printed
+        // as "control_token" by info(). False: no token (scripts; Host and Origin still checked).
+        bool requireControlToken = true;
+        QStringList allowedHosts; // Host names requests may use besides 127.0.0.1, localhost, [::1]
     };
 
     explicit SandboxServer(Options options, QObject *parent = nullptr);
     ~SandboxServer() override;
 
     bool start(QString *error);
-    // The description printed on start: where it listens and each dialect's credentials.
+    // The description printed on start: where it listens, the control token and each dialect's
+    // credentials.
     QJsonObject info() const;
+    // The token the control routes want in X-Sandbox-Token (empty when none is required).
+    QByteArray controlToken() const { return m_controlToken; }
     quint16 port() const { return m_port; }
     JobEngine *engine() const;
 
@@ -81,6 +88,7 @@ private:
     std::unique_ptr<ResultFileFront> m_files;
     std::unique_ptr<ControlFront> m_control;
     QByteArray m_urlSecret;
+    QByteArray m_controlToken;
 };
 
 } // namespace Sandbox

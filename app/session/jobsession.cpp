@@ -172,9 +172,11 @@ void JobSession::submit(const QString &profileName, const QString &task, const Q
                 checkIdle();
                 return;
             }
+            // Two services may hand out the same id: a job of another profile keeps its own.
+            const QString key = m_tracker->newKey(profileName, r.jobId);
             if (Net::TrafficLog *log = m_context->trafficLog()) {
-                log->moveToJob(call->requestSeq(), r.jobId);
-                log->moveToJob(call->responseSeq(), r.jobId);
+                log->moveToJob(call->requestSeq(), key);
+                log->moveToJob(call->responseSeq(), key);
             }
             Store::StoredJob stored;
             stored.profile = m_profiles.value(profileName);
@@ -182,24 +184,25 @@ void JobSession::submit(const QString &profileName, const QString &task, const Q
             stored.profile.webhookSecret.clear();
             stored.via = via;
             stored.downloadDir = downloadDir;
-            stored.job.id = r.jobId;
+            stored.job.id = key;
+            stored.job.remoteId = key == r.jobId ? QString() : r.jobId;
             stored.job.profile = profileName;
             stored.job.dialect = stored.profile.dialect;
             stored.job.task = task;
             stored.job.input = body;
             stored.job.createdMs = QDateTime::currentMSecsSinceEpoch();
-            Tracker::TrackedJob &tracked = m_tracker->track(r.jobId, profileName, stored.profile.dialect, task);
+            Tracker::TrackedJob &tracked = m_tracker->track(key, profileName, stored.profile.dialect, task, r.jobId);
             tracked.input = body;
             tracked.createdMs = stored.job.createdMs;
             if (m_history)
                 m_history->recordJob(stored);
             Core::JobUpdate u = r.update;
-            u.jobId = r.jobId;
+            u.jobId = key;
             u.channel = Core::Channel::Submit;
             if (!u.state)
                 u.state = Core::JobState::Queued;
             m_tracker->apply(u);
-            Q_EMIT submitted(r.jobId, profileName);
+            Q_EMIT submitted(key, profileName);
             startFollowing(stored);
         });
         call->start();
@@ -211,7 +214,7 @@ void JobSession::startFollowing(const Store::StoredJob &job)
     m_jobs.insert(job.job.id, job);
     if (m_followers.contains(job.job.id))
         return;
-    auto *f = new Follow::JobFollower(m_context.get(), job.job.profile, Dialects::JobRef{job.job.id, job.job.task}, job.job.input, job.via);
+    auto *f = new Follow::JobFollower(m_context.get(), job.job.profile, Dialects::JobRef{job.job.remote(), job.job.task}, job.job.input, job.via);
     m_followers.insert(job.job.id, f);
     const QString id = job.job.id;
     connect(f, &Follow::JobFollower::settled, this, [this, id](Core::JobState state) { onSettled(id, state); });
@@ -259,7 +262,7 @@ void JobSession::onSettled(const QString &jobId, Core::JobState state)
             parent = m_folderFor(job);
         if (!parent.isEmpty()) {
             rememberFolder(&job, parent);
-            m_downloads->enqueue(jobId, parent + QLatin1Char('/') + jobId);
+            m_downloads->enqueue(jobId, parent);
         }
     }
     checkIdle();
@@ -268,7 +271,7 @@ void JobSession::onSettled(const QString &jobId, Core::JobState state)
 bool JobSession::download(const QString &jobId, const QString &folder)
 {
     if (!folder.isEmpty())
-        return m_downloads->enqueue(jobId, folder);
+        return m_downloads->enqueue(jobId, folder, Downloads::DownloadQueue::Placement::Directly);
     Store::StoredJob job = m_jobs.value(jobId);
     if (job.job.id.isEmpty())
         job.job.id = jobId;
@@ -276,7 +279,7 @@ bool JobSession::download(const QString &jobId, const QString &folder)
     if (parent.isEmpty())
         return false;
     rememberFolder(&job, parent);
-    return m_downloads->enqueue(jobId, parent + QLatin1Char('/') + jobId);
+    return m_downloads->enqueue(jobId, parent);
 }
 
 void JobSession::rememberFolder(Store::StoredJob *job, const QString &parent)
@@ -299,14 +302,14 @@ void JobSession::refresh(const QString &jobId, std::function<void()> done)
             done();
         return;
     }
-    const Dialects::JobRef ref{jobId, job->task};
+    const Dialects::JobRef ref{job->remote(), job->task};
     const Dialects::RequestSpec spec = adapter->status(ref);
     auto *call = new Net::HttpCall(m_nam, spec.method, spec.networkRequest(), spec.body, this);
-    connect(call, &Core::Operation::result, this, [this, call, ref, profile = job->profile, done] {
+    connect(call, &Core::Operation::result, this, [this, call, ref, jobId, profile = job->profile, done] {
         call->deleteLater();
         if (Dialects::Adapter *adapter = m_context->adapter(profile); adapter && call->httpStatus() != 0) {
             Core::JobUpdate u = adapter->parseStatus(ref, call->httpStatus(), call->body());
-            u.jobId = ref.id;
+            u.jobId = jobId;
             u.channel = Core::Channel::Poll;
             if (call->httpStatus() >= 200 && call->httpStatus() < 300)
                 m_tracker->apply(u);
@@ -317,7 +320,8 @@ void JobSession::refresh(const QString &jobId, std::function<void()> done)
     call->start();
 }
 
-void JobSession::cancel(const QString &jobId, const QUrl &sandboxControl, std::function<void(bool, const QString &)> done)
+void JobSession::cancel(const QString &jobId, const QUrl &sandboxControl, const QByteArray &sandboxToken,
+                        std::function<void(bool, const QString &)> done)
 {
     const Tracker::TrackedJob *job = m_tracker->job(jobId);
     Dialects::Adapter *adapter = job ? m_context->adapter(job->profile) : nullptr;
@@ -326,15 +330,17 @@ void JobSession::cancel(const QString &jobId, const QUrl &sandboxControl, std::f
             done(false, QStringLiteral("unknown job %1").arg(jobId));
         return;
     }
-    const Dialects::JobRef ref{jobId, job->task};
+    const Dialects::JobRef ref{job->remote(), job->task};
     QNetworkRequest req;
     QByteArray method = "POST";
     if (const auto spec = adapter->cancel(ref); spec && sandboxControl.isEmpty()) {
         req = spec->networkRequest();
         method = spec->method;
     } else if (!sandboxControl.isEmpty()) {
-        req = QNetworkRequest(QUrl(sandboxControl.toString() + QStringLiteral("/jobs/") + QString::fromUtf8(QUrl::toPercentEncoding(jobId)) + QStringLiteral("/cancel")));
+        req = QNetworkRequest(QUrl(sandboxControl.toString() + QStringLiteral("/jobs/") + QString::fromUtf8(QUrl::toPercentEncoding(ref.id)) + QStringLiteral("/cancel")));
         req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+        if (!sandboxToken.isEmpty())
+            req.setRawHeader("X-Sandbox-Token", sandboxToken); // the control routes refuse requests without it
     } else {
         if (done)
             done(false, QStringLiteral("%1 has no cancel call").arg(Core::dialectName(adapter->dialect())));
@@ -395,7 +401,10 @@ void JobSession::resumeUnfinished(std::function<void(int)> done)
                 if (!error.isEmpty())
                     Q_EMIT notice(j.job.id, QStringLiteral("the key of profile %1 is not available: %2").arg(j.job.profile, error));
                 if (j.job.isTerminal()) {
-                    // Finished while we were away or before its files were all on disk.
+                    // Finished while we were away or before its files were all on disk. The records
+                    // arrive from the history's thread: until they have and the files are queued,
+                    // the session is not idle (a resume that exited in that gap left .part files).
+                    ++m_starting;
                     m_history->loadDownloads(j.job.id, [this, j](const QList<Store::DownloadRecord> &records) {
                         QSet<QString> skip;
                         for (Store::DownloadRecord r : records) {
@@ -416,7 +425,9 @@ void JobSession::resumeUnfinished(std::function<void(int)> done)
                                 }
                             }
                         }
-                        m_downloads->enqueue(j.job.id, j.downloadDir + QLatin1Char('/') + j.job.id, skip);
+                        m_downloads->enqueue(j.job.id, j.downloadDir, Downloads::DownloadQueue::Placement::JobFolder, skip);
+                        --m_starting;
+                        checkIdle();
                     });
                 } else {
                     startFollowing(j);

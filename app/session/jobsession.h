@@ -80,7 +80,9 @@ public:
     bool download(const QString &jobId, const QString &folder = {});
     // Cancels a job through the dialect's own cancel call (Peako), or — `sandboxControl` set — the
     // sandbox's QA control API; then reads it again. `done(ok, message)`.
-    void cancel(const QString &jobId, const QUrl &sandboxControl, std::function<void(bool, const QString &)> done = {});
+    // `sandboxToken`: the sandbox's control token (its startup line's control_token).
+    void cancel(const QString &jobId, const QUrl &sandboxControl, const QByteArray &sandboxToken = {},
+                std::function<void(bool, const QString &)> done = {});
     // Follows a job the service started again (a Peel revise or rebuild) until it settles anew.
     void followAgain(const QString &jobId);
     // Re-reads a job's status once (the UI's refresh).

@@ -88,6 +88,11 @@ const QList<QStringList> &migrations()
         {QStringLiteral("ALTER TABLE jobs ADD COLUMN purged_ms INTEGER"),
          QStringLiteral("CREATE INDEX jobs_created ON jobs(created_ms)"),
          QStringLiteral("CREATE INDEX jobs_unfinished ON jobs(state) WHERE state IS NULL OR state NOT IN ('succeeded','failed','cancelled')")},
+        // 3 → 4: a job is known by (profile, the service's id). job_id stays the key; remote_id
+        // holds the service's id where the key had to differ ("<id>@<profile>"), because another
+        // service had handed out the same id.
+        {QStringLiteral("ALTER TABLE jobs ADD COLUMN remote_id TEXT NOT NULL DEFAULT ''"),
+         QStringLiteral("CREATE INDEX jobs_remote ON jobs(remote_id) WHERE remote_id != ''")},
     };
     return steps;
 }

@@ -13,7 +13,7 @@ namespace Store {
 class Database final
 {
 public:
-    static constexpr int CurrentVersion = 3;
+    static constexpr int CurrentVersion = 4;
 
     Database();
     ~Database();

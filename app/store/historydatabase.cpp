@@ -57,7 +57,7 @@ Core::Output outputFrom(const QSqlQuery &q, int c)
 }
 
 const char *JobColumns = "j.job_id, j.task, j.input, j.via, j.state, j.raw_status, j.progress, j.created_ms, j.updated_ms,"
-                         " j.timings, j.credits, j.extra, j.error, j.captions, j.download_dir, j.purged_ms, p.settings";
+                         " j.timings, j.credits, j.extra, j.error, j.captions, j.download_dir, j.purged_ms, p.settings, j.remote_id";
 
 StoredJob readJob(const QSqlQuery &q, QHash<QString, Core::Profile> *profiles = nullptr)
 {
@@ -94,7 +94,17 @@ StoredJob readJob(const QSqlQuery &q, QHash<QString, Core::Profile> *profiles = 
     }
     j.profile = s.profile.name;
     j.dialect = s.profile.dialect;
+    j.remoteId = q.value(17).toString();
+    if (j.remoteId == j.id)
+        j.remoteId.clear();
     return s;
+}
+
+// The service a profile talks to: two profiles of the same service share job ids, two services
+// never do.
+QString serviceOf(const QString &dialect, const QString &baseUrl)
+{
+    return dialect + QLatin1Char(' ') + baseUrl;
 }
 
 } // namespace
@@ -154,16 +164,96 @@ qint64 HistoryDatabase::profileId(const Core::Profile &profile)
     return id;
 }
 
+QString HistoryDatabase::findKey(const Core::Profile &profile, const QString &remoteId)
+{
+    const QString service = serviceOf(Core::dialectName(profile.dialect), profile.baseUrl.toString());
+    QSqlQuery q(m_db.db());
+    q.prepare(QStringLiteral("SELECT j.job_id, p.dialect, p.base_url FROM jobs j JOIN profiles p ON p.id = j.profile_id"
+                             " WHERE j.job_id = ? OR j.remote_id = ?"));
+    q.addBindValue(remoteId);
+    q.addBindValue(remoteId);
+    if (!q.exec())
+        return {};
+    while (q.next()) {
+        if (serviceOf(q.value(1).toString(), q.value(2).toString()) == service)
+            return q.value(0).toString();
+    }
+    return {};
+}
+
+bool HistoryDatabase::moveAside(const QString &key, const QString &remoteId, const QString &profileName)
+{
+    // Another service's job holds this key: it keeps every row, under "<id>@<its profile>".
+    QSqlDatabase &db = m_db.db();
+    const QString base = remoteId + QLatin1Char('@') + profileName;
+    QString aside = base;
+    for (int n = 2;; ++n) {
+        QSqlQuery taken(db);
+        taken.prepare(QStringLiteral("SELECT 1 FROM jobs WHERE job_id = ?"));
+        taken.addBindValue(aside);
+        if (!taken.exec())
+            return fail(QStringLiteral("cannot read the history"), taken.lastError().text());
+        if (!taken.next())
+            break;
+        aside = base + QStringLiteral("~%1").arg(n);
+    }
+    if (!db.transaction())
+        return fail(QStringLiteral("cannot start a transaction"), db.lastError().text());
+    QSqlQuery defer(db);
+    defer.exec(QStringLiteral("PRAGMA defer_foreign_keys = ON"));
+    const QStringList statements{
+        QStringLiteral("UPDATE jobs SET job_id = ?, remote_id = ? WHERE job_id = ?"),
+        QStringLiteral("UPDATE timeline SET job_id = ? WHERE job_id = ?"),
+        QStringLiteral("UPDATE logs SET job_id = ? WHERE job_id = ?"),
+        QStringLiteral("UPDATE outputs SET job_id = ? WHERE job_id = ?"),
+        QStringLiteral("UPDATE downloads SET job_id = ? WHERE job_id = ?"),
+    };
+    for (const QString &sql : statements) {
+        QSqlQuery u(db);
+        u.prepare(sql);
+        u.addBindValue(aside);
+        if (sql.startsWith(QLatin1String("UPDATE jobs")))
+            u.addBindValue(remoteId);
+        u.addBindValue(key);
+        if (!u.exec()) {
+            const QString error = u.lastError().text();
+            db.rollback();
+            return fail(QStringLiteral("cannot keep job %1 apart").arg(key), error);
+        }
+    }
+    if (!db.commit()) {
+        const QString error = db.lastError().text();
+        db.rollback();
+        return fail(QStringLiteral("cannot keep job %1 apart").arg(key), error);
+    }
+    return true;
+}
+
 bool HistoryDatabase::recordJob(const StoredJob &s)
 {
     const qint64 pid = profileId(s.profile);
     if (pid < 0)
         return false;
     const Tracker::TrackedJob &j = s.job;
+    {
+        // The key is held by a job of another service (the same id from two servers): that job
+        // is kept apart, never overwritten with this one's profile, task and input.
+        QSqlQuery owner(m_db.db());
+        owner.prepare(QStringLiteral("SELECT p.dialect, p.base_url, p.name, j.remote_id FROM jobs j JOIN profiles p ON p.id = j.profile_id"
+                                     " WHERE j.job_id = ?"));
+        owner.addBindValue(j.id);
+        if (owner.exec() && owner.next()
+            && serviceOf(owner.value(0).toString(), owner.value(1).toString())
+                != serviceOf(Core::dialectName(s.profile.dialect), s.profile.baseUrl.toString())) {
+            const QString theirRemote = owner.value(3).toString().isEmpty() ? j.id : owner.value(3).toString();
+            if (!moveAside(j.id, theirRemote, owner.value(2).toString()))
+                return false;
+        }
+    }
     QSqlQuery q(m_db.db());
     q.prepare(QStringLiteral(
-        "INSERT INTO jobs (job_id, profile_id, task, input, via, state, raw_status, progress, created_ms, updated_ms, download_dir)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO jobs (job_id, profile_id, task, input, via, state, raw_status, progress, created_ms, updated_ms, download_dir, remote_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (job_id) DO UPDATE SET profile_id = excluded.profile_id, task = excluded.task, input = excluded.input,"
         " via = excluded.via, download_dir = excluded.download_dir"));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -178,6 +268,7 @@ bool HistoryDatabase::recordJob(const StoredJob &s)
     q.addBindValue(j.createdMs ? j.createdMs : now);
     q.addBindValue(now);
     q.addBindValue(text(s.downloadDir));
+    q.addBindValue(text(j.remoteId == j.id ? QString() : j.remoteId));
     if (!q.exec())
         return fail(QStringLiteral("cannot record job %1").arg(j.id), q.lastError().text());
     return true;

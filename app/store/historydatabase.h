@@ -35,7 +35,12 @@ public:
 
     // A job just submitted (or first seen): its profile snapshot, task, input, channel and
     // download folder. Inserting an id that exists updates those fields and keeps its history.
+    // A job is known by (profile's service, the service's id): when job.id is held by a job of
+    // another service (dialect and base URL), that one is moved to "<id>@<its profile>" first,
+    // with its timeline, logs, outputs and downloads; it is never overwritten.
     bool recordJob(const StoredJob &job);
+    // The key of the job that `profile`'s service calls `remoteId`; empty when the history has none.
+    QString findKey(const Core::Profile &profile, const QString &remoteId);
     // One tracker batch, in one transaction.
     bool writeSnapshots(const QList<JobSnapshot> &snapshots);
     bool writeDownload(const DownloadRecord &record);
@@ -58,6 +63,7 @@ public:
 
 private:
     qint64 profileId(const Core::Profile &profile);
+    bool moveAside(const QString &key, const QString &remoteId, const QString &profileName);
     bool fail(const QString &what, const QString &error);
     void readDetails(StoredJob *job);
     void readOutputs(StoredJob *job);

@@ -51,16 +51,20 @@ void JobTracker::flushBatch()
         Q_EMIT batchReady(ids);
 }
 
-TrackedJob &JobTracker::track(const QString &id, const QString &profile, Core::Dialect dialect, const QString &task)
+TrackedJob &JobTracker::track(const QString &id, const QString &profile, Core::Dialect dialect, const QString &task,
+                              const QString &remoteId)
 {
     auto it = m_jobs.find(id);
     if (it == m_jobs.end()) {
         auto job = std::make_shared<TrackedJob>();
         job->id = id;
+        if (remoteId != id)
+            job->remoteId = remoteId;
         job->profile = profile;
         job->dialect = dialect;
         job->task = task;
         job->createdMs = QDateTime::currentMSecsSinceEpoch();
+        indexRemote(*job);
         it = m_jobs.insert(id, job);
         m_order.append(id);
         noteChanged(id);
@@ -79,6 +83,9 @@ void JobTracker::restore(const TrackedJob &job)
     }
     if (!m_jobs.contains(job.id))
         m_order.append(job.id);
+    if (copy->remoteId == copy->id)
+        copy->remoteId.clear();
+    indexRemote(*copy);
     m_jobs.insert(job.id, copy);
     noteChanged(job.id);
 }
@@ -110,6 +117,36 @@ const TrackedJob *JobTracker::job(const QString &id) const
 {
     const auto it = m_jobs.constFind(id);
     return it == m_jobs.constEnd() ? nullptr : it->get();
+}
+
+QString JobTracker::keyOf(const QString &profile, const QString &remoteId) const
+{
+    if (remoteId.isEmpty())
+        return {};
+    const auto it = m_jobs.constFind(remoteId);
+    if (it != m_jobs.constEnd() && (*it)->profile == profile && (*it)->remoteId.isEmpty())
+        return remoteId;
+    return m_byRemote.value(profile + QLatin1Char('\n') + remoteId);
+}
+
+QString JobTracker::newKey(const QString &profile, const QString &remoteId) const
+{
+    const QString known = keyOf(profile, remoteId);
+    if (!known.isEmpty())
+        return known;
+    if (!m_jobs.contains(remoteId))
+        return remoteId;
+    const QString base = remoteId + QLatin1Char('@') + profile;
+    QString key = base;
+    for (int n = 2; m_jobs.contains(key); ++n)
+        key = base + QStringLiteral("~%1").arg(n);
+    return key;
+}
+
+void JobTracker::indexRemote(const TrackedJob &job)
+{
+    if (!job.remoteId.isEmpty() && job.remoteId != job.id)
+        m_byRemote.insert(job.profile + QLatin1Char('\n') + job.remoteId, job.id);
 }
 
 void JobTracker::noteChanged(const QString &id)
@@ -165,6 +202,11 @@ JobTracker::Changes JobTracker::apply(const Core::JobUpdate &u)
                 changes |= Progress;
             }
         }
+    } else if (!u.rawStatus.isEmpty() && !job.isTerminal() && u.rawStatus.left(200) != job.rawStatus) {
+        // A status word we do not know: the state stays where it was, but what the service said
+        // is kept (shown, exported), never an empty "status".
+        job.rawStatus = u.rawStatus.left(200);
+        changes |= State;
     }
 
     // A failed or cancelled job keeps the progress it reached; a succeeded one is at 1.0.

@@ -48,8 +48,10 @@ public:
     // Emits the pending batch now (before a process exits, so the history gets it).
     void flushBatch();
 
-    // Starts tracking a job (no-op when it is already tracked).
-    TrackedJob &track(const QString &id, const QString &profile, Core::Dialect dialect, const QString &task);
+    // Starts tracking a job (no-op when it is already tracked). `remoteId`: the service's id when
+    // the key differs from it (see newKey()).
+    TrackedJob &track(const QString &id, const QString &profile, Core::Dialect dialect, const QString &task,
+                      const QString &remoteId = {});
     // Restores a job from the history with its known state (no timeline entry is added).
     void restore(const TrackedJob &job);
     // A finished job the service starts again (a Peel API revised or rebuilt): it leaves its
@@ -61,6 +63,13 @@ public:
     Changes apply(const Core::JobUpdate &update);
 
     const TrackedJob *job(const QString &id) const;
+    // The key of `profile`'s job that the service calls `remoteId` (empty when none is tracked):
+    // what a Pusher event or a webhook naming a job resolves through, so that one service's
+    // message can never touch another service's job of the same id.
+    QString keyOf(const QString &profile, const QString &remoteId) const;
+    // The key a new job of `profile` with the service id `remoteId` gets: the id itself, unless
+    // another profile's job holds it ("<id>@<profile>", then "<id>@<profile>~2" …).
+    QString newKey(const QString &profile, const QString &remoteId) const;
     QStringList ids() const { return m_order; }
     int size() const { return int(m_order.size()); }
 
@@ -71,7 +80,10 @@ Q_SIGNALS:
 private:
     void noteChanged(const QString &id);
 
+    void indexRemote(const TrackedJob &job);
+
     QHash<QString, std::shared_ptr<TrackedJob>> m_jobs;
+    QHash<QString, QString> m_byRemote; // profile + '\n' + remote id → key, for keys that differ from the id
     QStringList m_order;
     QStringList m_pending;
     QSet<QString> m_pendingSet;

@@ -28,7 +28,11 @@ struct TimelineEntry
 // Everything known about one job, merged from every channel.
 struct TrackedJob
 {
+    // The job's key in this process and in the history. It is the service's own id, except when
+    // another profile already has a job under that id (two services may hand out the same id):
+    // then it is "<id>@<profile>" and remoteId holds the service's id. Requests always use remote().
     QString id;
+    QString remoteId; // empty when it equals `id`
     QString profile;
     Core::Dialect dialect = Core::Dialect::PeelApi;
     QString task;
@@ -55,6 +59,8 @@ struct TrackedJob
     QSet<QString> seenLogs;
 
     bool isTerminal() const { return state && Core::isTerminal(*state); }
+    // The id the service knows the job by (what requests carry and what the user is shown).
+    QString remote() const { return remoteId.isEmpty() ? id : remoteId; }
 };
 
 } // namespace Tracker

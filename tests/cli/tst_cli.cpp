@@ -142,6 +142,7 @@ private Q_SLOTS:
     {
         QVERIFY2(QFileInfo(qEnvironmentVariable("JOBSCOPE_CLI_BIN")).isExecutable(), "JOBSCOPE_CLI_BIN is not set");
         m_sb = std::make_unique<TestSandbox>();
+        m_http.setSandboxToken(m_sb->controlToken());
         QVERIFY(m_sb->ok());
     }
 

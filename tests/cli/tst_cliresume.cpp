@@ -113,6 +113,7 @@ private Q_SLOTS:
         o.speed = 1;
         o.downloadRate = 48 * 1024; // slow enough that downloads are in flight when the CLI dies
         m_sb = std::make_unique<TestSandbox>(o);
+        m_http.setSandboxToken(m_sb->controlToken());
         QVERIFY(m_sb->ok());
     }
 

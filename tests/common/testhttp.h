@@ -14,14 +14,13 @@
 #include <QNetworkReply>
 #include <QTimer>
 #include <QUrl>
-
 #include <memory>
 
 namespace TestSupport {
 
 struct HttpResult
 {
-    int status = 0;               // 0: no HTTP answer
+    int status = 0; // 0: no HTTP answer
     QNetworkReply::NetworkError error = QNetworkReply::NoError;
     QByteArray body;
     QList<QNetworkReply::RawHeaderPair> headers;
@@ -43,11 +42,14 @@ class TestHttp
 {
 public:
     HttpResult request(const QByteArray &verb, const QString &url, const Headers &headers = {},
-                       const QByteArray &body = {}, int timeoutMs = 15000)
+        const QByteArray &body = {}, int timeoutMs = 15000)
     {
-        QNetworkRequest req{QUrl(url)};
+        QNetworkRequest req { QUrl(url) };
         for (const auto &h : headers)
             req.setRawHeader(h.first, h.second);
+        if (!m_sandboxToken.isEmpty() && req.url().path().startsWith(QLatin1String("/_sandbox"))
+            && !req.hasRawHeader("X-Sandbox-Token"))
+            req.setRawHeader("X-Sandbox-Token", m_sandboxToken);
         if (!body.isEmpty() && !req.hasRawHeader("Content-Type"))
             req.setRawHeader("Content-Type", "application/json");
         req.setTransferTimeout(timeoutMs);
@@ -64,8 +66,14 @@ public:
         reply->deleteLater();
         return r;
     }
-    HttpResult get(const QString &url, const Headers &headers = {}) { return request("GET", url, headers); }
-    HttpResult del(const QString &url, const Headers &headers = {}) { return request("DELETE", url, headers); }
+    HttpResult get(const QString &url, const Headers &headers = {})
+    {
+        return request("GET", url, headers);
+    }
+    HttpResult del(const QString &url, const Headers &headers = {})
+    {
+        return request("DELETE", url, headers);
+    }
     HttpResult post(const QString &url, const QJsonObject &body, const Headers &headers = {})
     {
         return request("POST", url, headers, QJsonDocument(body).toJson(QJsonDocument::Compact));
@@ -75,9 +83,13 @@ public:
         return request("POST", url, headers, body);
     }
     QNetworkAccessManager &nam() { return m_nam; }
+    // The sandbox's control token: from now on every request to a /_sandbox path sends it as
+    // X-Sandbox-Token (unless the request names that header itself).
+    void setSandboxToken(const QByteArray &token) { m_sandboxToken = token; }
 
 private:
     QNetworkAccessManager m_nam;
+    QByteArray m_sandboxToken;
 };
 
 // Waits, serving events, for `ms` milliseconds (for "nothing more happens" checks only).
@@ -112,21 +124,49 @@ public:
     bool ok() const { return m_ok; }
     QString error() const { return m_error; }
     QJsonObject info() const { return m_info; }
-    QJsonObject dialect(const char *name) const { return m_info.value(QLatin1String("dialects")).toObject().value(QLatin1String(name)).toObject(); }
-    QString base(const char *name) const { return dialect(name).value(QLatin1String("base_url")).toString(); }
-    QByteArray key(const char *name) const { return dialect(name).value(QLatin1String("api_key")).toString().toUtf8(); }
+    QJsonObject dialect(const char *name) const
+    {
+        return m_info.value(QLatin1String("dialects"))
+            .toObject()
+            .value(QLatin1String(name))
+            .toObject();
+    }
+    QString base(const char *name) const
+    {
+        return dialect(name).value(QLatin1String("base_url")).toString();
+    }
+    QByteArray key(const char *name) const
+    {
+        return dialect(name).value(QLatin1String("api_key")).toString().toUtf8();
+    }
     QString control() const { return m_info.value(QLatin1String("control_url")).toString(); }
+    // What the control routes want in X-Sandbox-Token ("control_token" of the startup line).
+    QByteArray controlToken() const
+    {
+        return m_info.value(QLatin1String("control_token")).toString().toLatin1();
+    }
+    Headers controlHeaders() const { return { { "X-Sandbox-Token", controlToken() } }; }
     QString listen() const { return m_info.value(QLatin1String("listen")).toString(); }
-    Headers bearer(const char *name) const { return {{"Authorization", "Bearer " + key(name)}}; }
-    Headers apiKey(const char *name) const { return {{"X-API-Key", key(name)}}; }
+    Headers bearer(const char *name) const
+    {
+        return { { "Authorization", "Bearer " + key(name) } };
+    }
+    Headers apiKey(const char *name) const { return { { "X-API-Key", key(name) } }; }
     Sandbox::SandboxServer *server() const { return m_server.get(); }
     Sandbox::JobEngine *engine() const { return m_server->engine(); }
 
     // The control API's view of a job (state = normalized, status = raw).
-    QJsonObject job(TestHttp &http, const QString &id) const { return http.get(control() + QStringLiteral("/jobs/") + id).json(); }
-    QJsonObject act(TestHttp &http, const QString &id, const QString &action, const QJsonObject &body = {}) const
+    QJsonObject job(TestHttp &http, const QString &id) const
     {
-        return http.post(control() + QStringLiteral("/jobs/") + id + QLatin1Char('/') + action, body).json();
+        return http.get(control() + QStringLiteral("/jobs/") + id, controlHeaders()).json();
+    }
+    QJsonObject act(TestHttp &http, const QString &id, const QString &action,
+        const QJsonObject &body = {}) const
+    {
+        return http
+            .post(control() + QStringLiteral("/jobs/") + id + QLatin1Char('/') + action, body,
+                controlHeaders())
+            .json();
     }
 
 private:

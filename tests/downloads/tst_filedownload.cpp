@@ -425,6 +425,57 @@ private Q_SLOTS:
         QCOMPARE(leftovers(dir.path()), QStringList());
     }
 
+    // A result URL that is not http(s) — file:, data:, qrc:, ftp: — fails that output with one
+    // sentence and writes nothing: no file, no .part, not even the folder.
+    void nonHttpResultUrlRefused_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::newRow("file") << "file:///etc/hostname";
+        QTest::newRow("data") << "data:text/plain;base64,SGVsbG8=";
+        QTest::newRow("qrc") << "qrc:/profiles/defaults.json";
+        QTest::newRow("ftp") << "ftp://127.0.0.1/result.png";
+    }
+    void nonHttpResultUrlRefused()
+    {
+        QFETCH(QString, url);
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("job"));
+        const auto d = run(url, folder, QStringLiteral("result.png"), 0);
+        QVERIFY(d->failed());
+        QCOMPARE(d->errorString(), QStringLiteral("%1 is not an http(s) URL").arg(url));
+        QCOMPARE(d->bytes(), 0);
+        QVERIFY(!QFileInfo::exists(folder));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+            QStringList());
+    }
+
+    // A result URL redirected to plain http on a remote host is refused like a direct key-bearing
+    // request would be (OriginPolicy), and nothing is written.
+    void remotePlainRedirectRefused()
+    {
+        QTcpServer origin;
+        QVERIFY(origin.listen(QHostAddress::LocalHost));
+        connect(&origin, &QTcpServer::newConnection, this, [&] {
+            QTcpSocket *s = origin.nextPendingConnection();
+            connect(s, &QTcpSocket::readyRead, s, [s] {
+                s->readAll();
+                s->write("HTTP/1.1 302 Found\r\nLocation: "
+                         "http://cdn.example/steal.png\r\nContent-Length: 0\r\n"
+                         "Connection: close\r\n\r\n");
+                s->disconnectFromHost();
+            });
+        });
+        QTemporaryDir dir;
+        const auto d
+            = run(QStringLiteral("http://127.0.0.1:%1/result.png").arg(origin.serverPort()),
+                dir.path(), QStringLiteral("result.png"), 0);
+        QVERIFY(d->failed());
+        QVERIFY2(d->errorString().startsWith(
+                     QLatin1String("the server redirected to plain http on cdn.example")),
+            qPrintable(d->errorString()));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList());
+    }
+
     // A folder that cannot exist (a path under a regular file; chmod does not stop root) is a
     // clear error and nothing is written.
     void unwritableFolder()

@@ -2,7 +2,8 @@
 """Writes small seed corpora for the fuzz targets from the examples of docs/dialects.md.
 
 usage: make_seeds.py DOCS/dialects.md OUT_DIR
-OUT_DIR/fuzz_sseparser, OUT_DIR/fuzz_pusherframe and OUT_DIR/fuzz_dialects are (re)created.
+OUT_DIR/fuzz_sseparser, OUT_DIR/fuzz_pusherframe, OUT_DIR/fuzz_dialects and OUT_DIR/fuzz_urlpolicy are
+(re)created.
 The document gives its examples as inline code spans, mostly field lists rather than JSON; every
 span that looks like a body is taken as is, and the concrete bodies below instantiate the shapes
 the document describes for each dialect.
@@ -150,7 +151,26 @@ pusher_seeds = [
     J({"event": "", "data": "{}"}),
 ] + [s for s in json_like if s.startswith("{")]
 
+# fuzz_urlpolicy: method/body byte, insecure byte, the first URL, then NUL-separated hops of
+# <status selector byte><Location>; selectors index 200 301 302 303 307 308 300 304 404.
+def hops(first, *steps):
+    return b"\0".join([first.encode()] + [bytes([sel]) + loc.encode() for sel, loc in steps])
+urlpolicy_seeds = [
+    bytes([0, 0]) + hops("https://api.example.com/v1/jobs/1", (2, "/v1/jobs/2"), (0, "")),
+    bytes([5, 0]) + hops("https://api.example.com/v1/submit", (4, "/v1/submit2"), (5, "https://other.example/x")),
+    bytes([5, 0]) + hops("https://api.example.com/v1/submit", (3, "https://cdn.example/r"), (2, "https://api.example.com/")),
+    bytes([0, 0]) + hops("http://127.0.0.1:8080/x", (2, "http://evil.example/"), (1, "http://localhost:8080/y")),
+    bytes([0, 1]) + hops("http://intranet.example/x", (2, "http://other.example/x")),
+    bytes([0, 0]) + hops("https://a.example/x", (2, "http://a.example/x")),
+    bytes([0, 0]) + hops("https://a.example/x", (2, "file:///etc/passwd"), (2, "data:,x")),
+    bytes([0, 0]) + hops("https://a.example/loop", *[(2, "/loop")] * 7),
+    bytes([2, 0]) + hops("https://a.example/job", (2, "//b.example:444/job"), (3, "/z")),
+    bytes([0, 0]) + hops("qrc:/profiles/defaults.json"),
+    bytes([0, 0]) + hops("ftp://a.example/x"),
+]
+
 n = write("fuzz_dialects", dialect_seeds)
 n2 = write("fuzz_sseparser", sse_seeds)
 n3 = write("fuzz_pusherframe", pusher_seeds)
-print(f"seeds: {n} dialects, {n2} sseparser, {n3} pusherframe in {out}")
+n4 = write("fuzz_urlpolicy", urlpolicy_seeds)
+print(f"seeds: {n} dialects, {n2} sseparser, {n3} pusherframe, {n4} urlpolicy in {out}")

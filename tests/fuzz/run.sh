@@ -10,7 +10,8 @@
 #   PUSHER_RUNS      executions, fuzz_pusherframe (default 10000000)
 #   DIALECTS_RUNS    executions, fuzz_dialects    (default 10000000, capped by DIALECTS_SECONDS)
 #   DIALECTS_SECONDS time budget, fuzz_dialects   (default 180)
-#   FUZZ_TARGETS     which targets to run (default "fuzz_sseparser fuzz_pusherframe fuzz_dialects")
+#   URLPOLICY_RUNS   executions, fuzz_urlpolicy   (default 10000000)
+#   FUZZ_TARGETS     which targets to run (default "fuzz_sseparser fuzz_pusherframe fuzz_dialects fuzz_urlpolicy")
 #   FUZZ_NO_BUILD=1  skip the build
 set -euo pipefail
 
@@ -19,7 +20,7 @@ repo="$(cd "$here/../.." && pwd)"
 build="${FUZZ_BUILD_DIR:-/tmp/jobscope-fuzz-build}"
 work="${FUZZ_WORK_DIR:-/tmp/jobscope-fuzz-work}"
 jobs="${FUZZ_JOBS:-2}"
-targets="${FUZZ_TARGETS:-fuzz_sseparser fuzz_pusherframe fuzz_dialects}"
+targets="${FUZZ_TARGETS:-fuzz_sseparser fuzz_pusherframe fuzz_dialects fuzz_urlpolicy}"
 
 # --- compiler: clang with libFuzzer (Debian 12: clang-14, libFuzzer ships in libclang-rt-14-dev)
 cxx=""
@@ -85,6 +86,7 @@ for t in $targets; do
     fuzz_sseparser)   run_target "$t" "${SSE_RUNS:-10000000}" 0 1024 || status=1 ;;
     fuzz_pusherframe) run_target "$t" "${PUSHER_RUNS:-10000000}" 0 2048 || status=1 ;;
     fuzz_dialects)    run_target "$t" "${DIALECTS_RUNS:-10000000}" "${DIALECTS_SECONDS:-180}" 4096 || status=1 ;;
+    fuzz_urlpolicy)   run_target "$t" "${URLPOLICY_RUNS:-10000000}" 0 1024 || status=1 ;;
     *) echo "unknown target $t" >&2; status=1 ;;
   esac
 done

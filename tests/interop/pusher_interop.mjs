@@ -51,6 +51,8 @@ function loadPusherEnvironment() {
         'deapi', ['base_url', 'api_key', 'ws_url', 'pusher_key', 'client_id', 'auth_url'], 'pusher-js');
     if (typeof info.control_url !== 'string')
         fail('JOBSCOPE_SANDBOX_INFO has no control_url');
+    if (typeof info.control_token !== 'string')
+        fail('JOBSCOPE_SANDBOX_INFO has no control_token');
     return { info, de, Pusher: pkg.default ?? pkg };
 }
 
@@ -256,7 +258,11 @@ async function main() {
     waitingFor(`POST ${info.control_url}/drop`);
     const drop = await fetch(`${info.control_url}/drop`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        headers: {
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+            'X-Sandbox-Token': info.control_token, // from the sandbox's startup line
+        },
         body: JSON.stringify({ ws: true, ws_close_code: 4200 }),
     });
     const dropText = await drop.text();

@@ -1,8 +1,9 @@
+#include "hostileserver.h"
 #include "net/pusherclient.h"
 #include "net/pusherhttpauthorizer.h"
-
 #include "testhttp.h"
 
+#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,7 +17,6 @@
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
-
 #include <memory>
 
 using Net::PusherClient;
@@ -53,6 +53,8 @@ private Q_SLOTS:
     void pusherErrorFramesFollowTheCodeRanges();
     void unreachableServerBacksOffExponentially();
     void httpAuthorizerSendsJsonAndReportsFailures();
+    void hugeFrameIsRefusedAtTheSocket();
+    void authorizerRedirectDropsTheKey();
 
 private:
     int wsConnections();
@@ -295,6 +297,7 @@ private:
 void TestPusherClient::initTestCase()
 {
     m_sandbox = std::make_unique<TestSupport::TestSandbox>();
+    m_http.setSandboxToken(m_sandbox->controlToken());
     QVERIFY2(m_sandbox->ok(), qPrintable(m_sandbox->error()));
 }
 
@@ -677,7 +680,8 @@ void TestPusherClient::activityPingsKeepTheConnection()
     QTRY_VERIFY_WITH_TIMEOUT(s.client->pingsSent() >= 3, 10000);
     QCOMPARE(states.count(), 0);
     QCOMPARE(s.client->socketId(), id);
-    const QJsonObject stats = m_http.get(sandbox.control() + QStringLiteral("/stats")).json();
+    const QJsonObject stats
+        = m_http.get(sandbox.control() + QStringLiteral("/stats"), sandbox.controlHeaders()).json();
     QCOMPARE(stats.value(QLatin1String("ws_connections")).toInt(), 1);
 }
 
@@ -898,6 +902,84 @@ void TestPusherClient::httpAuthorizerSendsJsonAndReportsFailures()
         QVERIFY(late.done);
         QVERIFY(!late.error.isEmpty());
     }
+}
+
+// A server that completes the WebSocket handshake and then announces one 300 MB text frame,
+// streaming its payload as fast as the client takes it: the client closes the socket (1009 or a
+// dropped connection) without buffering the frame, so the process's peak memory grows by less
+// than 100 MiB, and it goes on to reconnect with backoff.
+void TestPusherClient::hugeFrameIsRefusedAtTheSocket()
+{
+    using NetTest::HostileServer;
+    constexpr qint64 MiB = 1024 * 1024;
+    constexpr qint64 FrameBytes = 300 * 1000 * 1000;
+    HostileServer server([&](QTcpSocket *s, int, const HostileServer::Request &r) {
+        const QByteArray accept = QCryptographicHash::hash(
+            r.header("Sec-WebSocket-Key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+            QCryptographicHash::Sha1)
+                                      .toBase64();
+        QByteArray head
+            = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Accept: "
+            + accept + "\r\n\r\n";
+        // FIN + text, no mask, 64-bit length.
+        head += char(0x81);
+        head += char(127);
+        for (int shift = 56; shift >= 0; shift -= 8)
+            head += char((quint64(FrameBytes) >> shift) & 0xff);
+        head += "{\"event\":\"x\",\"data\":\"";
+        server.stream(s, head, QByteArray(256 * 1024, 'a'), FrameBytes, false);
+    });
+    NetTest::resetPeakRss();
+    const qint64 before = NetTest::procStatusBytes("VmRSS:");
+    PusherClient client(QUrl(server.base("ws")), QStringLiteral("app-key"));
+    client.setBackoff(5000, 5000);
+    QSignalSpy states(&client, &PusherClient::stateChanged);
+    client.connectToServer();
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), State::Unavailable, 30000);
+    const qint64 peak = NetTest::procStatusBytes("VmHWM:");
+    qInfo("300 MB frame: streamed %lld MiB, peak +%lld MiB", server.streamed() / MiB,
+        (peak - before) / MiB);
+    QCOMPARE(client.malformedFrames(), 0);
+    QVERIFY2(server.streamed() < 100 * MiB, qPrintable(QString::number(server.streamed() / MiB)));
+    QVERIFY2(peak - before < 100 * MiB, qPrintable(QString::number((peak - before) / MiB)));
+    client.disconnectFromServer();
+}
+
+// The private-channel auth call redirected to another port: the request arrives there without
+// the Authorization header (the redirect rules are OriginPolicy's, as for every request).
+void TestPusherClient::authorizerRedirectDropsTheKey()
+{
+    using NetTest::HostileServer;
+    HostileServer other([](QTcpSocket *s, int, const HostileServer::Request &) {
+        s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                 "17\r\nConnection: close\r\n\r\n"
+                 "{\"auth\":\"k:sig\"}\n");
+        s->disconnectFromHost();
+    });
+    HostileServer origin([&](QTcpSocket *s, int, const HostileServer::Request &) {
+        s->write("HTTP/1.1 303 See Other\r\nLocation: " + other.base().toUtf8()
+            + "/auth\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        s->disconnectFromHost();
+    });
+    PusherHttpAuthorizer authorizer(origin.url(QStringLiteral("/broadcasting/auth")),
+        { { "Authorization", "Bearer CANARY-KEY" }, { "X-API-Key", "CANARY-KEY" } });
+    QString auth;
+    QString error;
+    bool done = false;
+    authorizer.authorize(
+        QStringLiteral("1.2"), QStringLiteral("private-x"), [&](QString a, QString e) {
+            auth = a;
+            error = e;
+            done = true;
+        });
+    QTRY_VERIFY(done);
+    QCOMPARE(other.count(), 1);
+    QVERIFY(!other.request(0).has("Authorization"));
+    QVERIFY(!other.request(0).has("X-API-Key"));
+    QCOMPARE(other.request(0).method(), QByteArray("GET"));
+    QCOMPARE(error, QString());
+    QCOMPARE(auth, QStringLiteral("k:sig"));
 }
 
 QTEST_GUILESS_MAIN(TestPusherClient)

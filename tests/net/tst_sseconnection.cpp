@@ -2,8 +2,8 @@
 // drop_after_events and by the QA control route, resumed with Last-Event-ID until `end`; a wrong
 // key), and against a tiny scripted HTTP server in this file for what the sandbox never does
 // (204, a wrong Content-Type, a silent stream, `retry:`, an unfinished event, redirects, backoff).
+#include "hostileserver.h"
 #include "net/sseconnection.h"
-
 #include "testhttp.h"
 
 #include <QElapsedTimer>
@@ -11,7 +11,6 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
-
 #include <functional>
 #include <memory>
 
@@ -197,6 +196,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_sb = std::make_unique<TestSandbox>();
+        m_http.setSandboxToken(m_sb->controlToken());
         QVERIFY2(m_sb->ok(), qPrintable(m_sb->error()));
     }
 
@@ -560,6 +560,120 @@ private Q_SLOTS:
             c.reset();
             QTRY_VERIFY(!socket);
         }
+    }
+
+    // A redirect to another port drops the key: the stream opens there without Authorization or
+    // X-API-Key; https → http is refused without a request to the http side and without a
+    // reconnect.
+    void redirectToOtherOriginDropsTheKey()
+    {
+        using NetTest::HostileServer;
+        HostileServer other([](QTcpSocket *s, int, const HostileServer::Request &) {
+            s->write(StreamHead + "data: elsewhere\n\n");
+            s->disconnectFromHost();
+        });
+        HostileServer origin([&](QTcpSocket *s, int, const HostileServer::Request &) {
+            s->write("HTTP/1.1 307 Temporary Redirect\r\nLocation: " + other.base().toUtf8()
+                + "/stream\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            s->disconnectFromHost();
+        });
+        {
+            QNetworkRequest req(origin.url(QStringLiteral("/stream")));
+            req.setRawHeader("Authorization", "Bearer CANARY-KEY");
+            req.setRawHeader("X-API-Key", "CANARY-KEY");
+            SseConnection c(&m_nam, req, "41");
+            Recorder r(&c);
+            connect(&c, &SseConnection::event, &c, &SseConnection::finish);
+            c.start();
+            QTRY_COMPARE(r.finished.size(), 1);
+            QCOMPARE(r.events.size(), 1);
+            // Qt may send an idempotent GET again when the connection closes early: every copy counts.
+            QVERIFY(other.count() >= 1);
+            for (const HostileServer::Request &req : other.requests()) {
+                QVERIFY(!req.has("Authorization"));
+                QVERIFY(!req.has("X-API-Key"));
+                QCOMPARE(req.header("Last-Event-ID"), QByteArray("41"));
+                QCOMPARE(req.header("Accept"), QByteArray("text/event-stream"));
+            }
+        }
+        {
+            HostileServer tls(
+                [&](QTcpSocket *s, int, const HostileServer::Request &) {
+                    s->write("HTTP/1.1 302 Found\r\nLocation: " + other.base().toUtf8()
+                        + "/stream\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    s->disconnectFromHost();
+                },
+                HostileServer::Transport::Tls);
+            QNetworkAccessManager nam;
+            connect(&nam, &QNetworkAccessManager::sslErrors, this,
+                [](QNetworkReply *reply, const QList<QSslError> &) { reply->ignoreSslErrors(); });
+            SseConnection c(&nam, QNetworkRequest(tls.url(QStringLiteral("/stream"), "https")));
+            c.setRetryMs(20);
+            Recorder r(&c);
+            c.start();
+            QTRY_COMPARE(r.failed.size(), 1);
+            QCOMPARE(r.failed.at(0).at(0).toString(),
+                QStringLiteral(
+                    "the server redirected from https to plain http (%1/stream); not following it")
+                    .arg(other.base()));
+            const int before = other.count();
+            spin(100);
+            QCOMPARE(r.reconnecting.size(), 0);
+            QCOMPARE(other.count(), before); // nothing went to the http side
+        }
+    }
+
+    // A line that never ends (300 MiB of "data: xxx…" without a line break) is cut at the
+    // parser's cap: the stream fails with one sentence (so a follower polls instead), and over
+    // https the process's peak memory grows by less than 100 MiB. (Over plain http Qt 6.4 reads
+    // an unbuffered socket as long as the kernel has bytes: see tst_httpcall.)
+    void endlessLineIsCapped()
+    {
+        using NetTest::HostileServer;
+        constexpr qint64 MiB = 1024 * 1024;
+        HostileServer tls(
+            [&](QTcpSocket *s, int, const HostileServer::Request &) {
+                tls.stream(s, StreamHead + "data: ", QByteArray(256 * 1024, 'x'), 300 * MiB, false);
+            },
+            HostileServer::Transport::Tls);
+        QNetworkAccessManager nam;
+        connect(&nam, &QNetworkAccessManager::sslErrors, this,
+            [](QNetworkReply *reply, const QList<QSslError> &) { reply->ignoreSslErrors(); });
+        NetTest::resetPeakRss();
+        const qint64 before = NetTest::procStatusBytes("VmRSS:");
+        SseConnection c(&nam, QNetworkRequest(tls.url(QStringLiteral("/stream"), "https")));
+        Recorder r(&c);
+        c.start();
+        QTRY_COMPARE_WITH_TIMEOUT(r.failed.size(), 1, 30000);
+        const qint64 peak = NetTest::procStatusBytes("VmHWM:");
+        qInfo("endless line: streamed %lld MiB, peak +%lld MiB", tls.streamed() / MiB,
+            (peak - before) / MiB);
+        QCOMPARE(r.failed.at(0).at(0).toString(),
+            QStringLiteral(
+                "the server sent a stream event larger than 16 MiB, so the stream was dropped"));
+        QCOMPARE(r.failed.at(0).at(1).toInt(), 0);
+        QCOMPARE(r.events.size(), 0);
+        QCOMPARE(r.reconnecting.size(), 0);
+        QVERIFY2(peak - before < 100 * MiB, qPrintable(QString::number((peak - before) / MiB)));
+    }
+
+    // An event made of many short data lines grows past the cap the same way.
+    void oversizedEventFailsTheStream()
+    {
+        ScriptedServer server([](QTcpSocket *s, int, const ScriptedServer::Request &) {
+            respond(s,
+                StreamHead + "data: small\n\n" + QByteArray("data: 0123456789\n").repeated(200)
+                    + "\n");
+        });
+        SseConnection c(&m_nam, QNetworkRequest(server.url()));
+        c.setMaxEventSize(1000);
+        Recorder r(&c);
+        c.start();
+        QTRY_COMPARE(r.failed.size(), 1);
+        QCOMPARE(r.events.size(), 1);
+        QCOMPARE(r.failed.at(0).at(0).toString(),
+            QStringLiteral("the server sent a stream event larger than 1000 bytes, so the stream "
+                           "was dropped"));
     }
 };
 

@@ -114,6 +114,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_sb = std::make_unique<TestSandbox>();
+        m_http.setSandboxToken(m_sb->controlToken());
         QVERIFY2(m_sb->ok(), qPrintable(m_sb->error()));
         QVERIFY(!secret("imagepipeline").isEmpty());
         QVERIFY(!secret("deapi").isEmpty());

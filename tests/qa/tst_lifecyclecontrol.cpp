@@ -67,8 +67,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_sb = std::make_unique<TestSandbox>();
+        m_http.setSandboxToken(m_sb->controlToken());
         QVERIFY2(m_sb->ok(), qPrintable(m_sb->error()));
         m_control = std::make_unique<LifecycleControl>(&m_nam, QUrl(m_sb->control()));
+        m_control->setToken(m_sb->controlToken());
     }
     void cleanupTestCase()
     {

@@ -200,6 +200,7 @@ private Q_SLOTS:
     {
         // One in-process sandbox serves every test; its info carries the deAPI Pusher and webhook credentials.
         m_sb = std::make_unique<TestSandbox>();
+        m_http.setSandboxToken(m_sb->controlToken());
         QVERIFY2(m_sb->ok(), qPrintable(m_sb->error()));
         for (const char *field : {"api_key", "ws_url", "pusher_key", "pusher_secret", "client_id", "channel", "auth_url", "webhook_secret"})
             QVERIFY2(!info(field).isEmpty(), field);

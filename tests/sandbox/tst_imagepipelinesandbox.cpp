@@ -140,6 +140,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_sb = std::make_unique<TestSandbox>();
+        m_http.setSandboxToken(m_sb->controlToken());
         QVERIFY2(m_sb->ok(), qPrintable(m_sb->error()));
         QVERIFY(!webhookSecret().isEmpty());
     }

@@ -115,6 +115,7 @@ private Q_SLOTS:
         auto o = TestSandbox::defaults();
         o.keepAliveMs = 300;
         m_sb = std::make_unique<TestSandbox>(o);
+        m_http.setSandboxToken(m_sb->controlToken());
         QVERIFY2(m_sb->ok(), qPrintable(m_sb->error()));
     }
     void cleanup() { m_sb.reset(); }

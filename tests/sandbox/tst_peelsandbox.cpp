@@ -104,6 +104,7 @@ private Q_SLOTS:
     {
         // One in-process sandbox serves every test; each test builds from its own source URL.
         m_sb = std::make_unique<TestSandbox>();
+        m_http.setSandboxToken(m_sb->controlToken());
         QVERIFY2(m_sb->ok(), qPrintable(m_sb->error()));
         QVERIFY(!m_sb->key("peel").isEmpty());
     }

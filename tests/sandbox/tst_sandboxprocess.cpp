@@ -52,7 +52,7 @@ private:
 private Q_SLOTS:
     void initTestCase() { QVERIFY2(QFileInfo(binary()).isExecutable(), "JOBSCOPE_SANDBOX_BIN is not set to the built binary"); }
 
-    // The one stdout line names where it listens and every dialect's credentials; SIGTERM stops it
+    // The one stdout line names where it listens, the control token and every dialect's credentials; SIGTERM stops it
     // with exit code 0.
     void printsItsDescriptionAndStopsOnSigterm()
     {
@@ -69,7 +69,9 @@ private Q_SLOTS:
         for (const char *f : {"ws_url", "pusher_key", "pusher_secret", "client_id", "auth_url"})
             QVERIFY2(!field(info, "deapi", f).isEmpty(), f);
         QCOMPARE(field(info, "deapi", "ws_url"), QStringLiteral("ws://127.0.0.1:%1").arg(listen.port()));
-        QCOMPARE(m_http.get(info.value(QLatin1String("control_url")).toString()).status, 200);
+        const QByteArray token = info.value(QLatin1String("control_token")).toString().toLatin1();
+        QVERIFY(!token.isEmpty());
+        QCOMPARE(m_http.get(info.value(QLatin1String("control_url")).toString(), {{"X-Sandbox-Token", token}}).status, 200);
         QVERIFY(stop(p));
     }
 
@@ -149,7 +151,7 @@ private Q_SLOTS:
             QTcpSocket s;
             s.connectToHost(QHostAddress::LocalHost, quint16(listen.port()));
             QVERIFY(s.waitForConnected(3000));
-            s.write("POST /peako/api/render HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n{");
+            s.write("POST /peako/api/render HTTP/1.1\r\nHost: " + listen.authority().toLatin1() + "\r\nContent-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n{");
             QByteArray answer;
             QTRY_VERIFY_WITH_TIMEOUT((answer += s.readAll(), answer.contains("\r\n\r\n")), 5000);
             QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.constData());

@@ -255,7 +255,9 @@ private Q_SLOTS:
                 QVERIFY(exec(db, QStringLiteral("UPDATE jobs SET download_dir = '/tmp/f' WHERE job_id = 'old-2'")));
             }
             // The later schema is not there yet.
-            QVERIFY(refused(db, QStringLiteral("UPDATE jobs SET purged_ms = 1")));
+            if (from < 3)
+                QVERIFY(refused(db, QStringLiteral("UPDATE jobs SET purged_ms = 1")));
+            QVERIFY(refused(db, QStringLiteral("UPDATE jobs SET remote_id = 'x'")));
         }
         HistoryDatabase h;
         QString error;
@@ -563,6 +565,68 @@ private Q_SLOTS:
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cannot record a download of nobody")));
         QVERIFY(!h.writeDownload(orphan));
         QVERIFY(!h.lastError().isEmpty());
+    }
+
+    // Issue 9, item 7: two services hand out the same job id. The second never overwrites the
+    // first's profile, task, input or timeline; the first is kept apart as "<id>@<its profile>"
+    // with everything it had (and resume still finds it, remote id intact), and each service's
+    // job is found again by (profile, id).
+    void sameIdFromTwoServicesStaysApart()
+    {
+        HistoryDatabase h;
+        QVERIFY(h.open(freshPath(), nullptr));
+        const Core::Profile a = profileFor(Core::Dialect::DeApi, QStringLiteral("deapi"), QStringLiteral("http://127.0.0.1:9001/deapi"));
+        const Core::Profile b = profileFor(Core::Dialect::DeApi, QStringLiteral("deapi"), QStringLiteral("http://127.0.0.1:9002/deapi"));
+        StoredJob first = stored(QStringLiteral("same"), a, 1000, QStringLiteral("/dl/a"));
+        first.job.input = QJsonObject{{k("prompt"), QStringLiteral("first")}};
+        QVERIFY(h.recordJob(first));
+        QVERIFY(h.writeSnapshots({snapshot(QStringLiteral("same"), Core::JobState::Running, 0, 2, 0, 1)}));
+        DownloadRecord r;
+        r.jobId = QStringLiteral("same");
+        r.outputKey = QStringLiteral("0//a.png");
+        r.folder = QStringLiteral("/dl/a/same");
+        QVERIFY(h.writeDownload(r));
+
+        StoredJob second = stored(QStringLiteral("same"), b, 2000);
+        second.job.input = QJsonObject{{k("prompt"), QStringLiteral("second")}};
+        second.job.task = QStringLiteral("other/task");
+        QVERIFY(h.recordJob(second));
+
+        QCOMPARE(h.jobCount(), 2);
+        const QString keyA = h.findKey(a, QStringLiteral("same"));
+        const QString keyB = h.findKey(b, QStringLiteral("same"));
+        QCOMPARE(keyB, QStringLiteral("same"));
+        QCOMPARE(keyA, QStringLiteral("same@deapi"));
+        const auto gotA = h.job(keyA, true);
+        QVERIFY(gotA);
+        QCOMPARE(gotA->job.remote(), QStringLiteral("same"));
+        QCOMPARE(gotA->profile.baseUrl, a.baseUrl);
+        QCOMPARE(gotA->job.input.value(k("prompt")).toString(), QStringLiteral("first"));
+        QCOMPARE(gotA->job.timeline.size(), 2);
+        QCOMPARE(gotA->job.logs.size(), 1);
+        QCOMPARE(gotA->downloadDir, QStringLiteral("/dl/a"));
+        QCOMPARE(h.downloads(keyA).size(), 1);
+        const auto gotB = h.job(keyB, true);
+        QVERIFY(gotB);
+        QCOMPARE(gotB->job.remote(), QStringLiteral("same"));
+        QVERIFY(gotB->job.remoteId.isEmpty());
+        QCOMPARE(gotB->profile.baseUrl, b.baseUrl);
+        QCOMPARE(gotB->job.input.value(k("prompt")).toString(), QStringLiteral("second"));
+        QCOMPARE(gotB->job.timeline.size(), 0);
+        QCOMPARE(h.downloads(keyB).size(), 0);
+        // Both are unfinished, so `resume` re-attaches to both.
+        QCOMPARE(h.jobs(true).size(), 2);
+        // Recording the same service's job again updates it in place; nothing moves.
+        QVERIFY(h.recordJob(second));
+        QCOMPARE(h.jobCount(), 2);
+        QCOMPARE(h.findKey(b, QStringLiteral("same")), QStringLiteral("same"));
+        // A third service with the same id: the second is kept apart too, under its own name.
+        const Core::Profile c = profileFor(Core::Dialect::DeApi, QStringLiteral("deapi"), QStringLiteral("http://127.0.0.1:9003/deapi"));
+        QVERIFY(h.recordJob(stored(QStringLiteral("same"), c, 3000)));
+        QCOMPARE(h.jobCount(), 3);
+        QCOMPARE(h.findKey(b, QStringLiteral("same")), QStringLiteral("same@deapi~2"));
+        QCOMPARE(h.findKey(a, QStringLiteral("same")), QStringLiteral("same@deapi"));
+        QCOMPARE(h.findKey(c, QStringLiteral("same")), QStringLiteral("same"));
     }
 
     // markPurged marks jobs of one dialect older than the cut; nothing is deleted.

@@ -37,6 +37,34 @@ class TestJobTracker final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // Issue 9, item 7: the same id from two profiles gives two jobs; an event a profile sends
+    // about an id resolves only to that profile's job.
+    void sameIdTwoProfilesStaysApart()
+    {
+        Tracker::JobTracker t;
+        QCOMPARE(t.newKey(QStringLiteral("a"), QStringLiteral("x")), QStringLiteral("x"));
+        t.track(QStringLiteral("x"), QStringLiteral("a"), Core::Dialect::DeApi, {});
+        QCOMPARE(t.newKey(QStringLiteral("a"), QStringLiteral("x")), QStringLiteral("x"));
+        const QString keyB = t.newKey(QStringLiteral("b"), QStringLiteral("x"));
+        QCOMPARE(keyB, QStringLiteral("x@b"));
+        t.track(keyB, QStringLiteral("b"), Core::Dialect::DeApi, {}, QStringLiteral("x"));
+        QCOMPARE(t.size(), 2);
+        QCOMPARE(t.job(keyB)->remote(), QStringLiteral("x"));
+        QCOMPARE(t.job(QStringLiteral("x"))->remote(), QStringLiteral("x"));
+        QCOMPARE(t.keyOf(QStringLiteral("a"), QStringLiteral("x")), QStringLiteral("x"));
+        QCOMPARE(t.keyOf(QStringLiteral("b"), QStringLiteral("x")), keyB);
+        QVERIFY(t.keyOf(QStringLiteral("c"), QStringLiteral("x")).isEmpty());
+        QCOMPARE(t.newKey(QStringLiteral("c"), QStringLiteral("x")), QStringLiteral("x@c"));
+        // A job restored with its remote id is found the same way.
+        Tracker::TrackedJob restored;
+        restored.id = QStringLiteral("y@old");
+        restored.remoteId = QStringLiteral("y");
+        restored.profile = QStringLiteral("old");
+        t.restore(restored);
+        QCOMPARE(t.keyOf(QStringLiteral("old"), QStringLiteral("y")), QStringLiteral("y@old"));
+        QVERIFY(t.keyOf(QStringLiteral("a"), QStringLiteral("y")).isEmpty());
+    }
+
     // A finished job reopened (a Peel API revised) takes a new queued/running/completed run;
     // an unfinished one cannot be reopened.
     void reopenAfterRevise()

@@ -70,9 +70,9 @@ void JobDetailView::setJob(const QString &id)
     refresh();
 }
 
-void JobDetailView::setSandbox(const QUrl &controlBase)
+void JobDetailView::setSandbox(const QUrl &controlBase, const QByteArray &token)
 {
-    m_stepper->setSandbox(controlBase);
+    m_stepper->setSandbox(controlBase, token);
     m_tabs->setTabVisible(m_tabs->indexOf(m_stepper), m_stepper->isActive());
 }
 

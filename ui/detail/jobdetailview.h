@@ -47,7 +47,7 @@ public:
     QString jobId() const { return m_jobId; }
     // The sandbox control URL of the shown job's profile ("…/_sandbox"); empty hides the
     // Lifecycle tab (a profile of a real service).
-    void setSandbox(const QUrl &controlBase);
+    void setSandbox(const QUrl &controlBase, const QByteArray &token = {});
     // Files already downloaded for a job (see ResultsTab::setLocalFiles).
     void setLocalFiles(const QString &jobId, const QList<Ui::ResultFile> &files);
     // Appends a tab (the view takes ownership) and returns its index.

@@ -144,10 +144,11 @@ LifecycleStepper::LifecycleStepper(QNetworkAccessManager *nam, QWidget *parent)
     updateEnabled();
 }
 
-void LifecycleStepper::setSandbox(const QUrl &controlBase)
+void LifecycleStepper::setSandbox(const QUrl &controlBase, const QByteArray &token)
 {
     m_active = controlBase.isValid() && !controlBase.isEmpty();
     m_control->setControlBase(controlBase);
+    m_control->setToken(token);
     m_failureCodes.clear();
     m_codesFor.clear();
     m_record = {};

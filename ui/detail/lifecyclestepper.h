@@ -40,7 +40,8 @@ public:
     // The QNetworkAccessManager is not owned and must outlive the stepper.
     explicit LifecycleStepper(QNetworkAccessManager *nam, QWidget *parent = nullptr);
 
-    void setSandbox(const QUrl &controlBase); // empty: inactive
+    // The control URL (empty: inactive) and the sandbox's control token (X-Sandbox-Token).
+    void setSandbox(const QUrl &controlBase, const QByteArray &token = {});
     QUrl sandbox() const;
     bool isActive() const { return m_active; }
     void setJob(const QString &id);

@@ -161,8 +161,10 @@ OverviewTab::OverviewTab(QWidget *parent)
     showJob(nullptr);
 }
 
-void OverviewTab::set(QFormLayout *form, const QString &key, const QString &label, const QString &text, bool mono)
+void OverviewTab::set(QFormLayout *form, const QString &key, const QString &label, const QString &rawText, bool mono)
 {
+    // Every value here may come from a server (an error message can echo the key): redacted.
+    const QString text = m_redactor ? m_redactor->redact(rawText) : rawText;
     if (text.isEmpty())
         return;
     CopyableField *f = m_fields.value(key);
@@ -209,7 +211,7 @@ void OverviewTab::showJob(const Tracker::TrackedJob *job)
 {
     m_shown.clear();
     if (job) {
-        set(m_jobForm, QStringLiteral("id"), tr("Job ID"), job->id, true);
+        set(m_jobForm, QStringLiteral("id"), tr("Job ID"), job->remote(), true);
         set(m_jobForm, QStringLiteral("profile"), tr("Profile"), job->profile);
         set(m_jobForm, QStringLiteral("dialect"), tr("Dialect"), Core::dialectName(job->dialect));
         set(m_jobForm, QStringLiteral("task"), tr("Task"), job->task, true);

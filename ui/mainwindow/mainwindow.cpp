@@ -4,6 +4,7 @@
 #include "common/icons.h"
 #include "core/redactor.h"
 #include "detail/jobdetailview.h"
+#include "downloads/filenames.h"
 #include "follow/followcontext.h"
 #include "joblist/cancelconfirmation.h"
 #include "joblist/joblistmodel.h"
@@ -165,7 +166,7 @@ MainWindow::MainWindow(Services services, QWidget *parent)
         updateTitle();
     });
     connect(m_s.session, &Session::JobSession::submitFailed, this, [this](const QString &profile, const QString &task, const Core::JobError &e) {
-        QMessageBox::warning(this, tr("Submit refused"), tr("%1 refused %2: %3").arg(profile, task, e.message));
+        QMessageBox::warning(this, tr("Submit refused"), tr("%1 refused %2: %3").arg(profile, task, redacted(e.message)));
     });
     connect(m_s.session, &Session::JobSession::submitted, this, [this](const QString &id) {
         statusBar()->showMessage(tr("Submitted %1").arg(id), 3000);
@@ -176,7 +177,7 @@ MainWindow::MainWindow(Services services, QWidget *parent)
         if (f.state == S::Running && f.total > 0)
             statusBar()->showMessage(tr("Downloading %1: %2 of %3 KiB").arg(f.name).arg(f.bytes / 1024).arg(f.total / 1024), 2000);
         if (f.state == S::Failed)
-            statusBar()->showMessage(tr("Download of %1 failed: %2 (the job keeps its remote URL)").arg(f.name, f.error), 8000);
+            statusBar()->showMessage(tr("Download of %1 failed: %2 (the job keeps its remote URL)").arg(f.name, redacted(f.error)), 8000);
         if (f.state != S::Done)
             return;
         const Tracker::TrackedJob *job = m_s.tracker->job(f.jobId);
@@ -198,7 +199,10 @@ MainWindow::MainWindow(Services services, QWidget *parent)
         if (f.path.endsWith(QLatin1String(".png")) || f.path.endsWith(QLatin1String(".jpg")) || f.path.endsWith(QLatin1String(".webp")))
             m_model->setThumbnailFile(f.jobId, f.path);
     });
-    connect(m_s.session, &Session::JobSession::notice, this, [this](const QString &, const QString &m) { statusBar()->showMessage(m, 5000); });
+    connect(m_s.session, &Session::JobSession::notice, this, [this](const QString &, const QString &m) {
+        // Notices carry server text (an error body can echo the key): redacted before shown.
+        statusBar()->showMessage(redacted(m), 5000);
+    });
     connect(m_s.history, &Store::JobHistory::writeFailed, this, [this](const QString &m) {
         statusBar()->showMessage(tr("The history could not be written: %1").arg(m), 10000);
     });
@@ -344,6 +348,11 @@ void MainWindow::buildActions()
     addAction(find);
 }
 
+QString MainWindow::redacted(const QString &text) const
+{
+    return m_s.redactor ? m_s.redactor->redact(text) : text;
+}
+
 QString MainWindow::folderFor(const QString &jobId) const
 {
     const Tracker::TrackedJob *job = m_s.tracker->job(jobId);
@@ -369,9 +378,8 @@ QString MainWindow::folderFor(const QString &jobId) const
     const QString profile = job ? job->profile : QStringLiteral("unknown");
     const QString date = QDateTime::fromMSecsSinceEpoch(job && job->createdMs ? job->createdMs : QDateTime::currentMSecsSinceEpoch())
                              .date().toString(Qt::ISODate);
-    QString safeProfile = profile;
-    safeProfile.replace(QLatin1Char('/'), QLatin1Char('_'));
-    return QStringLiteral("%1/%2/%3").arg(root, safeProfile, date);
+    // The profile name is the user's, but it may come from an imported file: one safe segment.
+    return QStringLiteral("%1/%2/%3").arg(root, Downloads::FileNames::segment(profile), date);
 }
 
 void MainWindow::startUp(int historyLimit)
@@ -510,8 +518,9 @@ void MainWindow::cancelJobs(const QStringList &ids)
     for (const QString &id : chosen) {
         const Tracker::TrackedJob *job = m_s.tracker->job(id);
         const bool viaSandbox = confirm.routeOf(id) == Core::CancelPolicy::Route::SandboxControl;
-        m_s.session->cancel(id, viaSandbox && job ? sandboxControlFor(job->profile) : QUrl(), [this, id](bool ok, const QString &m) {
-            statusBar()->showMessage(ok ? tr("Cancelled %1").arg(id) : tr("Cancel of %1 refused: %2").arg(id, m), 6000);
+        m_s.session->cancel(id, viaSandbox && job ? sandboxControlFor(job->profile) : QUrl(),
+                            m_sandboxInfo.value(k("control_token")).toString().toLatin1(), [this, id](bool ok, const QString &m) {
+            statusBar()->showMessage(ok ? tr("Cancelled %1").arg(id) : tr("Cancel of %1 refused: %2").arg(id, redacted(m)), 6000);
         });
     }
 }
@@ -529,7 +538,7 @@ void MainWindow::showJob(const QString &id)
 {
     m_s.session->loadDetails(id);
     const Tracker::TrackedJob *job = m_s.tracker->job(id);
-    m_detail->setSandbox(job ? sandboxControlFor(job->profile) : QUrl());
+    m_detail->setSandbox(job ? sandboxControlFor(job->profile) : QUrl(), m_sandboxInfo.value(k("control_token")).toString().toLatin1());
     m_detail->setJob(id);
     m_traffic->setJob(id);
     const bool peel = job && job->dialect == Core::Dialect::Peel;
@@ -542,9 +551,9 @@ void MainWindow::showJob(const QString &id)
 
 void MainWindow::notify(const QString &title, const QString &text)
 {
-    statusBar()->showMessage(title + QStringLiteral(": ") + text, 6000);
+    statusBar()->showMessage(redacted(title + QStringLiteral(": ") + text), 6000);
     if (m_tray && (!m_s.settings || m_s.settings->notifications()))
-        m_tray->showMessage(title, text, QSystemTrayIcon::Information, 5000);
+        m_tray->showMessage(redacted(title), redacted(text), QSystemTrayIcon::Information, 5000);
 }
 
 void MainWindow::updateTitle()

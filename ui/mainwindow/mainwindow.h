@@ -118,6 +118,8 @@ private:
     void updateTitle();
     void applyPollLimits();
     QUrl sandboxControlFor(const QString &profile) const;
+    // Text that may carry a server's words, as it may be shown (every known key masked).
+    QString redacted(const QString &text) const;
     QString folderFor(const QString &jobId) const;
 
     Services m_s;

@@ -338,7 +338,7 @@ void PeelBuildView::setJob(const Core::Profile &profile, const Tracker::TrackedJ
 
 void PeelBuildView::refresh(bool newJob)
 {
-    m_contract = PeelBuilds::BuildContract::fromExtra(m_job.id, m_job.extra);
+    m_contract = PeelBuilds::BuildContract::fromExtra(m_job.remote(), m_job.extra);
     if (newJob) {
         m_status->clear();
         m_respondResult->clear();
@@ -363,7 +363,7 @@ void PeelBuildView::refresh(bool newJob)
         ? (state ? Core::stateName(*state) : tr("unknown"))
         : m_job.rawStatus;
     if (known) {
-        QString title = tr("API %1 — %2").arg(m_job.id, raw);
+        QString title = tr("API %1 — %2").arg(m_job.remote(), raw);
         if (m_contract.buildNumber() > 0)
             title += tr(" (build %1)").arg(m_contract.buildNumber());
         m_title->setText(m_redactor.redact(title));
@@ -508,7 +508,7 @@ void PeelBuildView::respondWith(const QJsonObject &response)
     ++m_respondPending;
     m_respondButton->setEnabled(false);
     m_respondResult->setText(tr("Sending…"));
-    m_actions->respond(m_job.id, response);
+    m_actions->respond(m_job.remote(), response);
 }
 
 void PeelBuildView::callEndpoint(const QString &endpoint, const QJsonObject &input)
@@ -517,7 +517,7 @@ void PeelBuildView::callEndpoint(const QString &endpoint, const QJsonObject &inp
         return;
     ++m_callPending;
     m_console->setBusy(true);
-    m_actions->call(m_job.id, endpoint, input);
+    m_actions->call(m_job.remote(), endpoint, input);
 }
 
 void PeelBuildView::checkHealth()
@@ -525,7 +525,7 @@ void PeelBuildView::checkHealth()
     if (!m_actions || m_job.id.isEmpty())
         return;
     m_healthButton->setEnabled(false);
-    m_actions->health(m_job.id);
+    m_actions->health(m_job.remote());
 }
 
 void PeelBuildView::revise(const QString &instructions)
@@ -533,7 +533,7 @@ void PeelBuildView::revise(const QString &instructions)
     if (!m_actions || m_job.id.isEmpty())
         return;
     setStatus(tr("Asking for a revision…"), false);
-    m_actions->revise(m_job.id, QJsonObject { { k("instructions"), instructions } });
+    m_actions->revise(m_job.remote(), QJsonObject { { k("instructions"), instructions } });
 }
 
 void PeelBuildView::rebuild()
@@ -541,7 +541,7 @@ void PeelBuildView::rebuild()
     if (!m_actions || m_job.id.isEmpty())
         return;
     setStatus(tr("Asking for a rebuild…"), false);
-    m_actions->rebuild(m_job.id);
+    m_actions->rebuild(m_job.remote());
 }
 
 void PeelBuildView::exportTo(const QString &format, const QString &path)
@@ -549,7 +549,7 @@ void PeelBuildView::exportTo(const QString &format, const QString &path)
     if (!m_actions || m_job.id.isEmpty())
         return;
     setStatus(tr("Fetching the %1 export…").arg(format), false);
-    m_exportPaths.insert(m_actions->exportSpec(m_job.id, format), path);
+    m_exportPaths.insert(m_actions->exportSpec(m_job.remote(), format), path);
 }
 
 void PeelBuildView::askRevise()
@@ -617,9 +617,14 @@ void PeelBuildView::applyRecord(const Core::JobUpdate &record)
 void PeelBuildView::handle(const PeelBuilds::BuildResult &result)
 {
     using Action = PeelBuilds::BuildResult::Action;
-    if (result.record && result.ok())
-        Q_EMIT recordReceived(*result.record);
-    const bool current = result.apiId == m_job.id;
+    const bool current = result.apiId == m_job.remote();
+    if (result.record && result.ok()) {
+        // The service names the API by its own id; the tracker knows the job by its key.
+        Core::JobUpdate record = *result.record;
+        if (current)
+            record.jobId = m_job.id;
+        Q_EMIT recordReceived(record);
+    }
     switch (result.action) {
     case Action::Respond:
         m_respondPending = std::max(0, m_respondPending - 1);

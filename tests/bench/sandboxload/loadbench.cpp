@@ -29,9 +29,11 @@ struct Totals
     quint64 finals = 0;
 };
 
-QJsonObject getJson(QNetworkAccessManager &nam, const QString &url)
+QJsonObject getJson(QNetworkAccessManager &nam, const QString &url, const QByteArray &controlToken)
 {
-    QNetworkReply *r = nam.get(QNetworkRequest(QUrl(url)));
+    QNetworkRequest request{QUrl(url)};
+    request.setRawHeader("X-Sandbox-Token", controlToken);
+    QNetworkReply *r = nam.get(request);
     QEventLoop loop;
     QObject::connect(r, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();
@@ -74,6 +76,7 @@ int main(int argc, char **argv)
         return 1;
     }
     const QString control = info.value(QLatin1String("control_url")).toString();
+    const QByteArray controlToken = info.value(QLatin1String("control_token")).toString().toLatin1();
     const QJsonObject deapi = info.value(QLatin1String("dialects")).toObject().value(QLatin1String("deapi")).toObject();
     const QJsonObject peelapi = info.value(QLatin1String("dialects")).toObject().value(QLatin1String("peelapi")).toObject();
     QNetworkAccessManager nam;
@@ -92,7 +95,7 @@ int main(int argc, char **argv)
                                                           {QLatin1String("sandbox"), QJsonObject{{QLatin1String("duration_ms"), seconds * 1000},
                                                                                                  {QLatin1String("preview_every"), 25}}}})
                                     .toJson(QJsonDocument::Compact);
-        const QByteArray request = "POST " + path + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\nContent-Type: application/json\r\nContent-Length: "
+        const QByteArray request = "POST " + path + " HTTP/1.1\r\nHost: " + base.authority().toUtf8() + "\r\n" + auth + "\r\nContent-Type: application/json\r\nContent-Length: "
             + QByteArray::number(body.size()) + "\r\n\r\n" + body;
         QStringList ids;
         QList<QTcpSocket *> socks;
@@ -166,7 +169,7 @@ int main(int argc, char **argv)
         for (const QString &id : ids) {
             auto *s = new QTcpSocket(&app);
             s->connectToHost(base.host(), quint16(base.port()));
-            s->write("GET " + base.path().toUtf8() + "/v1/jobs/" + id.toUtf8() + "/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            s->write("GET " + base.path().toUtf8() + "/v1/jobs/" + id.toUtf8() + "/stream HTTP/1.1\r\nHost: " + base.authority().toUtf8() + "\r\nAuthorization: Bearer "
                      + peelapi.value(QLatin1String("api_key")).toString().toUtf8() + "\r\n\r\n");
             QObject::connect(s, &QTcpSocket::readyRead, [s, &totals] {
                 const QByteArray d = s->readAll();
@@ -181,14 +184,14 @@ int main(int argc, char **argv)
     // One sample a second: events received in that second, sandbox CPU share, memory and lateness.
     QList<double> rates;
     quint64 lastEvents = 0;
-    double lastCpu = getJson(nam, control + QStringLiteral("/stats")).value(QLatin1String("cpu_seconds")).toDouble();
+    double lastCpu = getJson(nam, control + QStringLiteral("/stats"), controlToken).value(QLatin1String("cpu_seconds")).toDouble();
     qint64 lastMs = clock.elapsed();
     QJsonObject stats;
     double peakCpu = 0;
     QTimer sampler;
     QEventLoop run;
     QObject::connect(&sampler, &QTimer::timeout, [&] {
-        stats = getJson(nam, control + QStringLiteral("/stats"));
+        stats = getJson(nam, control + QStringLiteral("/stats"), controlToken);
         const qint64 now = clock.elapsed();
         const double dt = (now - lastMs) / 1000.0;
         const double rate = (totals.events - lastEvents) / dt;

@@ -42,6 +42,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_sb = std::make_unique<TestSandbox>();
+        m_http.setSandboxToken(m_sb->controlToken());
         QVERIFY2(m_sb->ok(), qPrintable(m_sb->error()));
     }
     void cleanupTestCase() { m_sb.reset(); }
@@ -70,7 +71,7 @@ private Q_SLOTS:
         QVERIFY(!id.isEmpty());
         LifecycleStepper stepper(&m_nam);
         stepper.resize(760, 420);
-        stepper.setSandbox(QUrl(m_sb->control()));
+        stepper.setSandbox(QUrl(m_sb->control()), m_sb->controlToken());
         stepper.setJob(id);
         QTRY_COMPARE(stepper.phase(), QStringLiteral("queued"));
         QVERIFY(stepper.stateText().startsWith(QStringLiteral("queued")));
@@ -128,7 +129,7 @@ private Q_SLOTS:
     {
         const QString id = submitHeld(*m_sb, m_http, QStringLiteral("imagepipeline"));
         LifecycleStepper stepper(&m_nam);
-        stepper.setSandbox(QUrl(m_sb->control()));
+        stepper.setSandbox(QUrl(m_sb->control()), m_sb->controlToken());
         stepper.setJob(id);
         QTRY_VERIFY(stepper.failureCodes()->count() > 1);
         QTRY_VERIFY(stepper.button(QStringLiteral("fail"))->isEnabled());
@@ -151,7 +152,7 @@ private Q_SLOTS:
     {
         const QString id = submitHeld(*m_sb, m_http, QStringLiteral("peelapi"));
         LifecycleStepper stepper(&m_nam);
-        stepper.setSandbox(QUrl(m_sb->control()));
+        stepper.setSandbox(QUrl(m_sb->control()), m_sb->controlToken());
         stepper.setJob(id);
         QTRY_COMPARE(stepper.phase(), QStringLiteral("queued"));
         QVERIFY(!stepper.button(QStringLiteral("cancel"))->isVisible() || stepper.button(QStringLiteral("cancel"))->isHidden());
@@ -171,7 +172,7 @@ private Q_SLOTS:
     {
         const QString id = submitHeld(*m_sb, m_http, QStringLiteral("peel"));
         LifecycleStepper stepper(&m_nam);
-        stepper.setSandbox(QUrl(m_sb->control()));
+        stepper.setSandbox(QUrl(m_sb->control()), m_sb->controlToken());
         stepper.setJob(id);
         QTRY_COMPARE(stepper.phase(), QStringLiteral("queued"));
         QVERIFY(!stepper.button(QStringLiteral("ask-input"))->isEnabled());
