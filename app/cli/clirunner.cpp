@@ -468,8 +468,8 @@ void CliRunner::status()
         if (job && job->isTerminal())
             printEnd(id);
         if (!u.problem.isEmpty()) {
-            if (changes & Tracker::JobTracker::Problem)
-                return done(3); // printUpdate() said it already, once
+            if ((changes & Tracker::JobTracker::Problem) && !m_options.json)
+                return done(3); // printUpdate() said it already, once (as JSON on stdout with --json)
             return failWith(3, QStringLiteral("Status of %1 could not be read fully: %2").arg(id, u.problem));
         }
         done(0);

@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTimer>
 #include <QUrl>
 
 namespace Downloads {
@@ -169,16 +170,30 @@ void DownloadQueue::startItem(Item item)
     connect(d, &Core::Operation::result, this, [this, d] {
         Item item = m_running.take(d);
         d->deleteLater();
-        if (d->failed() && !item.refreshed && (d->httpStatus() == 403 || d->httpStatus() == 410) && m_refresher) {
+        if (d->failed() && !item.refreshed && (d->httpStatus() == 403 || d->httpStatus() == 404 || d->httpStatus() == 410) && m_refresher) {
             // An expired signed URL: a fresh status read mints a new one.
             item.refreshed = true;
             const QString oldUrl = item.output.url;
-            m_refresher(item.file.jobId, [this, item, oldUrl]() mutable {
+            const int status = d->httpStatus();
+            ++m_waiting; // neither queued nor running meanwhile, but not settled: not idle
+            m_refresher(item.file.jobId, [this, item, oldUrl, status]() mutable {
+                --m_waiting;
                 if (const Tracker::TrackedJob *job = m_tracker->job(item.file.jobId)) {
                     for (const Core::Output &o : job->outputs) {
                         if (keyFor(o) == item.file.key || (!o.name.isEmpty() && o.name == item.output.name))
                             item.output.url = o.url;
                     }
+                }
+                if (item.output.url == oldUrl && status == 404) {
+                    // Not there (yet): the same URL once more, a little later.
+                    item.file.state = File::State::Queued;
+                    ++m_waiting;
+                    QTimer::singleShot(2000, this, [this, item] {
+                        --m_waiting;
+                        m_queue.push_front(item);
+                        pump();
+                    });
+                    return;
                 }
                 if (item.output.url == oldUrl) {
                     item.file.state = File::State::Failed;
@@ -223,7 +238,7 @@ void DownloadQueue::settle(const Item &item)
             Q_EMIT jobFinished(jobId, entry.errors.isEmpty(), entry.errors);
         }
     }
-    if (m_queue.empty() && m_running.isEmpty())
+    if (m_queue.empty() && m_running.isEmpty() && m_waiting == 0)
         Q_EMIT idle();
 }
 

@@ -26,7 +26,8 @@ class FileDownload;
 // - The outputs are read from the tracker when the job's turn comes: all of them (every PeelAPI
 //   size), inline bytes (a webhook's result_base64) written directly, and captions saved as
 //   captions.json and captions.srt.
-// - A 403/410 (an expired signed URL) asks `refresher` to read the job again; the fresh URL is
+// - A 403/410 (an expired signed URL) or a 404 (a result not there yet, e.g. a service that
+//   restarted and is producing it again) asks `refresher` to read the job again; the fresh URL is
 //   then taken from the tracker and the file retried once.
 // - Files whose key is in `skip` (done by an earlier process) are not fetched again.
 // Signals: fileChanged() for every state change of a file (start, progress at most every 250 ms,
@@ -78,7 +79,7 @@ public:
     static QString folderFor(const QString &root, const QString &jobId, Placement placement = Placement::JobFolder);
     bool isQueued(const QString &jobId) const { return m_jobs.contains(jobId); }
     int activeCount() const { return int(m_running.size()); }
-    int pendingCount() const { return int(m_queue.size() + m_running.size()); }
+    int pendingCount() const { return int(m_queue.size() + m_running.size()) + m_waiting; }
     void cancelAll(); // kills running files (their parts stay for a later resume)
 
     static QString keyFor(const Core::Output &o);
@@ -114,6 +115,7 @@ private:
     std::deque<Item> m_queue;
     QHash<FileDownload *, Item> m_running;
     QHash<QString, JobEntry> m_jobs;
+    int m_waiting = 0; // files between a failed attempt and their retry (status re-read, delay)
 };
 
 } // namespace Downloads

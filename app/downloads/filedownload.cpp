@@ -4,6 +4,7 @@
 #include "net/transfererror.h"
 
 #include <QDir>
+#include <QLoggingCategory>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,6 +18,7 @@ namespace Downloads {
 namespace {
 
 const QLatin1String kMetaSuffix(".part.meta");
+Q_LOGGING_CATEGORY(lcDownload, "jobscope.downloads")
 constexpr int TransferTimeoutMs = 60000;
 
 // Parts that a FileDownload of this process is writing: never "resumed" by a second one at once.
@@ -175,10 +177,30 @@ bool FileDownload::preparePart()
             break;
         }
     }
+    bool orphan = false;
+    if (m_finalPath.isEmpty() && m_resume && !m_isInline) {
+        // A part without a usable sidecar (a process killed between creating the two, or an older
+        // version's): taken over from its first byte, never left behind beside a "name (1)".
+        const QString candidate = dir.filePath(safe);
+        const QString part = candidate + QStringLiteral(".part");
+        if (!QFileInfo::exists(candidate) && QFileInfo(part).isFile() && !partsInUse().contains(QFileInfo(part).absoluteFilePath())) {
+            m_finalPath = candidate;
+            orphan = true;
+        }
+    }
+    const bool resuming = !m_finalPath.isEmpty() && !orphan;
     if (m_finalPath.isEmpty())
         m_finalPath = FileNames::uniquePath(m_folder, m_name);
+    qCDebug(lcDownload) << "file" << m_name << "in" << m_folder << "->" << QFileInfo(m_finalPath).fileName()
+                        << (resuming ? "resuming its part" : orphan ? "taking over a part without sidecar" : "fresh");
     if (!FileNames::isInside(m_folder, m_finalPath)) {
         fail(QStringLiteral("refusing to write outside %1").arg(m_folder));
+        return false;
+    }
+    // The sidecar first: a part never stands without the name it is for (a kill -9 in between
+    // left parts that the next run could not resume).
+    if (!m_isInline && !resuming && !writeMeta()) {
+        fail(QStringLiteral("cannot write %1").arg(metaPath()));
         return false;
     }
     m_part.setFileName(m_finalPath + QStringLiteral(".part"));
@@ -188,7 +210,7 @@ bool FileDownload::preparePart()
     }
     m_partKey = QFileInfo(m_part.fileName()).absoluteFilePath();
     partsInUse().insert(m_partKey);
-    if (m_isInline || !m_resume || (m_total >= 0 && m_part.size() > m_total)) {
+    if (m_isInline || !m_resume || orphan || (m_total >= 0 && m_part.size() > m_total)) {
         if (!truncatePart())
             return false;
     }

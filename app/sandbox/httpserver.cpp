@@ -134,10 +134,12 @@ QString HttpServer::hostRefusal(const HttpRequest &request) const
         name = host.left(colon);
         port = host.mid(colon + 1);
     }
+    // The name decides: a rebound page always sends its own name, whatever port it uses. The port
+    // only has to be a port: a proxy or port-forward on this machine (a test's cutting proxy, an
+    // ssh -L) reaches the sandbox under another one.
     bool portOk = true;
-    // Without a port the name alone decides: a rebound page always sends its own name.
     if (!port.isEmpty())
-        portOk = port.toUInt() == m_port && port == QByteArray::number(port.toUInt());
+        portOk = port == QByteArray::number(port.toUInt()) && port.toUInt() > 0 && port.toUInt() < 65536;
     if (portOk && m_hosts.contains(QString::fromLatin1(name)))
         return {};
     return QStringLiteral("The sandbox answers only requests addressed to %1, not to %2.")

@@ -204,7 +204,9 @@ Job *JobEngine::submit(Dialect dialect, const Catalog::TaskInfo &task, const QJs
     for (JobListener *l : std::as_const(m_listeners))
         l->jobCreated(*j);
     log(j, QStringLiteral("info"), QStringLiteral("Job queued"));
-    markDirty(j);
+    // On disk before the submit is answered: a sandbox killed right after never forgets a job it
+    // handed out an id for.
+    persistNow(j);
     // A worker picks the job up on the next tick, so the submit answer says "queued" as the
     // documents show, even when a worker is free.
     return j;
@@ -344,7 +346,9 @@ void JobEngine::setPhase(Job *job, Phase to)
     }
     for (JobListener *l : std::as_const(m_listeners))
         l->jobTransitioned(*job, from);
-    markDirty(job);
+    // A state change (the end above all) is on disk as soon as it went out: a kill -9 does not
+    // roll a finished job back to re-run it.
+    persistNow(job);
 }
 
 void JobEngine::notifyProgress(Job *job)
@@ -727,6 +731,18 @@ void JobEngine::markDirty(Job *job, bool urgent)
         m_dirty.insert(job->id);
     else
         m_dirtyProgress.insert(job->id);
+}
+
+void JobEngine::persistNow(Job *job)
+{
+    if (!m_store) {
+        markDirty(job);
+        return;
+    }
+    m_dirty.remove(job->id);
+    m_dirtyProgress.remove(job->id);
+    if (!m_store->save({job}))
+        markDirty(job); // the next flush tries again
 }
 
 void JobEngine::flush()

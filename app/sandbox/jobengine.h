@@ -110,6 +110,7 @@ private:
     void requestPreview(Job *job, int percent);
     void markDirty(Job *job, bool urgent = true);
     void flush();
+    void persistNow(Job *job); // writes the job (and its new events) now, not at the next flush
     qint64 scaled(qint64 ms) const;
     void notifyProgress(Job *job);
 

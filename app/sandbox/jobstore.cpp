@@ -107,6 +107,10 @@ QList<Job> JobStore::loadAll()
         job.persistedEvents = fromTable.contains(job.id) ? job.events.size() : 0;
         if (!job.events.isEmpty())
             job.nextEventId = std::max(job.nextEventId, job.events.last().id + 1);
+        // Events sent after the last save were lost with the process that sent them; their ids
+        // must never be handed out again with other content (a client resuming with
+        // Last-Event-ID would skip the new ones), so the numbering jumps past them.
+        job.nextEventId += 10000;
     }
     return out;
 }
