@@ -130,6 +130,8 @@ bool FileDownload::writeMeta()
 {
     if (m_isInline)
         return true;
+    if (metaPath().isEmpty())
+        return false;
     QSaveFile f(metaPath());
     if (!f.open(QIODevice::WriteOnly))
         return false;
@@ -197,13 +199,13 @@ bool FileDownload::preparePart()
         fail(QStringLiteral("refusing to write outside %1").arg(m_folder));
         return false;
     }
+    m_part.setFileName(m_finalPath + QStringLiteral(".part"));
     // The sidecar first: a part never stands without the name it is for (a kill -9 in between
     // left parts that the next run could not resume).
     if (!m_isInline && !resuming && !writeMeta()) {
         fail(QStringLiteral("cannot write %1").arg(metaPath()));
         return false;
     }
-    m_part.setFileName(m_finalPath + QStringLiteral(".part"));
     if (!m_part.open(QIODevice::ReadWrite)) {
         fail(QStringLiteral("cannot write %1: %2").arg(m_part.fileName(), m_part.errorString()));
         return false;

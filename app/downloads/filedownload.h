@@ -90,7 +90,8 @@ private:
     bool writeMeta();
     void removeMeta();
     void releasePart();
-    QString metaPath() const { return m_part.fileName() + QStringLiteral(".meta"); }
+    // Next to the part; never a bare ".meta" in the working folder before the part is named.
+    QString metaPath() const { return m_part.fileName().isEmpty() ? QString() : m_part.fileName() + QStringLiteral(".meta"); }
 
     QNetworkAccessManager *m_nam = nullptr;
     QUrl m_url;

@@ -248,6 +248,21 @@ private Q_SLOTS:
         QCOMPARE(leftovers(dir.path()), QStringList());
     }
 
+    // Nothing is written beside the working folder either: the sidecar is named from the final
+    // path, never a bare ".meta" in whatever folder the process runs in.
+    void nothingInTheWorkingFolder()
+    {
+        QTemporaryDir cwd;
+        const QString old = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(cwd.path()));
+        QTemporaryDir dir;
+        const auto d = run(m_url, dir.path(), QStringLiteral("clip.avi"));
+        QDir::setCurrent(old);
+        QVERIFY2(!d->failed(), qPrintable(d->errorString()));
+        QCOMPARE(QDir(cwd.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot), QStringList());
+        QCOMPARE(leftovers(dir.path()), QStringList());
+    }
+
     void resumeFromPart_data()
     {
         QTest::addColumn<qint64>("cut");
