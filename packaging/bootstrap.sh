@@ -10,7 +10,7 @@ PACKAGES=(
   qt6-qpa-plugins libgl-dev
   gnome-keyring dbus dbus-x11 libsecret-tools
   xvfb xauth imagemagick time fonts-dejavu-core
-  nginx-light curl
+  nginx-light curl clang-format
 )
 # Node.js (for the reference clients eventsource and pusher-js): use the machine's own if it has
 # one (a NodeSource build conflicts with Debian's npm package), otherwise Debian's.

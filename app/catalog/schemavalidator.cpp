@@ -2,7 +2,6 @@
 
 #include <QJsonArray>
 #include <QUrl>
-
 #include <cmath>
 
 namespace Catalog {
@@ -63,8 +62,8 @@ QString formatNumber(double d)
 
 } // namespace
 
-QList<SchemaValidator::Problem> SchemaValidator::validate(const QJsonValue &value,
-                                                          const QJsonObject &schema)
+QList<SchemaValidator::Problem> SchemaValidator::validate(
+    const QJsonValue &value, const QJsonObject &schema)
 {
     QList<Problem> problems;
     check(value, schema, QString(), problems);
@@ -94,7 +93,7 @@ QJsonObject SchemaValidator::withDefaults(const QJsonObject &object, const QJson
 }
 
 void SchemaValidator::check(const QJsonValue &value, const QJsonObject &schema, const QString &path,
-                            QList<Problem> &problems)
+    QList<Problem> &problems)
 {
     const QString type = schema.value(QLatin1String("type")).toString();
     if (!type.isEmpty() && !matchesType(value, type)) {
@@ -102,7 +101,8 @@ void SchemaValidator::check(const QJsonValue &value, const QJsonObject &schema, 
             : type == QLatin1String("object")               ? QStringLiteral("an object")
             : type == QLatin1String("array")                ? QStringLiteral("an array")
                                                             : QStringLiteral("a ") + type;
-        problems.append({path, QStringLiteral("must be %1, not %2").arg(expected, typeName(value))});
+        problems.append(
+            { path, QStringLiteral("must be %1, not %2").arg(expected, typeName(value)) });
         return;
     }
 
@@ -111,44 +111,59 @@ void SchemaValidator::check(const QJsonValue &value, const QJsonObject &schema, 
         QStringList names;
         for (const QJsonValue &a : allowed)
             names.append(a.isString() ? a.toString() : formatNumber(a.toDouble()));
-        problems.append({path, QStringLiteral("must be one of %1").arg(names.join(QLatin1String(", ")))});
+        problems.append(
+            { path, QStringLiteral("must be one of %1").arg(names.join(QLatin1String(", "))) });
     }
 
     if (value.isDouble()) {
         const double d = value.toDouble();
-        if (schema.contains(QLatin1String("minimum")) && d < schema.value(QLatin1String("minimum")).toDouble())
-            problems.append({path, QStringLiteral("must be at least %1")
-                                       .arg(formatNumber(schema.value(QLatin1String("minimum")).toDouble()))});
-        if (schema.contains(QLatin1String("maximum")) && d > schema.value(QLatin1String("maximum")).toDouble())
-            problems.append({path, QStringLiteral("must be at most %1")
-                                       .arg(formatNumber(schema.value(QLatin1String("maximum")).toDouble()))});
+        if (schema.contains(QLatin1String("minimum"))
+            && d < schema.value(QLatin1String("minimum")).toDouble())
+            problems.append({ path,
+                QStringLiteral("must be at least %1")
+                    .arg(formatNumber(schema.value(QLatin1String("minimum")).toDouble())) });
+        if (schema.contains(QLatin1String("maximum"))
+            && d > schema.value(QLatin1String("maximum")).toDouble())
+            problems.append({ path,
+                QStringLiteral("must be at most %1")
+                    .arg(formatNumber(schema.value(QLatin1String("maximum")).toDouble())) });
     }
 
-    if (value.isString() && schema.value(QLatin1String("format")).toString() == QLatin1String("uri")) {
+    if (value.isString()
+        && schema.value(QLatin1String("format")).toString() == QLatin1String("uri")) {
         const QUrl url(value.toString(), QUrl::StrictMode);
-        if (!url.isValid() || url.isRelative() || url.scheme().isEmpty() || (url.host().isEmpty() && url.scheme() != QLatin1String("data")))
-            problems.append({path, QStringLiteral("must be an absolute URL")});
+        if (!url.isValid() || url.isRelative() || url.scheme().isEmpty()
+            || (url.host().isEmpty() && url.scheme() != QLatin1String("data")))
+            problems.append({ path, QStringLiteral("must be an absolute URL") });
     }
 
     if (value.isString()) {
         const qsizetype len = value.toString().size();
-        if (schema.contains(QLatin1String("minLength")) && len < schema.value(QLatin1String("minLength")).toInt())
-            problems.append({path, len == 0 ? QStringLiteral("must not be empty")
-                                            : QStringLiteral("must be at least %1 characters")
-                                                  .arg(schema.value(QLatin1String("minLength")).toInt())});
-        if (schema.contains(QLatin1String("maxLength")) && len > schema.value(QLatin1String("maxLength")).toInt())
-            problems.append({path, QStringLiteral("must be at most %1 characters")
-                                       .arg(schema.value(QLatin1String("maxLength")).toInt())});
+        if (schema.contains(QLatin1String("minLength"))
+            && len < schema.value(QLatin1String("minLength")).toInt())
+            problems.append({ path,
+                len == 0 ? QStringLiteral("must not be empty")
+                         : QStringLiteral("must be at least %1 characters")
+                               .arg(schema.value(QLatin1String("minLength")).toInt()) });
+        if (schema.contains(QLatin1String("maxLength"))
+            && len > schema.value(QLatin1String("maxLength")).toInt())
+            problems.append({ path,
+                QStringLiteral("must be at most %1 characters")
+                    .arg(schema.value(QLatin1String("maxLength")).toInt()) });
     }
 
     if (value.isArray()) {
         const QJsonArray arr = value.toArray();
-        if (schema.contains(QLatin1String("minItems")) && arr.size() < schema.value(QLatin1String("minItems")).toInt())
-            problems.append({path, QStringLiteral("needs at least %1 items")
-                                       .arg(schema.value(QLatin1String("minItems")).toInt())});
-        if (schema.contains(QLatin1String("maxItems")) && arr.size() > schema.value(QLatin1String("maxItems")).toInt())
-            problems.append({path, QStringLiteral("takes at most %1 items")
-                                       .arg(schema.value(QLatin1String("maxItems")).toInt())});
+        if (schema.contains(QLatin1String("minItems"))
+            && arr.size() < schema.value(QLatin1String("minItems")).toInt())
+            problems.append({ path,
+                QStringLiteral("needs at least %1 items")
+                    .arg(schema.value(QLatin1String("minItems")).toInt()) });
+        if (schema.contains(QLatin1String("maxItems"))
+            && arr.size() > schema.value(QLatin1String("maxItems")).toInt())
+            problems.append({ path,
+                QStringLiteral("takes at most %1 items")
+                    .arg(schema.value(QLatin1String("maxItems")).toInt()) });
         const QJsonObject items = schema.value(QLatin1String("items")).toObject();
         if (!items.isEmpty()) {
             for (qsizetype i = 0; i < arr.size(); ++i)
@@ -161,16 +176,18 @@ void SchemaValidator::check(const QJsonValue &value, const QJsonObject &schema, 
         for (const QJsonValue &r : schema.value(QLatin1String("required")).toArray()) {
             const QString key = r.toString();
             if (!obj.contains(key) || obj.value(key).isNull())
-                problems.append({path + QLatin1Char('/') + key, QStringLiteral("is required")});
+                problems.append({ path + QLatin1Char('/') + key, QStringLiteral("is required") });
         }
         const QJsonObject props = schema.value(QLatin1String("properties")).toObject();
-        const bool closed = schema.value(QLatin1String("additionalProperties")) == QJsonValue(false);
+        const bool closed
+            = schema.value(QLatin1String("additionalProperties")) == QJsonValue(false);
         for (auto it = obj.begin(); it != obj.end(); ++it) {
             if (props.contains(it.key()))
-                check(it.value(), props.value(it.key()).toObject(), path + QLatin1Char('/') + it.key(),
-                      problems);
+                check(it.value(), props.value(it.key()).toObject(),
+                    path + QLatin1Char('/') + it.key(), problems);
             else if (closed)
-                problems.append({path + QLatin1Char('/') + it.key(), QStringLiteral("is not a known field")});
+                problems.append(
+                    { path + QLatin1Char('/') + it.key(), QStringLiteral("is not a known field") });
         }
     }
 }

@@ -8,7 +8,7 @@ namespace Catalog {
 
 TaskCatalog::TaskCatalog()
 {
-    for (const char *name : {"peelapi", "imagepipeline", "peel", "peako", "deapi"}) {
+    for (const char *name : { "peelapi", "imagepipeline", "peel", "peako", "deapi" }) {
         QFile file(QStringLiteral(":/jobscope/catalogs/%1.json").arg(QLatin1String(name)));
         if (file.open(QIODevice::ReadOnly))
             loadDocument(file.readAll());

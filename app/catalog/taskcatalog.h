@@ -13,9 +13,9 @@ struct TaskInfo
     QString dialect;
     QString path;
     QString title;
-    QString jobType;  // Peako's PEAKO_* type, deAPI's job_type; empty where the service has none
-    QString output;   // "image", "video", "audio", "captions", "api"
-    QString modelId;  // PeelAPI's model_id
+    QString jobType; // Peako's PEAKO_* type, deAPI's job_type; empty where the service has none
+    QString output; // "image", "video", "audio", "captions", "api"
+    QString modelId; // PeelAPI's model_id
     int defaultDurationMs = 5000;
     QJsonObject inputSchema;
 };

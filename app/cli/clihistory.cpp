@@ -9,7 +9,10 @@ namespace Cli {
 
 namespace {
 
-QLatin1String k(const char *s) { return QLatin1String(s); }
+QLatin1String k(const char *s)
+{
+    return QLatin1String(s);
+}
 
 QString envName(const QString &ref)
 {
@@ -19,17 +22,11 @@ QString envName(const QString &ref)
 QJsonObject toRecord(const Store::StoredJob &s)
 {
     const Core::Profile &p = s.profile;
-    QJsonObject rec{{k("id"), s.job.remote()},
-                    {k("profile"), p.name},
-                    {k("dialect"), Core::dialectName(p.dialect)},
-                    {k("base_url"), p.baseUrl.toString()},
-                    {k("key_env"), envName(p.keyRef)},
-                    {k("key_ref"), p.keyRef},
-                    {k("task"), s.job.task},
-                    {k("input"), s.job.input},
-                    {k("via"), Follow::viaName(s.via)},
-                    {k("download_dir"), s.downloadDir},
-                    {k("created_ms"), s.job.createdMs}};
+    QJsonObject rec { { k("id"), s.job.remote() }, { k("profile"), p.name },
+        { k("dialect"), Core::dialectName(p.dialect) }, { k("base_url"), p.baseUrl.toString() },
+        { k("key_env"), envName(p.keyRef) }, { k("key_ref"), p.keyRef }, { k("task"), s.job.task },
+        { k("input"), s.job.input }, { k("via"), Follow::viaName(s.via) },
+        { k("download_dir"), s.downloadDir }, { k("created_ms"), s.job.createdMs } };
     if (p.dialect == Core::Dialect::DeApi && p.wsUrl.isValid()) {
         rec.insert(k("ws_url"), p.wsUrl.toString());
         rec.insert(k("pusher_key"), p.pusherKey);
@@ -45,13 +42,11 @@ QJsonObject toRecord(const Store::StoredJob &s)
 
 CliHistory::CliHistory()
     : m_path(Store::HistoryDatabase::defaultPath())
-{
-}
+{ }
 
 CliHistory::CliHistory(QString path)
     : m_path(std::move(path))
-{
-}
+{ }
 
 CliHistory::~CliHistory() = default;
 CliHistory::CliHistory(CliHistory &&) noexcept = default;
@@ -103,11 +98,14 @@ bool CliHistory::append(const QJsonObject &record, QString *error)
         return false;
     QJsonObject profileJson = record;
     if (!record.value(k("key_env")).toString().isEmpty())
-        profileJson.insert(k("key_ref"), QStringLiteral("env:") + record.value(k("key_env")).toString());
+        profileJson.insert(
+            k("key_ref"), QStringLiteral("env:") + record.value(k("key_env")).toString());
     if (!record.value(k("webhook_secret_env")).toString().isEmpty())
-        profileJson.insert(k("webhook_secret_ref"), QStringLiteral("env:") + record.value(k("webhook_secret_env")).toString());
+        profileJson.insert(k("webhook_secret_ref"),
+            QStringLiteral("env:") + record.value(k("webhook_secret_env")).toString());
     if (!record.contains(k("name")))
-        profileJson.insert(k("name"), record.value(k("profile")).toString(record.value(k("dialect")).toString()));
+        profileJson.insert(
+            k("name"), record.value(k("profile")).toString(record.value(k("dialect")).toString()));
     const auto profile = Core::Profile::fromJson(profileJson);
     if (!profile) {
         if (error)
@@ -119,7 +117,8 @@ bool CliHistory::append(const QJsonObject &record, QString *error)
     s.job.id = record.value(k("id")).toString();
     s.job.task = record.value(k("task")).toString();
     s.job.input = record.value(k("input")).toObject();
-    s.job.createdMs = qint64(record.value(k("created_ms")).toDouble(double(QDateTime::currentMSecsSinceEpoch())));
+    s.job.createdMs = qint64(
+        record.value(k("created_ms")).toDouble(double(QDateTime::currentMSecsSinceEpoch())));
     s.via = Follow::viaFromName(record.value(k("via")).toString()).value_or(Follow::Via::Auto);
     s.downloadDir = record.value(k("download_dir")).toString();
     if (!d->recordJob(s)) {
@@ -127,9 +126,10 @@ bool CliHistory::append(const QJsonObject &record, QString *error)
             *error = d->lastError();
         return false;
     }
-    m_written.insert(s.job.id, {0, 0});
+    m_written.insert(s.job.id, { 0, 0 });
     m_counted.insert(s.job.id);
-    m_keys.insert(s.job.id, s.job.id); // this run's job now holds the key (another service's moved aside)
+    m_keys.insert(
+        s.job.id, s.job.id); // this run's job now holds the key (another service's moved aside)
     return true;
 }
 
@@ -146,7 +146,8 @@ QJsonObject CliHistory::find(const QString &jobId)
         for (const Store::StoredJob &j : all) {
             if (j.job.remoteId == jobId) {
                 if (s)
-                    return {}; // several services' jobs: the user has to say which (--dialect/--profile)
+                    return {}; // several services' jobs: the user has to say which
+                               // (--dialect/--profile)
                 s = j;
             }
         }
@@ -202,8 +203,9 @@ void CliHistory::write(const Tracker::JobTracker &tracker, const QStringList &id
     d->writeSnapshots(snapshots);
 }
 
-void CliHistory::recordDownload(const QString &jobId, const QString &key, const QString &folder, const QString &path, bool done,
-                                qint64 bytes, qint64 total, const QString &sha256, const QString &error)
+void CliHistory::recordDownload(const QString &jobId, const QString &key, const QString &folder,
+    const QString &path, bool done, qint64 bytes, qint64 total, const QString &sha256,
+    const QString &error)
 {
     Store::HistoryDatabase *d = db();
     if (!d)
@@ -215,7 +217,9 @@ void CliHistory::recordDownload(const QString &jobId, const QString &key, const 
     r.outputKey = key;
     r.folder = folder;
     r.path = path;
-    r.state = done ? Store::DownloadRecord::State::Done : (error.isEmpty() ? Store::DownloadRecord::State::Running : Store::DownloadRecord::State::Failed);
+    r.state = done ? Store::DownloadRecord::State::Done
+                   : (error.isEmpty() ? Store::DownloadRecord::State::Running
+                                      : Store::DownloadRecord::State::Failed);
     r.bytes = bytes;
     r.total = total;
     r.sha256 = sha256;

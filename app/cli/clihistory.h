@@ -4,11 +4,10 @@
 
 #include <QHash>
 #include <QJsonObject>
-#include <QSet>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QStringList>
-
 #include <memory>
 #include <optional>
 
@@ -49,8 +48,9 @@ public:
     QList<QJsonObject> forBaseUrl(const QString &baseUrl);
     // Writes what the tracker knows of `ids` (jobs not in the history are left out).
     void write(const Tracker::JobTracker &tracker, const QStringList &ids);
-    void recordDownload(const QString &jobId, const QString &key, const QString &folder, const QString &path, bool done,
-                        qint64 bytes, qint64 total, const QString &sha256, const QString &error);
+    void recordDownload(const QString &jobId, const QString &key, const QString &folder,
+        const QString &path, bool done, qint64 bytes, qint64 total, const QString &sha256,
+        const QString &error);
 
 private:
     Store::HistoryDatabase *db(QString *error = nullptr);
@@ -60,7 +60,7 @@ private:
     QString m_path;
     std::unique_ptr<Store::HistoryDatabase> m_db;
     QHash<QString, QPair<int, int>> m_written; // timeline and log entries already written per job
-    QSet<QString> m_counted;                  // jobs whose earlier entries were counted from the history
+    QSet<QString> m_counted; // jobs whose earlier entries were counted from the history
 };
 
 } // namespace Cli

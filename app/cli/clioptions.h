@@ -35,7 +35,7 @@ struct CliOptions
     int chunkSize = 4096;
     QString lastEventId;
     int timeoutS = 0; // 0: none
-    int count = 1;    // submit: how many jobs of the same input
+    int count = 1; // submit: how many jobs of the same input
 
     // Parses argv (without the program name). On a usage error returns false with one sentence.
     static bool parse(const QStringList &arguments, CliOptions *out, QString *error);

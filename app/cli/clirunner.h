@@ -12,7 +12,6 @@
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QTimer>
-
 #include <memory>
 
 class QIODevice;
@@ -20,11 +19,11 @@ class QIODevice;
 namespace Dialects {
 class Adapter;
 struct RequestSpec;
-}
+} // namespace Dialects
 namespace Follow {
 class FollowContext;
 class JobFollower;
-}
+} // namespace Follow
 namespace Net {
 class HttpCall;
 }
@@ -34,7 +33,7 @@ class KeyStore;
 namespace Session {
 class JobSession;
 class KeyResolver;
-}
+} // namespace Session
 namespace Store {
 class JobHistory;
 }
@@ -82,7 +81,8 @@ private:
     void send(const Dialects::RequestSpec &spec, std::function<void(Net::HttpCall *)> done);
     // False, with the run ended (exit 3, or by the error's kind), when the call got no answer or,
     // when `needs2xx`, an error status; `what` names the request in the sentence.
-    bool answered(Net::HttpCall *call, const QString &jobId, const QString &what, bool needs2xx = true);
+    bool answered(
+        Net::HttpCall *call, const QString &jobId, const QString &what, bool needs2xx = true);
     bool readInput(QJsonObject *body);
     int exitCodeForError(const Core::JobError &e) const;
     void failWith(int code, const QString &sentence);
@@ -92,7 +92,8 @@ private:
     void printHuman(const QString &line);
     void note(const QString &sentence);
     void printStatus(const QString &jobId, const QString &via);
-    void printUpdate(const QString &jobId, Tracker::JobTracker::Changes changes, const Core::JobUpdate &u);
+    void printUpdate(
+        const QString &jobId, Tracker::JobTracker::Changes changes, const Core::JobUpdate &u);
     void printEnd(const QString &jobId);
     QJsonObject errorJson(const Core::JobError &e) const;
 

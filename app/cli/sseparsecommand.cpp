@@ -8,7 +8,8 @@
 
 namespace Cli {
 
-int SseParseCommand::run(QIODevice *in, QIODevice *out, int chunkSize, const QByteArray &lastEventId)
+int SseParseCommand::run(
+    QIODevice *in, QIODevice *out, int chunkSize, const QByteArray &lastEventId)
 {
     Net::SseParser parser(lastEventId);
     auto line = [out](const QJsonObject &o) {
@@ -16,9 +17,9 @@ int SseParseCommand::run(QIODevice *in, QIODevice *out, int chunkSize, const QBy
         out->write("\n");
     };
     parser.setEventHandler([&](const Net::SseEvent &e) {
-        line(QJsonObject{{QLatin1String("type"), QString::fromUtf8(e.type)},
-                         {QLatin1String("data"), QString::fromUtf8(e.data)},
-                         {QLatin1String("lastEventId"), QString::fromUtf8(e.lastEventId)}});
+        line(QJsonObject { { QLatin1String("type"), QString::fromUtf8(e.type) },
+            { QLatin1String("data"), QString::fromUtf8(e.data) },
+            { QLatin1String("lastEventId"), QString::fromUtf8(e.lastEventId) } });
     });
     QByteArray buffer;
     while (true) {
@@ -29,9 +30,10 @@ int SseParseCommand::run(QIODevice *in, QIODevice *out, int chunkSize, const QBy
     }
     parser.finish(); // an unterminated last event is not dispatched
     const auto retry = parser.retry();
-    line(QJsonObject{{QLatin1String("end"), true},
-                     {QLatin1String("lastEventId"), QString::fromUtf8(parser.lastEventId())},
-                     {QLatin1String("retry"), retry ? QJsonValue(double(*retry)) : QJsonValue(QJsonValue::Null)}});
+    line(QJsonObject { { QLatin1String("end"), true },
+        { QLatin1String("lastEventId"), QString::fromUtf8(parser.lastEventId()) },
+        { QLatin1String("retry"),
+            retry ? QJsonValue(double(*retry)) : QJsonValue(QJsonValue::Null) } });
     return 0;
 }
 

@@ -21,7 +21,8 @@ QString dialectName(Dialect d)
 
 std::optional<Dialect> dialectFromName(QStringView name)
 {
-    for (Dialect d : {Dialect::PeelApi, Dialect::ImagePipeline, Dialect::Peel, Dialect::Peako, Dialect::DeApi}) {
+    for (Dialect d : { Dialect::PeelApi, Dialect::ImagePipeline, Dialect::Peel, Dialect::Peako,
+             Dialect::DeApi }) {
         if (name.compare(dialectName(d), Qt::CaseInsensitive) == 0)
             return d;
     }
@@ -30,8 +31,8 @@ std::optional<Dialect> dialectFromName(QStringView name)
 
 QStringList dialectNames()
 {
-    return {QStringLiteral("peelapi"), QStringLiteral("imagepipeline"), QStringLiteral("peel"), QStringLiteral("peako"),
-            QStringLiteral("deapi")};
+    return { QStringLiteral("peelapi"), QStringLiteral("imagepipeline"), QStringLiteral("peel"),
+        QStringLiteral("peako"), QStringLiteral("deapi") };
 }
 
 } // namespace Core

@@ -5,24 +5,36 @@ namespace Core {
 QString JobError::kindName(Kind k)
 {
     switch (k) {
-    case Kind::None: return QStringLiteral("none");
-    case Kind::Network: return QStringLiteral("network");
-    case Kind::Timeout: return QStringLiteral("timeout");
-    case Kind::Http: return QStringLiteral("http");
-    case Kind::Auth: return QStringLiteral("auth");
-    case Kind::NotFound: return QStringLiteral("not_found");
-    case Kind::Conflict: return QStringLiteral("conflict");
-    case Kind::Invalid: return QStringLiteral("invalid");
-    case Kind::RateLimit: return QStringLiteral("rate_limit");
-    case Kind::Protocol: return QStringLiteral("protocol");
-    case Kind::Job: return QStringLiteral("job");
+    case Kind::None:
+        return QStringLiteral("none");
+    case Kind::Network:
+        return QStringLiteral("network");
+    case Kind::Timeout:
+        return QStringLiteral("timeout");
+    case Kind::Http:
+        return QStringLiteral("http");
+    case Kind::Auth:
+        return QStringLiteral("auth");
+    case Kind::NotFound:
+        return QStringLiteral("not_found");
+    case Kind::Conflict:
+        return QStringLiteral("conflict");
+    case Kind::Invalid:
+        return QStringLiteral("invalid");
+    case Kind::RateLimit:
+        return QStringLiteral("rate_limit");
+    case Kind::Protocol:
+        return QStringLiteral("protocol");
+    case Kind::Job:
+        return QStringLiteral("job");
     }
     return {};
 }
 
 QJsonObject JobError::toJson() const
 {
-    QJsonObject o{{QLatin1String("kind"), kindName(kind)}, {QLatin1String("message"), message}, {QLatin1String("retryable"), retryable}};
+    QJsonObject o { { QLatin1String("kind"), kindName(kind) },
+        { QLatin1String("message"), message }, { QLatin1String("retryable"), retryable } };
     if (httpStatus)
         o.insert(QLatin1String("http_status"), httpStatus);
     if (!providerCode.isEmpty())

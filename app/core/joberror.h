@@ -11,16 +11,16 @@ struct JobError
 {
     enum class Kind {
         None,
-        Network,   // no HTTP answer: refused, reset, DNS, TLS
-        Timeout,   // no answer in time
-        Http,      // an HTTP error status the dialect has no better word for
-        Auth,      // 401/403 on an API call
-        NotFound,  // 404
-        Conflict,  // 409 (cancel of a running job, respond outside needs_input, …)
-        Invalid,   // 400/422: the service refused the input
+        Network, // no HTTP answer: refused, reset, DNS, TLS
+        Timeout, // no answer in time
+        Http, // an HTTP error status the dialect has no better word for
+        Auth, // 401/403 on an API call
+        NotFound, // 404
+        Conflict, // 409 (cancel of a running job, respond outside needs_input, …)
+        Invalid, // 400/422: the service refused the input
         RateLimit, // 429
-        Protocol,  // an answer we cannot read: wrong content type, malformed JSON, unknown state
-        Job,       // the job itself failed
+        Protocol, // an answer we cannot read: wrong content type, malformed JSON, unknown state
+        Job, // the job itself failed
     };
 
     Kind kind = Kind::None;
@@ -29,9 +29,9 @@ struct JobError
     QString providerCode; // failure_reason_code, error_code, errors[].code …
     QString message;
     bool retryable = false;
-    QString supportId;       // Peel failure.artifact.support_debug_id
+    QString supportId; // Peel failure.artifact.support_debug_id
     QString suggestedAction; // Peel failure.artifact.suggested_action
-    QJsonObject details;     // the provider's failure object, as sent
+    QJsonObject details; // the provider's failure object, as sent
 
     bool isError() const { return kind != Kind::None; }
     static QString kindName(Kind k);

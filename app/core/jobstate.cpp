@@ -23,8 +23,8 @@ QString stateName(JobState s)
 
 std::optional<JobState> stateFromName(QStringView name)
 {
-    for (JobState s : {JobState::Queued, JobState::Running, JobState::NeedsInput, JobState::Succeeded, JobState::Failed,
-                       JobState::Cancelled}) {
+    for (JobState s : { JobState::Queued, JobState::Running, JobState::NeedsInput,
+             JobState::Succeeded, JobState::Failed, JobState::Cancelled }) {
         if (name == stateName(s))
             return s;
     }
@@ -63,7 +63,8 @@ QString channelName(Channel c)
 
 std::optional<Channel> channelFromName(QStringView name)
 {
-    for (Channel c : {Channel::Submit, Channel::Sse, Channel::Pusher, Channel::Poll, Channel::Webhook}) {
+    for (Channel c :
+        { Channel::Submit, Channel::Sse, Channel::Pusher, Channel::Poll, Channel::Webhook }) {
         if (name == channelName(c))
             return c;
     }

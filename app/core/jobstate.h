@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QString>
-
 #include <optional>
 
 namespace Core {
@@ -11,7 +10,10 @@ enum class JobState { Queued, Running, NeedsInput, Succeeded, Failed, Cancelled 
 
 QString stateName(JobState s); // queued, running, needs_input, succeeded, failed, cancelled
 std::optional<JobState> stateFromName(QStringView name);
-inline bool isTerminal(JobState s) { return s == JobState::Succeeded || s == JobState::Failed || s == JobState::Cancelled; }
+inline bool isTerminal(JobState s)
+{
+    return s == JobState::Succeeded || s == JobState::Failed || s == JobState::Cancelled;
+}
 // Order used to refuse regressions: a later stage never goes back to an earlier one, except
 // needs_input <-> running, which a build may cross several times.
 int stateRank(JobState s);

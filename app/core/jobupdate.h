@@ -8,7 +8,6 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace Core {
@@ -24,9 +23,9 @@ struct LogLine
 struct Output
 {
     QString url;
-    QString name;    // a file name suggested by the URL or the service
+    QString name; // a file name suggested by the URL or the service
     QString variant; // PeelAPI: w256, w512, w1024, full
-    int index = 0;   // which result it belongs to
+    int index = 0; // which result it belongs to
     QString mimeType;
     qint64 size = -1;
     QByteArray inlineData; // ImagePipeline webhook result_base64, already decoded
@@ -48,18 +47,20 @@ struct JobUpdate
     QList<Output> outputs;
     QJsonArray captions;
     QByteArray preview; // image bytes of a live preview
-    JobError error;     // kind Job when the job failed
-    QJsonObject timings; // queue_wait_s, inference_s, total_s, processing_ms, request_duration_s, created_ms, …
+    JobError error; // kind Job when the job failed
+    QJsonObject timings; // queue_wait_s, inference_s, total_s, processing_ms, request_duration_s,
+                         // created_ms, …
     QJsonObject credits; // charged, amount
-    QJsonObject extra;   // dialect specifics: user_input_prompt, endpoints, matched, model_id, job_type …
-    QString problem;     // what could not be read in this observation (unknown state, bad progress …)
-    bool ended = false;  // the channel said the job is over (SSE `end`)
+    QJsonObject
+        extra; // dialect specifics: user_input_prompt, endpoints, matched, model_id, job_type …
+    QString problem; // what could not be read in this observation (unknown state, bad progress …)
+    bool ended = false; // the channel said the job is over (SSE `end`)
 
     bool isEmpty() const
     {
-        return !state && rawStatus.isEmpty() && !progress && logs.isEmpty() && outputs.isEmpty() && captions.isEmpty()
-            && preview.isEmpty() && !error.isError() && timings.isEmpty() && credits.isEmpty() && extra.isEmpty()
-            && problem.isEmpty() && !ended;
+        return !state && rawStatus.isEmpty() && !progress && logs.isEmpty() && outputs.isEmpty()
+            && captions.isEmpty() && preview.isEmpty() && !error.isError() && timings.isEmpty()
+            && credits.isEmpty() && extra.isEmpty() && problem.isEmpty() && !ended;
     }
 };
 

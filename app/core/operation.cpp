@@ -6,8 +6,7 @@ namespace Core {
 
 Operation::Operation(QObject *parent)
     : QObject(parent)
-{
-}
+{ }
 
 Operation::~Operation() = default;
 

@@ -14,7 +14,8 @@ Profile Profile::defaultsFor(Dialect d)
     QFile file(QStringLiteral(":/jobscope/profiles.json"));
     if (!file.open(QIODevice::ReadOnly))
         return p;
-    const QJsonObject o = QJsonDocument::fromJson(file.readAll()).object().value(dialectName(d)).toObject();
+    const QJsonObject o
+        = QJsonDocument::fromJson(file.readAll()).object().value(dialectName(d)).toObject();
     p.baseUrl = QUrl(o.value(QLatin1String("base_url")).toString());
     p.stream = o.value(QLatin1String("stream")).toBool(d == Dialect::PeelApi);
     p.wsUrl = QUrl(o.value(QLatin1String("ws_url")).toString());
@@ -26,19 +27,17 @@ Profile Profile::defaultsFor(Dialect d)
 
 QJsonObject Profile::toJson() const
 {
-    auto url = [](const QUrl &u) { return u.isEmpty() ? QJsonValue() : QJsonValue(u.toString()); };
-    QJsonObject o{{QLatin1String("name"), name},
-                  {QLatin1String("dialect"), dialectName(dialect)},
-                  {QLatin1String("base_url"), baseUrl.toString()},
-                  {QLatin1String("key_ref"), keyRef},
-                  {QLatin1String("allow_insecure"), allowInsecure},
-                  {QLatin1String("stream"), stream},
-                  {QLatin1String("ws_url"), url(wsUrl)},
-                  {QLatin1String("pusher_key"), pusherKey},
-                  {QLatin1String("client_id"), clientId},
-                  {QLatin1String("auth_url"), url(authUrl)},
-                  {QLatin1String("cluster"), cluster},
-                  {QLatin1String("webhook_secret_ref"), webhookSecretRef}};
+    auto url = [](const QUrl &u) {
+        return u.isEmpty() ? QJsonValue() : QJsonValue(u.toString());
+    };
+    QJsonObject o { { QLatin1String("name"), name },
+        { QLatin1String("dialect"), dialectName(dialect) },
+        { QLatin1String("base_url"), baseUrl.toString() }, { QLatin1String("key_ref"), keyRef },
+        { QLatin1String("allow_insecure"), allowInsecure }, { QLatin1String("stream"), stream },
+        { QLatin1String("ws_url"), url(wsUrl) }, { QLatin1String("pusher_key"), pusherKey },
+        { QLatin1String("client_id"), clientId }, { QLatin1String("auth_url"), url(authUrl) },
+        { QLatin1String("cluster"), cluster },
+        { QLatin1String("webhook_secret_ref"), webhookSecretRef } };
     return o;
 }
 

@@ -4,9 +4,8 @@
 
 #include <QJsonObject>
 #include <QString>
-
-#include <optional>
 #include <QUrl>
+#include <optional>
 
 namespace Core {
 
@@ -18,14 +17,14 @@ struct Profile
     QString name;
     Dialect dialect = Dialect::PeelApi;
     QUrl baseUrl;
-    QString keyRef;     // "env:VAR" or "keychain:ID"
-    QString apiKey;     // runtime only
+    QString keyRef; // "env:VAR" or "keychain:ID"
+    QString apiKey; // runtime only
     bool allowInsecure = false; // plain http/ws to a non-loopback host
 
     // PeelAPI
     bool stream = true;
     // deAPI Pusher
-    QUrl wsUrl;         // ws(s)://host:port; clients append /app/{key}
+    QUrl wsUrl; // ws(s)://host:port; clients append /app/{key}
     QString pusherKey;
     QString clientId;
     QUrl authUrl;

@@ -1,7 +1,6 @@
 #include "core/redactor.h"
 
 #include <QRegularExpression>
-
 #include <algorithm>
 
 namespace Core {
@@ -10,8 +9,8 @@ namespace {
 
 const QList<QByteArray> &credentialHeaders()
 {
-    static const QList<QByteArray> names{"authorization", "x-api-key", "api-key", "x-webhook-secret",
-                                         "cookie", "set-cookie", "proxy-authorization"};
+    static const QList<QByteArray> names { "authorization", "x-api-key", "api-key",
+        "x-webhook-secret", "cookie", "set-cookie", "proxy-authorization" };
     return names;
 }
 
@@ -30,7 +29,8 @@ void Redactor::addSecret(const QString &secret)
     if (s.size() < 4 || m_secrets.contains(s))
         return;
     m_secrets.append(s);
-    std::sort(m_secrets.begin(), m_secrets.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    std::sort(m_secrets.begin(), m_secrets.end(),
+        [](const QString &a, const QString &b) { return a.size() > b.size(); });
 }
 
 void Redactor::removeSecret(const QString &secret)
@@ -49,7 +49,8 @@ QString Redactor::redact(QString text) const
         text.replace(s, Mask);
     // "Authorization: Bearer x", "X-API-Key: x" — a header line, or a curl -H argument.
     static const QRegularExpression header(
-        QStringLiteral("\\b(authorization|proxy-authorization|x-api-key|api-key|x-webhook-secret|cookie|set-cookie)"
+        QStringLiteral("\\b(authorization|proxy-authorization|x-api-key|api-key|x-webhook-secret|"
+                       "cookie|set-cookie)"
                        "(\\s*:\\s*)(bearer\\s+|basic\\s+)?([^\\r\\n'\"]*)"),
         QRegularExpression::CaseInsensitiveOption);
     text.replace(header, QStringLiteral("\\1\\2\\3") + Mask);
@@ -78,10 +79,10 @@ QByteArray Redactor::headerValue(const QByteArray &name, const QByteArray &value
     return redact(value);
 }
 
-QString Redactor::curl(const QByteArray &method, const QString &url, const QList<QPair<QByteArray, QByteArray>> &headers,
-                       const QByteArray &body) const
+QString Redactor::curl(const QByteArray &method, const QString &url,
+    const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body) const
 {
-    QStringList parts{QStringLiteral("curl")};
+    QStringList parts { QStringLiteral("curl") };
     if (method != "GET" || !body.isEmpty())
         parts << QStringLiteral("-X") << QString::fromLatin1(method);
     parts << shellQuote(redact(url));
@@ -89,10 +90,13 @@ QString Redactor::curl(const QByteArray &method, const QString &url, const QList
         const QString name = QString::fromLatin1(h.first);
         if (isCredentialHeader(h.first)) {
             const QByteArray lower = h.second.trimmed().toLower();
-            const QString scheme = lower.startsWith("bearer ") ? QStringLiteral("Bearer ") : QString();
-            parts << QStringLiteral("-H") << QStringLiteral("\"%1: %2$JOBSCOPE_KEY\"").arg(name, scheme);
+            const QString scheme
+                = lower.startsWith("bearer ") ? QStringLiteral("Bearer ") : QString();
+            parts << QStringLiteral("-H")
+                  << QStringLiteral("\"%1: %2$JOBSCOPE_KEY\"").arg(name, scheme);
         } else {
-            parts << QStringLiteral("-H") << shellQuote(name + QStringLiteral(": ") + redact(QString::fromUtf8(h.second)));
+            parts << QStringLiteral("-H")
+                  << shellQuote(name + QStringLiteral(": ") + redact(QString::fromUtf8(h.second)));
         }
     }
     if (!body.isEmpty())

@@ -20,7 +20,7 @@ namespace Core {
 class Redactor
 {
 public:
-    static constexpr QLatin1StringView Mask{"[redacted]"};
+    static constexpr QLatin1StringView Mask { "[redacted]" };
 
     void addSecret(const QString &secret);
     void removeSecret(const QString &secret);
@@ -36,8 +36,8 @@ public:
     // A curl command line for a request, safe to paste: the credential headers carry
     // "$JOBSCOPE_KEY" (in double quotes, so a shell expands it) instead of the key; every other
     // argument is single-quoted and redacted.
-    QString curl(const QByteArray &method, const QString &url, const QList<QPair<QByteArray, QByteArray>> &headers,
-                 const QByteArray &body) const;
+    QString curl(const QByteArray &method, const QString &url,
+        const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body) const;
 
 private:
     QStringList m_secrets; // longest first, so a key containing another is masked whole

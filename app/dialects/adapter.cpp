@@ -9,7 +9,6 @@
 
 #include <QJsonDocument>
 #include <QNetworkReply>
-
 #include <cmath>
 
 namespace Dialects {
@@ -38,8 +37,7 @@ QString snippet(const QByteArray &body)
 
 Adapter::Adapter(Core::Profile profile)
     : m_profile(std::move(profile))
-{
-}
+{ }
 
 Adapter::~Adapter() = default;
 
@@ -108,7 +106,8 @@ std::optional<RequestSpec> Adapter::exportSpec(const JobRef &, const QString &) 
     return std::nullopt;
 }
 
-std::optional<RequestSpec> Adapter::call(const QString &, const QString &, const QJsonObject &) const
+std::optional<RequestSpec> Adapter::call(
+    const QString &, const QString &, const QJsonObject &) const
 {
     return std::nullopt;
 }
@@ -128,7 +127,8 @@ QString Adapter::pusherChannel() const
     return {};
 }
 
-RequestSpec Adapter::request(const QByteArray &method, const QString &path, const QByteArray &body) const
+RequestSpec Adapter::request(
+    const QByteArray &method, const QString &path, const QByteArray &body) const
 {
     RequestSpec spec;
     spec.method = method;
@@ -144,10 +144,11 @@ RequestSpec Adapter::request(const QByteArray &method, const QString &path, cons
     // TolerantMode keeps the escapes of `path` ("%2F" stays an escaped slash inside a segment).
     url.setPath(joined, QUrl::TolerantMode);
     spec.url = url;
-    spec.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
+    spec.headers.append({ QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json") });
     spec.headers.append(authHeaders());
     if (!body.isEmpty()) {
-        spec.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+        spec.headers.append(
+            { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") });
         spec.body = body;
     }
     return spec;
@@ -182,8 +183,8 @@ QList<QPair<QByteArray, QByteArray>> Adapter::authHeaders() const
         return {};
     const Core::Dialect d = m_profile.dialect;
     if (d == Core::Dialect::PeelApi || d == Core::Dialect::DeApi)
-        return {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + key}};
-    return {{QByteArrayLiteral("X-API-Key"), key}};
+        return { { QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + key } };
+    return { { QByteArrayLiteral("X-API-Key"), key } };
 }
 
 void Adapter::providerError(const QByteArray &body, QString *code, QString *message) const
@@ -202,7 +203,8 @@ QByteArray Adapter::apiKeyBytes() const
 
 // --- answers: defaults for what a dialect does not have
 
-Core::JobUpdate Adapter::parseSseEvent(const QString &jobId, const QByteArray &, const QByteArray &, const QByteArray &) const
+Core::JobUpdate Adapter::parseSseEvent(
+    const QString &jobId, const QByteArray &, const QByteArray &, const QByteArray &) const
 {
     Core::JobUpdate u;
     u.jobId = jobId;
@@ -239,33 +241,38 @@ PollPolicy Adapter::pollPolicy(const JobRef &, const QJsonObject &) const
 {
     // PeelAPI's document, the only one to give a schedule: "Start with 2-3 second intervals",
     // "double the interval after each check", "Max out at 30-60 second intervals".
-    return PollPolicy{2000, 2.0, 30000};
+    return PollPolicy { 2000, 2.0, 30000 };
 }
 
 // --- errors
 
-Core::JobError Adapter::errorFrom(int httpStatus, int networkError, const QByteArray &body, const QString &networkMessage) const
+Core::JobError Adapter::errorFrom(
+    int httpStatus, int networkError, const QByteArray &body, const QString &networkMessage) const
 {
     using Kind = Core::JobError::Kind;
     Core::JobError e;
     e.httpStatus = httpStatus;
     e.networkError = networkError;
     if (httpStatus <= 0) {
-        const bool timedOut = networkError == QNetworkReply::OperationCanceledError || networkError == QNetworkReply::TimeoutError;
+        const bool timedOut = networkError == QNetworkReply::OperationCanceledError
+            || networkError == QNetworkReply::TimeoutError;
         e.kind = timedOut ? Kind::Timeout : Kind::Network;
         e.message = !networkMessage.isEmpty() ? networkMessage
-            : timedOut                       ? QStringLiteral("no answer in time")
-                                             : QStringLiteral("no answer from the service (network error %1)").arg(networkError);
+            : timedOut
+            ? QStringLiteral("no answer in time")
+            : QStringLiteral("no answer from the service (network error %1)").arg(networkError);
         // Nothing reached the service, or it did not answer: asking again is the normal remedy.
         e.retryable = true;
         return e;
     }
     if (isSuccess(httpStatus)) {
         if (networkError == 0)
-            return Core::JobError{};
+            return Core::JobError {};
         // A 2xx whose body was cut off is a broken transfer, not an answer.
         e.kind = Kind::Network;
-        e.message = networkMessage.isEmpty() ? QStringLiteral("the answer was cut off (network error %1)").arg(networkError) : networkMessage;
+        e.message = networkMessage.isEmpty()
+            ? QStringLiteral("the answer was cut off (network error %1)").arg(networkError)
+            : networkMessage;
         e.retryable = true;
         return e;
     }
@@ -286,7 +293,8 @@ Core::JobError Adapter::errorFrom(int httpStatus, int networkError, const QByteA
         providerError(body, &e.providerCode, &e.message);
     if (e.message.isEmpty()) {
         const QString start = snippet(body);
-        e.message = start.isEmpty() ? QStringLiteral("HTTP %1").arg(httpStatus) : QStringLiteral("HTTP %1: %2").arg(httpStatus).arg(start);
+        e.message = start.isEmpty() ? QStringLiteral("HTTP %1").arg(httpStatus)
+                                    : QStringLiteral("HTTP %1: %2").arg(httpStatus).arg(start);
     }
     return e;
 }
@@ -305,13 +313,15 @@ void Adapter::applyStatus(const QJsonValue &status, Core::JobUpdate *u) const
     if (!status.isString()) {
         // Kept, so the raw column shows what the service said; the state stays unknown.
         u->rawStatus = Parsing::describe(status);
-        Parsing::addProblem(&u->problem, QStringLiteral("status is not a string (%1)").arg(Parsing::describe(status)));
+        Parsing::addProblem(&u->problem,
+            QStringLiteral("status is not a string (%1)").arg(Parsing::describe(status)));
         return;
     }
     u->rawStatus = status.toString();
     u->state = normalizedState(u->rawStatus);
     if (!u->state)
-        Parsing::addProblem(&u->problem, QStringLiteral("unknown status %1").arg(Parsing::describe(status)));
+        Parsing::addProblem(
+            &u->problem, QStringLiteral("unknown status %1").arg(Parsing::describe(status)));
 }
 
 void Adapter::applyProgress(const QJsonValue &value, double scale, Core::JobUpdate *u)
@@ -319,7 +329,8 @@ void Adapter::applyProgress(const QJsonValue &value, double scale, Core::JobUpda
     if (value.isNull() || value.isUndefined())
         return;
     if (!value.isDouble()) {
-        Parsing::addProblem(&u->problem, QStringLiteral("progress is not a number (%1)").arg(Parsing::describe(value)));
+        Parsing::addProblem(&u->problem,
+            QStringLiteral("progress is not a number (%1)").arg(Parsing::describe(value)));
         return;
     }
     QString problem;
@@ -333,7 +344,8 @@ void Adapter::completeFailure(Core::JobUpdate *u)
 {
     if (u->state == Core::JobState::Failed && !u->error.isError()) {
         u->error.kind = Core::JobError::Kind::Job;
-        u->error.message = QStringLiteral("the job failed (status \"%1\") without saying why").arg(u->rawStatus);
+        u->error.message
+            = QStringLiteral("the job failed (status \"%1\") without saying why").arg(u->rawStatus);
     }
 }
 
@@ -352,7 +364,8 @@ SubmitResult Adapter::submitFrom(int httpStatus, const QByteArray &body) const
     if (r.jobId.isEmpty()) {
         r.error.kind = Core::JobError::Kind::Protocol;
         r.error.httpStatus = httpStatus;
-        r.error.message = QStringLiteral("the submit answer has no job id (looked for %1)").arg(Parsing::jobIdFields());
+        r.error.message = QStringLiteral("the submit answer has no job id (looked for %1)")
+                              .arg(Parsing::jobIdFields());
         if (!problem.isEmpty())
             r.error.message += QStringLiteral(": ") + problem;
         return r;
@@ -377,7 +390,9 @@ Core::JobUpdate Adapter::statusFrom(const JobRef &job, int httpStatus, const QBy
         return u;
     const QString said = Parsing::findJobId(*root);
     if (!said.isEmpty() && !job.id.isEmpty() && said != job.id)
-        Parsing::addProblem(&u.problem, QStringLiteral("the answer is about job %1, not %2").arg(Parsing::describe(said), Parsing::describe(job.id)));
+        Parsing::addProblem(&u.problem,
+            QStringLiteral("the answer is about job %1, not %2")
+                .arg(Parsing::describe(said), Parsing::describe(job.id)));
     readRecord(*root, &u);
     if (u.rawStatus.isEmpty())
         Parsing::addProblem(&u.problem, QStringLiteral("the answer has no status"));

@@ -6,7 +6,6 @@
 
 #include <QJsonObject>
 #include <QString>
-
 #include <memory>
 #include <optional>
 
@@ -23,15 +22,15 @@ struct JobRef
 
 struct SubmitResult
 {
-    QString jobId;          // empty when the submit failed
+    QString jobId; // empty when the submit failed
     Core::JobUpdate update; // what the submit answer already says (state, raw status, …)
-    Core::JobError error;   // kind None on success
+    Core::JobError error; // kind None on success
 };
 
 struct ListResult
 {
     QList<Core::JobUpdate> jobs; // one per listed job, jobId set
-    QJsonObject workers;         // Peako: activeWorkers, totalWorkers, maxWorkers
+    QJsonObject workers; // Peako: activeWorkers, totalWorkers, maxWorkers
     Core::JobError error;
 };
 
@@ -66,27 +65,34 @@ public:
     // --- requests. std::nullopt: the document has no such call.
     virtual RequestSpec submit(const QString &task, const QJsonObject &body) const;
     virtual RequestSpec status(const JobRef &job) const = 0;
-    virtual std::optional<RequestSpec> stream(const JobRef &job) const;   // PeelAPI SSE
-    virtual std::optional<RequestSpec> cancel(const JobRef &job) const;   // Peako DELETE
-    virtual std::optional<RequestSpec> list() const;                      // Peako
-    virtual std::optional<RequestSpec> respond(const JobRef &job, const QJsonObject &body) const; // Peel
-    virtual std::optional<RequestSpec> revise(const JobRef &job, const QJsonObject &body) const;  // Peel
-    virtual std::optional<RequestSpec> rebuild(const JobRef &job) const;                          // Peel
-    virtual std::optional<RequestSpec> health(const JobRef &job) const;                           // Peel
-    virtual std::optional<RequestSpec> exportSpec(const JobRef &job, const QString &format) const; // Peel: openapi|mcp
-    virtual std::optional<RequestSpec> call(const QString &apiId, const QString &endpoint, const QJsonObject &body) const; // Peel
-    virtual std::optional<RequestSpec> pusherAuth(const QString &socketId, const QString &channel) const; // deAPI
+    virtual std::optional<RequestSpec> stream(const JobRef &job) const; // PeelAPI SSE
+    virtual std::optional<RequestSpec> cancel(const JobRef &job) const; // Peako DELETE
+    virtual std::optional<RequestSpec> list() const; // Peako
+    virtual std::optional<RequestSpec> respond(
+        const JobRef &job, const QJsonObject &body) const; // Peel
+    virtual std::optional<RequestSpec> revise(
+        const JobRef &job, const QJsonObject &body) const; // Peel
+    virtual std::optional<RequestSpec> rebuild(const JobRef &job) const; // Peel
+    virtual std::optional<RequestSpec> health(const JobRef &job) const; // Peel
+    virtual std::optional<RequestSpec> exportSpec(
+        const JobRef &job, const QString &format) const; // Peel: openapi|mcp
+    virtual std::optional<RequestSpec> call(
+        const QString &apiId, const QString &endpoint, const QJsonObject &body) const; // Peel
+    virtual std::optional<RequestSpec> pusherAuth(
+        const QString &socketId, const QString &channel) const; // deAPI
     // The body field that carries a webhook URL ("callback_url", "webhook_url"), or empty.
     virtual QString callbackField() const;
     // deAPI: the private channel of the profile's client id ("private-client.{id}").
     virtual QString pusherChannel() const;
 
     // --- answers
-    virtual SubmitResult parseSubmit(const QString &task, int httpStatus, const QByteArray &body) const = 0;
-    virtual Core::JobUpdate parseStatus(const JobRef &job, int httpStatus, const QByteArray &body) const = 0;
+    virtual SubmitResult parseSubmit(
+        const QString &task, int httpStatus, const QByteArray &body) const = 0;
+    virtual Core::JobUpdate parseStatus(
+        const JobRef &job, int httpStatus, const QByteArray &body) const = 0;
     // PeelAPI SSE: one event (type, data, id) → one update (jobId given by the caller).
-    virtual Core::JobUpdate parseSseEvent(const QString &jobId, const QByteArray &type, const QByteArray &data,
-                                          const QByteArray &eventId) const;
+    virtual Core::JobUpdate parseSseEvent(const QString &jobId, const QByteArray &type,
+        const QByteArray &data, const QByteArray &eventId) const;
     // deAPI Pusher: the parsed `data` of a request.status.updated event; jobId read from it.
     virtual Core::JobUpdate parsePusherEvent(const QString &event, const QByteArray &data) const;
     // ImagePipeline / deAPI webhook body; jobId read from it.
@@ -95,28 +101,32 @@ public:
 
     // The one place an HTTP answer becomes an error value: status classes mapped to kinds, the
     // dialect's error shape read for code and message (providerError), networkError for no answer.
-    Core::JobError errorFrom(int httpStatus, int networkError, const QByteArray &body, const QString &networkMessage = {}) const;
+    Core::JobError errorFrom(int httpStatus, int networkError, const QByteArray &body,
+        const QString &networkMessage = {}) const;
 
     virtual PollPolicy pollPolicy(const JobRef &job, const QJsonObject &input) const;
 
 protected:
     // Reads the dialect's error body: sets code and message when it can.
-    // The shared reader takes every dialect's shape: PeelAPI {errors:[{code,message}]}, ImagePipeline
-    // {error, failure_reason_code}, Peel {error} or its call envelope, Peako {error}, deAPI
-    // {message, errors}. Override only for a shape it cannot read.
+    // The shared reader takes every dialect's shape: PeelAPI {errors:[{code,message}]},
+    // ImagePipeline {error, failure_reason_code}, Peel {error} or its call envelope, Peako {error},
+    // deAPI {message, errors}. Override only for a shape it cannot read.
     virtual void providerError(const QByteArray &body, QString *code, QString *message) const;
     // Helpers for subclasses.
     // `path` is below the base URL and already percent-encoded (see pathSegment / taskPath); the
     // base URL's own path is kept as a prefix. Adds Accept: application/json, the auth headers
     // and, with a body, Content-Type: application/json.
-    RequestSpec request(const QByteArray &method, const QString &path, const QByteArray &body = {}) const;
+    RequestSpec request(
+        const QByteArray &method, const QString &path, const QByteArray &body = {}) const;
     // PeelAPI and deAPI: "Authorization: Bearer KEY"; the others "X-API-Key: KEY"; nothing when
     // the key is empty or unusable (see apiKeyBytes()).
     QList<QPair<QByteArray, QByteArray>> authHeaders() const;
-    // value / scale clamped to 0..1; *problem set only when the input was out of range or not finite.
+    // value / scale clamped to 0..1; *problem set only when the input was out of range or not
+    // finite.
     static double clampProgress(double value, double scale, QString *problem);
 
-    // The dialect's raw word → normalized state (the table in docs/dialects.md); nullopt if unknown.
+    // The dialect's raw word → normalized state (the table in docs/dialects.md); nullopt if
+    // unknown.
     virtual std::optional<Core::JobState> normalizedState(const QString &raw) const = 0;
     // Reads one job record (a status answer, a submit answer, a list entry, a pushed event) into
     // `u`: raw status and state, progress, outputs, timings, failure, extras. Never sets jobId.

@@ -23,28 +23,29 @@ QString idField(const QJsonObject &o, const char *key)
     if (v.isString())
         return v.toString();
     if (v.isDouble())
-        return Parsing::findJobId(QJsonObject{{k("id"), v}});
+        return Parsing::findJobId(QJsonObject { { k("id"), v } });
     return {};
 }
 } // namespace
 
 DeApiAdapter::DeApiAdapter(Core::Profile profile)
     : Adapter(std::move(profile))
-{
-}
+{ }
 
 RequestSpec DeApiAdapter::status(const JobRef &job) const
 {
     return request("GET", QStringLiteral("api/v1/client/request-status/") + pathSegment(job.id));
 }
 
-std::optional<RequestSpec> DeApiAdapter::pusherAuth(const QString &socketId, const QString &channel) const
+std::optional<RequestSpec> DeApiAdapter::pusherAuth(
+    const QString &socketId, const QString &channel) const
 {
     // As the document's authorizer does: JSON {socket_id, channel_name} with the Bearer key.
     RequestSpec spec = request("POST", QStringLiteral("broadcasting/auth"),
-                               jsonBytes(QJsonObject{{k("socket_id"), socketId}, {k("channel_name"), channel}}));
+        jsonBytes(QJsonObject { { k("socket_id"), socketId }, { k("channel_name"), channel } }));
     if (!m_profile.authUrl.isEmpty() && m_profile.authUrl.isValid())
-        spec.url = m_profile.authUrl.isRelative() ? m_profile.baseUrl.resolved(m_profile.authUrl) : m_profile.authUrl;
+        spec.url = m_profile.authUrl.isRelative() ? m_profile.baseUrl.resolved(m_profile.authUrl)
+                                                  : m_profile.authUrl;
     return spec;
 }
 
@@ -62,7 +63,7 @@ QString DeApiAdapter::pusherChannel() const
 PollPolicy DeApiAdapter::pollPolicy(const JobRef &, const QJsonObject &) const
 {
     // The document calls polling a fallback and gives no interval: the common 2 s, doubling, 30 s.
-    return PollPolicy{2000, 2.0, 30000};
+    return PollPolicy { 2000, 2.0, 30000 };
 }
 
 std::optional<Core::JobState> DeApiAdapter::normalizedState(const QString &raw) const
@@ -86,10 +87,13 @@ void DeApiAdapter::readRecord(const QJsonObject &record, Core::JobUpdate *u) con
     Parsing::copyNumber(d, k("processing_time_ms"), &u->timings, k("processing_ms"), &u->problem);
     if (const auto type = Parsing::stringField(d, k("job_type"), &u->problem))
         u->extra.insert(k("job_type"), *type);
-    if (const auto url = Parsing::stringField(d, k("result_url"), &u->problem); url && !url->isEmpty())
+    if (const auto url = Parsing::stringField(d, k("result_url"), &u->problem);
+        url && !url->isEmpty())
         u->outputs.append(Parsing::outputFromUrl(*url));
-    if (const auto preview = Parsing::stringField(d, k("preview"), &u->problem); preview && !preview->isEmpty()) {
-        if (preview->startsWith(QLatin1String("http://"), Qt::CaseInsensitive) || preview->startsWith(QLatin1String("https://"), Qt::CaseInsensitive)) {
+    if (const auto preview = Parsing::stringField(d, k("preview"), &u->problem);
+        preview && !preview->isEmpty()) {
+        if (preview->startsWith(QLatin1String("http://"), Qt::CaseInsensitive)
+            || preview->startsWith(QLatin1String("https://"), Qt::CaseInsensitive)) {
             u->extra.insert(k("preview_url"), *preview);
         } else if (auto bytes = Parsing::decodeImageDataUri(*preview, &u->problem)) {
             u->preview = std::move(*bytes);
@@ -98,12 +102,14 @@ void DeApiAdapter::readRecord(const QJsonObject &record, Core::JobUpdate *u) con
     u->error = Parsing::jobFailure(d.value(k("error")), &u->problem);
 }
 
-SubmitResult DeApiAdapter::parseSubmit(const QString &, int httpStatus, const QByteArray &body) const
+SubmitResult DeApiAdapter::parseSubmit(
+    const QString &, int httpStatus, const QByteArray &body) const
 {
     return submitFrom(httpStatus, body);
 }
 
-Core::JobUpdate DeApiAdapter::parseStatus(const JobRef &job, int httpStatus, const QByteArray &body) const
+Core::JobUpdate DeApiAdapter::parseStatus(
+    const JobRef &job, int httpStatus, const QByteArray &body) const
 {
     return statusFrom(job, httpStatus, body);
 }
@@ -137,10 +143,16 @@ Core::JobUpdate DeApiAdapter::parsePusherEvent(const QString &event, const QByte
     readRecord(*o, &u);
     if (!u.jobId.isEmpty()) {
         const QJsonValue progress = o->value(k("progress"));
-        u.eventKey = QStringLiteral("pusher:%1:%2:%3").arg(u.jobId, u.rawStatus, progress.isDouble() ? QString::number(progress.toDouble(), 'g', 12) : QString());
+        u.eventKey = QStringLiteral("pusher:%1:%2:%3")
+                         .arg(u.jobId, u.rawStatus,
+                             progress.isDouble() ? QString::number(progress.toDouble(), 'g', 12)
+                                                 : QString());
         const QJsonValue preview = o->value(k("preview"));
         if (preview.isString() && !preview.toString().isEmpty()) {
-            const QByteArray digest = QCryptographicHash::hash(preview.toString().toUtf8(), QCryptographicHash::Sha1).toHex().left(16);
+            const QByteArray digest
+                = QCryptographicHash::hash(preview.toString().toUtf8(), QCryptographicHash::Sha1)
+                      .toHex()
+                      .left(16);
             u.eventKey += QStringLiteral(":preview:") + QString::fromLatin1(digest);
         }
     }
@@ -166,7 +178,8 @@ Core::JobUpdate DeApiAdapter::parseWebhook(const QByteArray &body) const
     if (!event.isEmpty())
         u.extra.insert(k("event"), event);
     if (event != QLatin1String("job.completed") && event != QLatin1String("job.failed"))
-        addProblem(&u.problem, QStringLiteral("unknown webhook event %1").arg(Parsing::describe(event)));
+        addProblem(
+            &u.problem, QStringLiteral("unknown webhook event %1").arg(Parsing::describe(event)));
     if (u.rawStatus.isEmpty()) {
         // The event name says as much as the status would.
         if (event == QLatin1String("job.completed"))

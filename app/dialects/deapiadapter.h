@@ -32,12 +32,15 @@ public:
     Core::Dialect dialect() const override { return Core::Dialect::DeApi; }
 
     RequestSpec status(const JobRef &job) const override;
-    std::optional<RequestSpec> pusherAuth(const QString &socketId, const QString &channel) const override;
+    std::optional<RequestSpec> pusherAuth(
+        const QString &socketId, const QString &channel) const override;
     QString callbackField() const override;
     QString pusherChannel() const override;
 
-    SubmitResult parseSubmit(const QString &task, int httpStatus, const QByteArray &body) const override;
-    Core::JobUpdate parseStatus(const JobRef &job, int httpStatus, const QByteArray &body) const override;
+    SubmitResult parseSubmit(
+        const QString &task, int httpStatus, const QByteArray &body) const override;
+    Core::JobUpdate parseStatus(
+        const JobRef &job, int httpStatus, const QByteArray &body) const override;
     Core::JobUpdate parsePusherEvent(const QString &event, const QByteArray &data) const override;
     Core::JobUpdate parseWebhook(const QByteArray &body) const override;
 

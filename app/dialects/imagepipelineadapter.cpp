@@ -17,8 +17,7 @@ QLatin1String k(const char *key)
 
 ImagePipelineAdapter::ImagePipelineAdapter(Core::Profile profile)
     : Adapter(std::move(profile))
-{
-}
+{ }
 
 RequestSpec ImagePipelineAdapter::status(const JobRef &job) const
 {
@@ -38,7 +37,7 @@ PollPolicy ImagePipelineAdapter::pollPolicy(const JobRef &, const QJsonObject &)
     // The document's tip says "every 1–2s" for development. Jobscope follows many jobs at once and
     // uses webhooks where it can, so it starts at the upper end (2 s) and backs off like the other
     // dialects (×2, at most 30 s): a typical 8 s job is still seen within a few seconds of ending.
-    return PollPolicy{2000, 2.0, 30000};
+    return PollPolicy { 2000, 2.0, 30000 };
 }
 
 std::optional<Core::JobState> ImagePipelineAdapter::normalizedState(const QString &raw) const
@@ -78,12 +77,14 @@ void ImagePipelineAdapter::readRecord(const QJsonObject &o, Core::JobUpdate *u) 
     const std::optional<QString> base64 = Parsing::stringField(o, k("result_base64"), &u->problem);
     if ((url && !url->isEmpty()) || (base64 && !base64->isEmpty())) {
         Core::Output out = Parsing::outputFromUrl(url.value_or(QString()));
-        out.mimeType = Parsing::stringField(o, k("result_mime_type"), &u->problem).value_or(QString());
+        out.mimeType
+            = Parsing::stringField(o, k("result_mime_type"), &u->problem).value_or(QString());
         if (const auto size = Parsing::numberField(o, k("result_size_bytes"), &u->problem)) {
             if (*size >= 0 && *size < 9.0e15)
                 out.size = qint64(*size);
             else
-                addProblem(&u->problem, QStringLiteral("result_size_bytes %1 is not a size").arg(*size));
+                addProblem(
+                    &u->problem, QStringLiteral("result_size_bytes %1 is not a size").arg(*size));
         }
         if (base64 && !base64->isEmpty()) {
             if (auto bytes = Parsing::decodeBase64(*base64))
@@ -97,7 +98,8 @@ void ImagePipelineAdapter::readRecord(const QJsonObject &o, Core::JobUpdate *u) 
     // Failure: error + failure_reason_code + retryable, flat on the record.
     const QJsonValue error = o.value(k("error"));
     u->error = Parsing::jobFailure(error, &u->problem);
-    const std::optional<QString> code = Parsing::stringField(o, k("failure_reason_code"), &u->problem);
+    const std::optional<QString> code
+        = Parsing::stringField(o, k("failure_reason_code"), &u->problem);
     if (code && !code->isEmpty()) {
         if (!u->error.isError()) {
             u->error.kind = Core::JobError::Kind::Job;
@@ -111,12 +113,14 @@ void ImagePipelineAdapter::readRecord(const QJsonObject &o, Core::JobUpdate *u) 
     }
 }
 
-SubmitResult ImagePipelineAdapter::parseSubmit(const QString &, int httpStatus, const QByteArray &body) const
+SubmitResult ImagePipelineAdapter::parseSubmit(
+    const QString &, int httpStatus, const QByteArray &body) const
 {
     return submitFrom(httpStatus, body);
 }
 
-Core::JobUpdate ImagePipelineAdapter::parseStatus(const JobRef &job, int httpStatus, const QByteArray &body) const
+Core::JobUpdate ImagePipelineAdapter::parseStatus(
+    const JobRef &job, int httpStatus, const QByteArray &body) const
 {
     return statusFrom(job, httpStatus, body);
 }

@@ -27,8 +27,10 @@ public:
     RequestSpec status(const JobRef &job) const override;
     QString callbackField() const override;
 
-    SubmitResult parseSubmit(const QString &task, int httpStatus, const QByteArray &body) const override;
-    Core::JobUpdate parseStatus(const JobRef &job, int httpStatus, const QByteArray &body) const override;
+    SubmitResult parseSubmit(
+        const QString &task, int httpStatus, const QByteArray &body) const override;
+    Core::JobUpdate parseStatus(
+        const JobRef &job, int httpStatus, const QByteArray &body) const override;
     Core::JobUpdate parseWebhook(const QByteArray &body) const override;
 
     PollPolicy pollPolicy(const JobRef &job, const QJsonObject &input) const override;

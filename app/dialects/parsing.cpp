@@ -5,7 +5,6 @@
 #include <QJsonParseError>
 #include <QTimeZone>
 #include <QUrl>
-
 #include <cmath>
 
 namespace Dialects::Parsing {
@@ -43,7 +42,8 @@ QString typeName(const QJsonValue &v)
 
 void wrongType(QLatin1String key, const QString &expected, const QJsonValue &v, QString *problems)
 {
-    addProblem(problems, QStringLiteral("%1 is %2, not %3 (%4)").arg(key, typeName(v), expected, describe(v)));
+    addProblem(problems,
+        QStringLiteral("%1 is %2, not %3 (%4)").arg(key, typeName(v), expected, describe(v)));
 }
 
 QString firstString(const QJsonObject &o, std::initializer_list<const char *> keys)
@@ -97,7 +97,10 @@ std::optional<QJsonObject> parseObject(const QByteArray &body, QString *problems
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError) {
-        addProblem(problems, QStringLiteral("the answer is not JSON (%1 at offset %2)").arg(error.errorString()).arg(error.offset));
+        addProblem(problems,
+            QStringLiteral("the answer is not JSON (%1 at offset %2)")
+                .arg(error.errorString())
+                .arg(error.offset));
         return std::nullopt;
     }
     if (!doc.isObject()) {
@@ -168,14 +171,16 @@ std::optional<QJsonArray> arrayField(const QJsonObject &o, QLatin1String key, QS
     return std::nullopt;
 }
 
-void copyNumber(const QJsonObject &o, QLatin1String key, QJsonObject *target, QLatin1String targetKey, QString *problems)
+void copyNumber(const QJsonObject &o, QLatin1String key, QJsonObject *target,
+    QLatin1String targetKey, QString *problems)
 {
     const std::optional<double> v = numberField(o, key, problems);
     if (v && std::isfinite(*v))
         target->insert(targetKey, *v);
 }
 
-void copyValue(const QJsonObject &o, QLatin1String key, QJsonObject *target, QLatin1String targetKey)
+void copyValue(
+    const QJsonObject &o, QLatin1String key, QJsonObject *target, QLatin1String targetKey)
 {
     const QJsonValue v = o.value(key);
     if (!v.isNull() && !v.isUndefined())
@@ -193,14 +198,16 @@ std::optional<qint64> isoTimeMs(const QString &text)
     return t.toMSecsSinceEpoch();
 }
 
-void copyTimeMs(const QJsonObject &o, QLatin1String key, QJsonObject *target, QLatin1String targetKey, QString *problems)
+void copyTimeMs(const QJsonObject &o, QLatin1String key, QJsonObject *target,
+    QLatin1String targetKey, QString *problems)
 {
     const QJsonValue v = o.value(key);
     if (v.isString()) {
         if (const auto ms = isoTimeMs(v.toString()))
             target->insert(targetKey, double(*ms));
         else
-            addProblem(problems, QStringLiteral("%1 %2 is not an ISO 8601 time").arg(key, describe(v)));
+            addProblem(
+                problems, QStringLiteral("%1 %2 is not an ISO 8601 time").arg(key, describe(v)));
     } else if (v.isDouble()) {
         const double ms = v.toDouble();
         if (std::isfinite(ms) && ms >= 0)
@@ -219,7 +226,8 @@ QString fileNameFromUrl(const QString &url)
     QString name = QUrl::fromPercentEncoding(segment.toUtf8());
     for (QChar &c : name) {
         // The name will be offered as a file name: nothing that could name another folder.
-        if (c == QLatin1Char('/') || c == QLatin1Char('\\') || c.unicode() < 0x20 || c.unicode() == 0x7f)
+        if (c == QLatin1Char('/') || c == QLatin1Char('\\') || c.unicode() < 0x20
+            || c.unicode() == 0x7f)
             c = QLatin1Char('_');
     }
     if (name == QLatin1String(".") || name == QLatin1String(".."))
@@ -250,12 +258,13 @@ Core::JobError jobFailure(const QJsonValue &error, QString *problems)
     if (error.isObject()) {
         const QJsonObject o = error.toObject();
         e.kind = Core::JobError::Kind::Job;
-        e.providerCode = firstString(o, {"code", "error_code", "failure_reason_code"});
-        e.message = firstString(o, {"message", "error", "detail"});
+        e.providerCode = firstString(o, { "code", "error_code", "failure_reason_code" });
+        e.message = firstString(o, { "message", "error", "detail" });
         e.retryable = o.value(QLatin1String("retryable")).toBool(false);
         e.details = o;
         if (e.message.isEmpty())
-            e.message = e.providerCode.isEmpty() ? QStringLiteral("the job failed") : e.providerCode;
+            e.message
+                = e.providerCode.isEmpty() ? QStringLiteral("the job failed") : e.providerCode;
         return e;
     }
     if (!error.isNull() && !error.isUndefined())
@@ -277,9 +286,10 @@ QString findJobId(const QJsonObject &root)
         return {};
     };
     const QJsonObject data = root.value(QLatin1String("data")).toObject();
-    for (const QString &id : {idOf(data.value(QLatin1String("id"))), idOf(data.value(QLatin1String("request_id"))),
-                              idOf(root.value(QLatin1String("job_id"))), idOf(root.value(QLatin1String("jobId"))),
-                              idOf(root.value(QLatin1String("id")))}) {
+    for (const QString &id :
+        { idOf(data.value(QLatin1String("id"))), idOf(data.value(QLatin1String("request_id"))),
+            idOf(root.value(QLatin1String("job_id"))), idOf(root.value(QLatin1String("jobId"))),
+            idOf(root.value(QLatin1String("id"))) }) {
         if (!id.isEmpty())
             return id;
     }
@@ -329,7 +339,8 @@ std::optional<QByteArray> decodeBase64(QStringView text)
             return std::nullopt;
         bytes.append(char(c.unicode()));
     }
-    auto result = QByteArray::fromBase64Encoding(std::move(bytes), QByteArray::AbortOnBase64DecodingErrors);
+    auto result
+        = QByteArray::fromBase64Encoding(std::move(bytes), QByteArray::AbortOnBase64DecodingErrors);
     if (!result)
         return std::nullopt;
     return std::move(result.decoded);
@@ -339,16 +350,20 @@ std::optional<QByteArray> decodeImageDataUri(const QString &uri, QString *proble
 {
     const qsizetype comma = uri.indexOf(QLatin1Char(','));
     if (!uri.startsWith(QLatin1String("data:"), Qt::CaseInsensitive) || comma < 0) {
-        addProblem(problems, QStringLiteral("preview %1 is neither a data: URI nor an http URL").arg(describe(uri)));
+        addProblem(problems,
+            QStringLiteral("preview %1 is neither a data: URI nor an http URL").arg(describe(uri)));
         return std::nullopt;
     }
     const QStringView meta = QStringView(uri).mid(5, comma - 5);
     const QList<QStringView> parts = meta.split(QLatin1Char(';'));
     if (!parts.first().startsWith(QLatin1String("image/"), Qt::CaseInsensitive)) {
-        addProblem(problems, QStringLiteral("preview is a data: URI of %1, not an image").arg(describe(parts.first().toString())));
+        addProblem(problems,
+            QStringLiteral("preview is a data: URI of %1, not an image")
+                .arg(describe(parts.first().toString())));
         return std::nullopt;
     }
-    if (parts.size() < 2 || parts.last().compare(QLatin1String("base64"), Qt::CaseInsensitive) != 0) {
+    if (parts.size() < 2
+        || parts.last().compare(QLatin1String("base64"), Qt::CaseInsensitive) != 0) {
         addProblem(problems, QStringLiteral("preview data: URI is not base64"));
         return std::nullopt;
     }
@@ -376,7 +391,8 @@ void readProviderError(const QJsonObject &o, QString *code, QString *message)
         for (const QJsonValue &e : errors.toArray()) {
             const QJsonObject eo = e.toObject();
             setCode(eo.value(QLatin1String("code")).toString());
-            const QString m = e.isString() ? e.toString() : eo.value(QLatin1String("message")).toString();
+            const QString m
+                = e.isString() ? e.toString() : eo.value(QLatin1String("message")).toString();
             if (!m.isEmpty())
                 messages.append(m);
         }
@@ -387,24 +403,27 @@ void readProviderError(const QJsonObject &o, QString *code, QString *message)
         setMessage(error.toString());
     } else if (error.isObject()) {
         const QJsonObject eo = error.toObject();
-        setCode(firstString(eo, {"code", "error_code", "type"}));
-        setMessage(firstString(eo, {"message", "error", "detail"}));
+        setCode(firstString(eo, { "code", "error_code", "type" }));
+        setMessage(firstString(eo, { "message", "error", "detail" }));
     }
-    setCode(firstString(o, {"error_code", "failure_reason_code", "code"}));
+    setCode(firstString(o, { "error_code", "failure_reason_code", "code" }));
     QString laravel = o.value(QLatin1String("message")).toString();
     if (!laravel.isEmpty() && errors.isObject()) {
-        // deAPI / Laravel validation: {"message": "The given data was invalid.", "errors": {field: [..]}}
+        // deAPI / Laravel validation: {"message": "The given data was invalid.", "errors": {field:
+        // [..]}}
         QStringList details;
         const QJsonObject fields = errors.toObject();
         for (auto it = fields.begin(); it != fields.end(); ++it) {
             const QJsonArray list = it.value().toArray();
-            const QJsonValue first = it.value().isArray() ? (list.isEmpty() ? QJsonValue() : list.at(0)) : it.value();
-            details.append(it.key() + QStringLiteral(": ") + (first.isString() ? first.toString() : describe(first)));
+            const QJsonValue first
+                = it.value().isArray() ? (list.isEmpty() ? QJsonValue() : list.at(0)) : it.value();
+            details.append(it.key() + QStringLiteral(": ")
+                + (first.isString() ? first.toString() : describe(first)));
         }
         laravel += QStringLiteral(" (") + details.join(QLatin1String("; ")) + QLatin1Char(')');
     }
     setMessage(laravel);
-    setMessage(firstString(o, {"detail", "error_description"}));
+    setMessage(firstString(o, { "detail", "error_description" }));
 }
 
 } // namespace Dialects::Parsing

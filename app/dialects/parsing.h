@@ -8,7 +8,6 @@
 #include <QJsonValue>
 #include <QLatin1String>
 #include <QString>
-
 #include <optional>
 
 // Readers shared by the dialect adapters (free functions, no state).
@@ -42,14 +41,17 @@ std::optional<QJsonObject> objectField(const QJsonObject &o, QLatin1String key, 
 std::optional<QJsonArray> arrayField(const QJsonObject &o, QLatin1String key, QString *problems);
 
 // Copies a number field into target[targetKey] (a problem when it is not a finite number).
-void copyNumber(const QJsonObject &o, QLatin1String key, QJsonObject *target, QLatin1String targetKey, QString *problems);
+void copyNumber(const QJsonObject &o, QLatin1String key, QJsonObject *target,
+    QLatin1String targetKey, QString *problems);
 // Copies a field of any JSON type into target[targetKey] when present and not null.
-void copyValue(const QJsonObject &o, QLatin1String key, QJsonObject *target, QLatin1String targetKey);
+void copyValue(
+    const QJsonObject &o, QLatin1String key, QJsonObject *target, QLatin1String targetKey);
 
 // "2025-10-21T10:30:00Z", "…T10:30:00.123Z", "…T10:30:00+02:00" → Unix ms.
 std::optional<qint64> isoTimeMs(const QString &text);
 // A time field that is an ISO 8601 string or a number of Unix ms → target[targetKey] (ms).
-void copyTimeMs(const QJsonObject &o, QLatin1String key, QJsonObject *target, QLatin1String targetKey, QString *problems);
+void copyTimeMs(const QJsonObject &o, QLatin1String key, QJsonObject *target,
+    QLatin1String targetKey, QString *problems);
 
 // The last path segment of a URL, percent-decoded, without query or fragment. Characters that
 // would let the name leave a folder ('/', '\\', control characters) become '_'; "." and ".."

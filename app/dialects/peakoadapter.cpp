@@ -17,8 +17,7 @@ QLatin1String k(const char *key)
 
 PeakoAdapter::PeakoAdapter(Core::Profile profile)
     : Adapter(std::move(profile))
-{
-}
+{ }
 
 RequestSpec PeakoAdapter::status(const JobRef &job) const
 {
@@ -46,7 +45,7 @@ PollPolicy PeakoAdapter::pollPolicy(const JobRef &, const QJsonObject &input) co
         interval = 30000; // "> 5 minutes: every 30 seconds"
     else if (seconds >= 30)
         interval = 10000; // "30 seconds – 5 minutes: every 10 seconds"
-    return PollPolicy{interval, 1.0, interval};
+    return PollPolicy { interval, 1.0, interval };
 }
 
 std::optional<Core::JobState> PeakoAdapter::normalizedState(const QString &raw) const
@@ -72,19 +71,22 @@ void PeakoAdapter::readRecord(const QJsonObject &o, Core::JobUpdate *u) const
     Parsing::copyTimeMs(o, k("updatedAt"), &u->timings, k("updated_ms"), &u->problem);
     if (const auto type = Parsing::stringField(o, k("type"), &u->problem))
         u->extra.insert(k("job_type"), *type);
-    if (const auto url = Parsing::stringField(o, k("outputUrl"), &u->problem); url && !url->isEmpty())
+    if (const auto url = Parsing::stringField(o, k("outputUrl"), &u->problem);
+        url && !url->isEmpty())
         u->outputs.append(Parsing::outputFromUrl(*url));
     if (const auto captions = Parsing::arrayField(o, k("captions"), &u->problem))
         u->captions = *captions;
     u->error = Parsing::jobFailure(o.value(k("error")), &u->problem);
 }
 
-SubmitResult PeakoAdapter::parseSubmit(const QString &, int httpStatus, const QByteArray &body) const
+SubmitResult PeakoAdapter::parseSubmit(
+    const QString &, int httpStatus, const QByteArray &body) const
 {
     return submitFrom(httpStatus, body);
 }
 
-Core::JobUpdate PeakoAdapter::parseStatus(const JobRef &job, int httpStatus, const QByteArray &body) const
+Core::JobUpdate PeakoAdapter::parseStatus(
+    const JobRef &job, int httpStatus, const QByteArray &body) const
 {
     return statusFrom(job, httpStatus, body);
 }
@@ -98,11 +100,14 @@ ListResult PeakoAdapter::parseList(int httpStatus, const QByteArray &body) const
     }
     QString problem;
     const std::optional<QJsonObject> root = Parsing::parseObject(body, &problem);
-    const std::optional<QJsonArray> jobs = root ? Parsing::arrayField(*root, k("jobs"), &problem) : std::nullopt;
+    const std::optional<QJsonArray> jobs
+        = root ? Parsing::arrayField(*root, k("jobs"), &problem) : std::nullopt;
     if (!jobs) {
         r.error.kind = Core::JobError::Kind::Protocol;
         r.error.httpStatus = httpStatus;
-        r.error.message = problem.isEmpty() ? QStringLiteral("the list answer has no jobs array") : QStringLiteral("the list answer is unreadable: ") + problem;
+        r.error.message = problem.isEmpty()
+            ? QStringLiteral("the list answer has no jobs array")
+            : QStringLiteral("the list answer is unreadable: ") + problem;
         return r;
     }
     for (const QJsonValue &entry : *jobs) {
@@ -119,7 +124,7 @@ ListResult PeakoAdapter::parseList(int httpStatus, const QByteArray &body) const
         readRecord(o, &u);
         r.jobs.append(u);
     }
-    for (const char *key : {"activeWorkers", "totalWorkers", "maxWorkers"}) {
+    for (const char *key : { "activeWorkers", "totalWorkers", "maxWorkers" }) {
         const QJsonValue v = root->value(k(key));
         if (v.isDouble())
             r.workers.insert(k(key), v);

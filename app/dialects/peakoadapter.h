@@ -12,7 +12,8 @@ namespace Dialects {
 //   `GET {base}/api/jobs`.
 // - States: queued, active (Running), done (Succeeded), failed, cancelled. Progress 0..1 (only
 //   while active). outputUrl → one output; captions → update.captions; error (a string) → a Job
-//   error; createdAt / updatedAt (Unix ms) → timings created_ms / updated_ms; type → extra.job_type.
+//   error; createdAt / updatedAt (Unix ms) → timings created_ms / updated_ms; type →
+//   extra.job_type.
 // - List: jobs[] {id, type, status, progress, createdAt, outputUrl?} → one update each (entries
 //   that are not objects or have no id are skipped: they cannot be attributed to a job);
 //   activeWorkers, totalWorkers, maxWorkers → ListResult::workers.
@@ -29,8 +30,10 @@ public:
     std::optional<RequestSpec> cancel(const JobRef &job) const override;
     std::optional<RequestSpec> list() const override;
 
-    SubmitResult parseSubmit(const QString &task, int httpStatus, const QByteArray &body) const override;
-    Core::JobUpdate parseStatus(const JobRef &job, int httpStatus, const QByteArray &body) const override;
+    SubmitResult parseSubmit(
+        const QString &task, int httpStatus, const QByteArray &body) const override;
+    Core::JobUpdate parseStatus(
+        const JobRef &job, int httpStatus, const QByteArray &body) const override;
     ListResult parseList(int httpStatus, const QByteArray &body) const override;
 
     PollPolicy pollPolicy(const JobRef &job, const QJsonObject &input) const override;

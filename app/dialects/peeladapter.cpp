@@ -15,8 +15,7 @@ QLatin1String k(const char *key)
 
 PeelAdapter::PeelAdapter(Core::Profile profile)
     : Adapter(std::move(profile))
-{
-}
+{ }
 
 QString PeelAdapter::apiPath(const JobRef &job) const
 {
@@ -41,7 +40,7 @@ std::optional<RequestSpec> PeelAdapter::revise(const JobRef &job, const QJsonObj
 std::optional<RequestSpec> PeelAdapter::rebuild(const JobRef &job) const
 {
     // The document gives no body; an empty JSON object keeps the request a well-formed JSON POST.
-    return request("POST", apiPath(job) + QStringLiteral("/rebuild"), jsonBytes(QJsonObject{}));
+    return request("POST", apiPath(job) + QStringLiteral("/rebuild"), jsonBytes(QJsonObject {}));
 }
 
 std::optional<RequestSpec> PeelAdapter::health(const JobRef &job) const
@@ -57,18 +56,20 @@ std::optional<RequestSpec> PeelAdapter::exportSpec(const JobRef &job, const QStr
     return request("GET", apiPath(job) + QStringLiteral("/exports/") + f);
 }
 
-std::optional<RequestSpec> PeelAdapter::call(const QString &apiId, const QString &endpoint, const QJsonObject &body) const
+std::optional<RequestSpec> PeelAdapter::call(
+    const QString &apiId, const QString &endpoint, const QJsonObject &body) const
 {
-    return request("POST", QStringLiteral("v1/apis/") + pathSegment(apiId) + QStringLiteral("/endpoints/") + pathSegment(endpoint)
-                               + QStringLiteral(":call"),
-                   jsonBytes(body));
+    return request("POST",
+        QStringLiteral("v1/apis/") + pathSegment(apiId) + QStringLiteral("/endpoints/")
+            + pathSegment(endpoint) + QStringLiteral(":call"),
+        jsonBytes(body));
 }
 
 PollPolicy PeelAdapter::pollPolicy(const JobRef &, const QJsonObject &) const
 {
     // Builds take tens of seconds to minutes and the document has no schedule: start at 3 s,
     // then back off like the others.
-    return PollPolicy{3000, 2.0, 30000};
+    return PollPolicy { 3000, 2.0, 30000 };
 }
 
 std::optional<Core::JobState> PeelAdapter::normalizedState(const QString &raw) const
@@ -101,7 +102,7 @@ void PeelAdapter::readRecord(const QJsonObject &o, Core::JobUpdate *u) const
         u->extra.insert(k("links"), *links);
     if (const auto build = Parsing::objectField(o, k("build"), &u->problem))
         u->extra.insert(k("build"), *build);
-    for (const char *key : {"source_url", "instructions", "auth_mode"}) {
+    for (const char *key : { "source_url", "instructions", "auth_mode" }) {
         if (const auto text = Parsing::stringField(o, k(key), &u->problem))
             u->extra.insert(k(key), *text);
     }
@@ -112,7 +113,8 @@ void PeelAdapter::readRecord(const QJsonObject &o, Core::JobUpdate *u) const
 
 void PeelAdapter::readFailure(const QJsonObject &o, Core::JobUpdate *u)
 {
-    const std::optional<QString> code = Parsing::stringField(o, k("failure_reason_code"), &u->problem);
+    const std::optional<QString> code
+        = Parsing::stringField(o, k("failure_reason_code"), &u->problem);
     const std::optional<QJsonObject> failure = Parsing::objectField(o, k("failure"), &u->problem);
     if ((!code || code->isEmpty()) && !failure)
         return;
@@ -122,13 +124,18 @@ void PeelAdapter::readFailure(const QJsonObject &o, Core::JobUpdate *u)
     if (failure) {
         e.details = *failure;
         e.message = Parsing::stringField(*failure, k("message"), &u->problem).value_or(QString());
-        const QString reason = Parsing::stringField(*failure, k("non_publishable_reason"), &u->problem).value_or(QString());
+        const QString reason
+            = Parsing::stringField(*failure, k("non_publishable_reason"), &u->problem)
+                  .value_or(QString());
         if (e.message.isEmpty())
             e.message = reason;
         if (const auto artifact = Parsing::objectField(*failure, k("artifact"), &u->problem)) {
-            e.retryable = Parsing::boolField(*artifact, k("retryable"), &u->problem).value_or(false);
-            e.supportId = Parsing::stringField(*artifact, k("support_debug_id"), &u->problem).value_or(QString());
-            e.suggestedAction = Parsing::stringField(*artifact, k("suggested_action"), &u->problem).value_or(QString());
+            e.retryable
+                = Parsing::boolField(*artifact, k("retryable"), &u->problem).value_or(false);
+            e.supportId = Parsing::stringField(*artifact, k("support_debug_id"), &u->problem)
+                              .value_or(QString());
+            e.suggestedAction = Parsing::stringField(*artifact, k("suggested_action"), &u->problem)
+                                    .value_or(QString());
         }
     }
     if (e.message.isEmpty())
@@ -140,7 +147,8 @@ SubmitResult PeelAdapter::parseSubmit(const QString &, int httpStatus, const QBy
     return submitFrom(httpStatus, body);
 }
 
-Core::JobUpdate PeelAdapter::parseStatus(const JobRef &job, int httpStatus, const QByteArray &body) const
+Core::JobUpdate PeelAdapter::parseStatus(
+    const JobRef &job, int httpStatus, const QByteArray &body) const
 {
     return statusFrom(job, httpStatus, body);
 }

@@ -36,10 +36,13 @@ public:
     std::optional<RequestSpec> health(const JobRef &job) const override;
     // format "openapi" or "mcp"; anything else: std::nullopt.
     std::optional<RequestSpec> exportSpec(const JobRef &job, const QString &format) const override;
-    std::optional<RequestSpec> call(const QString &apiId, const QString &endpoint, const QJsonObject &body) const override;
+    std::optional<RequestSpec> call(
+        const QString &apiId, const QString &endpoint, const QJsonObject &body) const override;
 
-    SubmitResult parseSubmit(const QString &task, int httpStatus, const QByteArray &body) const override;
-    Core::JobUpdate parseStatus(const JobRef &job, int httpStatus, const QByteArray &body) const override;
+    SubmitResult parseSubmit(
+        const QString &task, int httpStatus, const QByteArray &body) const override;
+    Core::JobUpdate parseStatus(
+        const JobRef &job, int httpStatus, const QByteArray &body) const override;
 
     PollPolicy pollPolicy(const JobRef &job, const QJsonObject &input) const override;
 

@@ -25,10 +25,12 @@ public:
     RequestSpec status(const JobRef &job) const override;
     std::optional<RequestSpec> stream(const JobRef &job) const override;
 
-    SubmitResult parseSubmit(const QString &task, int httpStatus, const QByteArray &body) const override;
-    Core::JobUpdate parseStatus(const JobRef &job, int httpStatus, const QByteArray &body) const override;
-    Core::JobUpdate parseSseEvent(const QString &jobId, const QByteArray &type, const QByteArray &data,
-                                  const QByteArray &eventId) const override;
+    SubmitResult parseSubmit(
+        const QString &task, int httpStatus, const QByteArray &body) const override;
+    Core::JobUpdate parseStatus(
+        const JobRef &job, int httpStatus, const QByteArray &body) const override;
+    Core::JobUpdate parseSseEvent(const QString &jobId, const QByteArray &type,
+        const QByteArray &data, const QByteArray &eventId) const override;
 
 protected:
     std::optional<Core::JobState> normalizedState(const QString &raw) const override;

@@ -34,12 +34,12 @@ double seconds(const QJsonObject &o, const char *s, const char *ms)
 
 } // namespace
 
-DownloadQueue::DownloadQueue(QNetworkAccessManager *nam, Tracker::JobTracker *tracker, QObject *parent)
+DownloadQueue::DownloadQueue(
+    QNetworkAccessManager *nam, Tracker::JobTracker *tracker, QObject *parent)
     : QObject(parent)
     , m_nam(nam)
     , m_tracker(tracker)
-{
-}
+{ }
 
 DownloadQueue::~DownloadQueue()
 {
@@ -65,8 +65,9 @@ QByteArray DownloadQueue::srt(const QJsonArray &captions)
         const QJsonObject c = v.toObject();
         const double start = seconds(c, "start", "start_ms");
         const double end = seconds(c, "end", "end_ms");
-        out += QByteArray::number(++n) + "\n" + srtTime(start).toLatin1() + " --> " + srtTime(end).toLatin1() + "\n"
-            + c.value(QLatin1String("text")).toString().toUtf8() + "\n\n";
+        out += QByteArray::number(++n) + "\n" + srtTime(start).toLatin1() + " --> "
+            + srtTime(end).toLatin1() + "\n" + c.value(QLatin1String("text")).toString().toUtf8()
+            + "\n\n";
     }
     return out;
 }
@@ -76,7 +77,8 @@ QString DownloadQueue::folderFor(const QString &root, const QString &jobId, Plac
     return placement == Placement::Directly ? root : QDir(root).filePath(FileNames::segment(jobId));
 }
 
-bool DownloadQueue::enqueue(const QString &jobId, const QString &root, Placement placement, const QSet<QString> &skip)
+bool DownloadQueue::enqueue(
+    const QString &jobId, const QString &root, Placement placement, const QSet<QString> &skip)
 {
     const QString folder = folderFor(root, jobId, placement);
     const Tracker::TrackedJob *job = m_tracker->job(jobId);
@@ -138,14 +140,17 @@ void DownloadQueue::startItem(Item item)
     // Before the first directory or byte: the job's folder lies inside its root, also once created
     // (a symlink planted in the root must not lead out of it).
     if (!FileNames::isWithin(item.file.root, item.file.folder)
-        || (QDir().mkpath(item.file.folder) && !FileNames::isWithin(item.file.root, item.file.folder))) {
+        || (QDir().mkpath(item.file.folder)
+            && !FileNames::isWithin(item.file.root, item.file.folder))) {
         item.file.state = File::State::Failed;
-        item.file.error = QStringLiteral("refusing to write outside %1").arg(QDir::toNativeSeparators(item.file.root));
+        item.file.error = QStringLiteral("refusing to write outside %1")
+                              .arg(QDir::toNativeSeparators(item.file.root));
         settle(item);
         return;
     }
-    FileDownload *d = o.inlineData.isEmpty() ? new FileDownload(m_nam, QUrl(o.url), item.file.folder, o.name, this)
-                                             : new FileDownload(o.inlineData, item.file.folder, o.name, this);
+    FileDownload *d = o.inlineData.isEmpty()
+        ? new FileDownload(m_nam, QUrl(o.url), item.file.folder, o.name, this)
+        : new FileDownload(o.inlineData, item.file.folder, o.name, this);
     d->setMaxRetries(m_maxRetries);
     item.file.state = File::State::Running;
     m_running.insert(d, item);
@@ -170,7 +175,9 @@ void DownloadQueue::startItem(Item item)
     connect(d, &Core::Operation::result, this, [this, d] {
         Item item = m_running.take(d);
         d->deleteLater();
-        if (d->failed() && !item.refreshed && (d->httpStatus() == 403 || d->httpStatus() == 404 || d->httpStatus() == 410) && m_refresher) {
+        if (d->failed() && !item.refreshed
+            && (d->httpStatus() == 403 || d->httpStatus() == 404 || d->httpStatus() == 410)
+            && m_refresher) {
             // An expired signed URL: a fresh status read mints a new one.
             item.refreshed = true;
             const QString oldUrl = item.output.url;
@@ -180,7 +187,8 @@ void DownloadQueue::startItem(Item item)
                 --m_waiting;
                 if (const Tracker::TrackedJob *job = m_tracker->job(item.file.jobId)) {
                     for (const Core::Output &o : job->outputs) {
-                        if (keyFor(o) == item.file.key || (!o.name.isEmpty() && o.name == item.output.name))
+                        if (keyFor(o) == item.file.key
+                            || (!o.name.isEmpty() && o.name == item.output.name))
                             item.output.url = o.url;
                     }
                 }
@@ -197,7 +205,8 @@ void DownloadQueue::startItem(Item item)
                 }
                 if (item.output.url == oldUrl) {
                     item.file.state = File::State::Failed;
-                    item.file.error = QStringLiteral("the URL expired and a fresh status read gave no new one");
+                    item.file.error
+                        = QStringLiteral("the URL expired and a fresh status read gave no new one");
                     settle(item);
                     return;
                 }

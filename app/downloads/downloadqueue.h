@@ -7,7 +7,6 @@
 #include <QPointer>
 #include <QSet>
 #include <QStringList>
-
 #include <deque>
 #include <functional>
 
@@ -56,7 +55,8 @@ public:
     };
     using Refresher = std::function<void(const QString &jobId, std::function<void()> done)>;
 
-    DownloadQueue(QNetworkAccessManager *nam, Tracker::JobTracker *tracker, QObject *parent = nullptr);
+    DownloadQueue(
+        QNetworkAccessManager *nam, Tracker::JobTracker *tracker, QObject *parent = nullptr);
     ~DownloadQueue() override;
 
     void setParallel(int n);
@@ -66,17 +66,19 @@ public:
 
     // Where a job's files go below the root it is given.
     enum class Placement {
-        JobFolder, // root/<the job id as one safe segment, FileNames::segment()>/ (the library, --download DIR)
-        Directly,  // root itself (a folder the user picked for this one job)
+        JobFolder, // root/<the job id as one safe segment, FileNames::segment()>/ (the library,
+                   // --download DIR)
+        Directly, // root itself (a folder the user picked for this one job)
     };
     // Queues all outputs of `jobId` below `root`. The job's folder is checked to lie inside `root`
     // (symlinks resolved) before anything is created or written; a job id from the server never
     // becomes a path unmapped. False (nothing queued) when the job is not in the tracker or is
     // already queued.
-    bool enqueue(const QString &jobId, const QString &root, Placement placement = Placement::JobFolder,
-                 const QSet<QString> &skip = {});
+    bool enqueue(const QString &jobId, const QString &root,
+        Placement placement = Placement::JobFolder, const QSet<QString> &skip = {});
     // The folder enqueue() writes `jobId`'s files to.
-    static QString folderFor(const QString &root, const QString &jobId, Placement placement = Placement::JobFolder);
+    static QString folderFor(
+        const QString &root, const QString &jobId, Placement placement = Placement::JobFolder);
     bool isQueued(const QString &jobId) const { return m_jobs.contains(jobId); }
     int activeCount() const { return int(m_running.size()); }
     int pendingCount() const { return int(m_queue.size() + m_running.size()) + m_waiting; }

@@ -4,10 +4,10 @@
 #include "net/transfererror.h"
 
 #include <QDir>
-#include <QLoggingCategory>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QSaveFile>
 #include <QSet>
@@ -84,14 +84,14 @@ QByteArray strongEtag(const QByteArray &raw)
 
 } // namespace
 
-FileDownload::FileDownload(QNetworkAccessManager *nam, QUrl url, QString folder, QString name, QObject *parent)
+FileDownload::FileDownload(
+    QNetworkAccessManager *nam, QUrl url, QString folder, QString name, QObject *parent)
     : Core::Operation(parent)
     , m_nam(nam)
     , m_url(std::move(url))
     , m_folder(std::move(folder))
     , m_name(std::move(name))
-{
-}
+{ }
 
 FileDownload::FileDownload(QByteArray inlineData, QString folder, QString name, QObject *parent)
     : Core::Operation(parent)
@@ -99,8 +99,7 @@ FileDownload::FileDownload(QByteArray inlineData, QString folder, QString name, 
     , m_name(std::move(name))
     , m_inline(std::move(inlineData))
     , m_isInline(true)
-{
-}
+{ }
 
 void FileDownload::releasePart()
 {
@@ -135,10 +134,10 @@ bool FileDownload::writeMeta()
     QSaveFile f(metaPath());
     if (!f.open(QIODevice::WriteOnly))
         return false;
-    const QJsonObject o{{QStringLiteral("name"), FileNames::sanitize(m_name)},
-                        {QStringLiteral("final"), QFileInfo(m_finalPath).fileName()},
-                        {QStringLiteral("etag"), QString::fromLatin1(m_etag)},
-                        {QStringLiteral("total"), m_total}};
+    const QJsonObject o { { QStringLiteral("name"), FileNames::sanitize(m_name) },
+        { QStringLiteral("final"), QFileInfo(m_finalPath).fileName() },
+        { QStringLiteral("etag"), QString::fromLatin1(m_etag) },
+        { QStringLiteral("total"), m_total } };
     f.write(QJsonDocument(o).toJson(QJsonDocument::Compact));
     return f.commit();
 }
@@ -159,7 +158,8 @@ bool FileDownload::preparePart()
     const QString safe = FileNames::sanitize(m_name);
     const QDir dir(m_folder);
     if (m_resume && !m_isInline) {
-        const QStringList metas = dir.entryList({QStringLiteral("*") + kMetaSuffix}, QDir::Files | QDir::Hidden, QDir::Name);
+        const QStringList metas = dir.entryList(
+            { QStringLiteral("*") + kMetaSuffix }, QDir::Files | QDir::Hidden, QDir::Name);
         for (const QString &metaName : metas) {
             QFile f(dir.filePath(metaName));
             if (!f.open(QIODevice::ReadOnly))
@@ -171,7 +171,8 @@ bool FileDownload::preparePart()
                 continue;
             const QString finalPath = dir.filePath(final);
             const QString partPath = finalPath + QStringLiteral(".part");
-            if (!QFileInfo(partPath).isFile() || partsInUse().contains(QFileInfo(partPath).absoluteFilePath()))
+            if (!QFileInfo(partPath).isFile()
+                || partsInUse().contains(QFileInfo(partPath).absoluteFilePath()))
                 continue;
             m_finalPath = finalPath;
             m_etag = strongEtag(o.value(QStringLiteral("etag")).toString().toLatin1());
@@ -185,7 +186,8 @@ bool FileDownload::preparePart()
         // version's): taken over from its first byte, never left behind beside a "name (1)".
         const QString candidate = dir.filePath(safe);
         const QString part = candidate + QStringLiteral(".part");
-        if (!QFileInfo::exists(candidate) && QFileInfo(part).isFile() && !partsInUse().contains(QFileInfo(part).absoluteFilePath())) {
+        if (!QFileInfo::exists(candidate) && QFileInfo(part).isFile()
+            && !partsInUse().contains(QFileInfo(part).absoluteFilePath())) {
             m_finalPath = candidate;
             orphan = true;
         }
@@ -193,8 +195,11 @@ bool FileDownload::preparePart()
     const bool resuming = !m_finalPath.isEmpty() && !orphan;
     if (m_finalPath.isEmpty())
         m_finalPath = FileNames::uniquePath(m_folder, m_name);
-    qCDebug(lcDownload) << "file" << m_name << "in" << m_folder << "->" << QFileInfo(m_finalPath).fileName()
-                        << (resuming ? "resuming its part" : orphan ? "taking over a part without sidecar" : "fresh");
+    qCDebug(lcDownload) << "file" << m_name << "in" << m_folder << "->"
+                        << QFileInfo(m_finalPath).fileName()
+                        << (resuming        ? "resuming its part"
+                                   : orphan ? "taking over a part without sidecar"
+                                            : "fresh");
     if (!FileNames::isInside(m_folder, m_finalPath)) {
         fail(QStringLiteral("refusing to write outside %1").arg(m_folder));
         return false;
@@ -273,11 +278,13 @@ void FileDownload::fail(const QString &message)
     QString text = message;
     if (m_part.isOpen()) {
         m_part.close();
-        if (m_isInline || !m_resume || !QFileInfo::exists(metaPath()) || QFileInfo(m_part.fileName()).size() == 0) {
+        if (m_isInline || !m_resume || !QFileInfo::exists(metaPath())
+            || QFileInfo(m_part.fileName()).size() == 0) {
             m_part.remove(); // nothing worth resuming
             removeMeta();
         } else {
-            text += QStringLiteral("; the partial download (%1 bytes) is kept in %2 for a later resume")
+            text += QStringLiteral(
+                "; the partial download (%1 bytes) is kept in %2 for a later resume")
                         .arg(QFileInfo(m_part.fileName()).size())
                         .arg(m_part.fileName());
         }
@@ -328,7 +335,8 @@ void FileDownload::doStart()
         return;
     if (m_isInline) {
         if (m_part.write(m_inline) != m_inline.size()) {
-            fail(QStringLiteral("cannot write %1: %2").arg(m_part.fileName(), m_part.errorString()));
+            fail(
+                QStringLiteral("cannot write %1: %2").arg(m_part.fileName(), m_part.errorString()));
             return;
         }
         m_hash.addData(m_inline);
@@ -422,10 +430,13 @@ void FileDownload::onMetaData()
         qint64 total = -1;
         const bool parsed = parseContentRange(m_reply->rawHeader("Content-Range"), &first, &total);
         const bool sameVersion = m_etag.isEmpty() || etag.isEmpty() || etag == m_etag;
-        if (!parsed || first != m_offset || total < 0 || (m_total >= 0 && total != m_total) || !sameVersion) {
+        if (!parsed || first != m_offset || total < 0 || (m_total >= 0 && total != m_total)
+            || !sameVersion) {
             if (!restartFromZero())
-                fail(QStringLiteral("the server answered a range that does not continue the partial download (%1)")
-                         .arg(QString::fromLatin1(m_reply ? m_reply->rawHeader("Content-Range") : QByteArray())));
+                fail(QStringLiteral(
+                    "the server answered a range that does not continue the partial download (%1)")
+                         .arg(QString::fromLatin1(
+                             m_reply ? m_reply->rawHeader("Content-Range") : QByteArray())));
             return;
         }
         m_total = total;
@@ -439,8 +450,8 @@ void FileDownload::onMetaData()
     if (m_status == 416) {
         qint64 first = -1;
         qint64 total = -1;
-        if (parseContentRange(m_reply->rawHeader("Content-Range"), &first, &total) && first < 0 && total == m_offset
-            && m_offset > 0 && (m_total < 0 || m_total == total)) {
+        if (parseContentRange(m_reply->rawHeader("Content-Range"), &first, &total) && first < 0
+            && total == m_offset && m_offset > 0 && (m_total < 0 || m_total == total)) {
             m_total = total;
             if (!etag.isEmpty())
                 m_etag = etag;
@@ -460,7 +471,8 @@ bool FileDownload::restartFromZero()
         return false;
     m_restartedFromZero = true;
     if (m_reply) {
-        // Called from the reply's own signal: deleting it (later) aborts it; abort() here would not be safe.
+        // Called from the reply's own signal: deleting it (later) aborts it; abort() here would not
+        // be safe.
         QNetworkReply *reply = m_reply;
         m_reply = nullptr;
         reply->disconnect(this);
@@ -486,7 +498,8 @@ void FileDownload::onReadyRead()
     if (chunk.isEmpty())
         return;
     if (m_total >= 0 && m_written + chunk.size() > m_total)
-        return fail(QStringLiteral("the server sent more than the %1 bytes it announced").arg(m_total));
+        return fail(
+            QStringLiteral("the server sent more than the %1 bytes it announced").arg(m_total));
     if (m_part.write(chunk) != chunk.size()) {
         const QString why = m_part.errorString();
         // What went to disk may differ from what was hashed: re-read it on a later resume.
@@ -517,8 +530,12 @@ void FileDownload::onFinished()
     }
     if (m_status && (m_status < 200 || m_status >= 300)) {
         if (m_status >= 500 && m_status != 501)
-            return retryOrFail(QStringLiteral("the server answered HTTP %1 for %2").arg(m_status).arg(m_url.toString(QUrl::RemoveQuery)));
-        fail(QStringLiteral("the server answered HTTP %1 for %2").arg(m_status).arg(m_url.toString(QUrl::RemoveQuery)));
+            return retryOrFail(QStringLiteral("the server answered HTTP %1 for %2")
+                                   .arg(m_status)
+                                   .arg(m_url.toString(QUrl::RemoveQuery)));
+        fail(QStringLiteral("the server answered HTTP %1 for %2")
+                 .arg(m_status)
+                 .arg(m_url.toString(QUrl::RemoveQuery)));
         return;
     }
     if (error != QNetworkReply::NoError) {
@@ -531,18 +548,22 @@ void FileDownload::onFinished()
         return;
     }
     if (m_total >= 0 && m_written < m_total)
-        return retryOrFail(QStringLiteral("the connection ended at %1 of %2 bytes").arg(m_written).arg(m_total));
+        return retryOrFail(
+            QStringLiteral("the connection ended at %1 of %2 bytes").arg(m_written).arg(m_total));
     finishFile();
 }
 
 void FileDownload::retryOrFail(const QString &why)
 {
     if (m_retriesUsed >= m_maxRetries)
-        return fail(m_maxRetries > 0 ? QStringLiteral("%1 (after %2 retries)").arg(why).arg(m_maxRetries) : why);
+        return fail(m_maxRetries > 0
+                ? QStringLiteral("%1 (after %2 retries)").arg(why).arg(m_maxRetries)
+                : why);
     const int delay = m_retryDelayMs * (1 << qMin(m_retriesUsed, 5));
     ++m_retriesUsed;
     if (!m_part.flush())
-        return fail(QStringLiteral("cannot write %1: %2").arg(m_part.fileName(), m_part.errorString()));
+        return fail(
+            QStringLiteral("cannot write %1: %2").arg(m_part.fileName(), m_part.errorString()));
     QTimer::singleShot(delay, this, [this] {
         if (isFinished())
             return;

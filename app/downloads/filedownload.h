@@ -51,14 +51,18 @@ class FileDownload final : public Core::Operation
     Q_DISABLE_COPY_MOVE(FileDownload)
 
 public:
-    FileDownload(QNetworkAccessManager *nam, QUrl url, QString folder, QString name, QObject *parent = nullptr);
+    FileDownload(QNetworkAccessManager *nam, QUrl url, QString folder, QString name,
+        QObject *parent = nullptr);
     FileDownload(QByteArray inlineData, QString folder, QString name, QObject *parent = nullptr);
     ~FileDownload() override;
 
     // Settings: call before start().
     void setMaxRetries(int retries) { m_maxRetries = qMax(0, retries); }
     int maxRetries() const { return m_maxRetries; }
-    void setRetryDelay(int firstDelayMs) { m_retryDelayMs = qMax(0, firstDelayMs); } // doubles each time, default 250
+    void setRetryDelay(int firstDelayMs)
+    {
+        m_retryDelayMs = qMax(0, firstDelayMs);
+    } // doubles each time, default 250
     void setResume(bool on) { m_resume = on; }
     bool resume() const { return m_resume; }
 
@@ -66,9 +70,15 @@ public:
     qint64 bytes() const { return m_written; }
     QByteArray sha256() const { return m_sha256; } // hex, of the whole final file
     int httpStatus() const { return m_status; }
-    QByteArray etag() const { return m_etag; }          // strong ETag as sent, quotes included; empty if none
-    int resumes() const { return m_resumes; }           // requests beyond the first one
-    qint64 resumedFrom() const { return m_resumedFrom; } // bytes taken over from an earlier attempt's part
+    QByteArray etag() const
+    {
+        return m_etag;
+    } // strong ETag as sent, quotes included; empty if none
+    int resumes() const { return m_resumes; } // requests beyond the first one
+    qint64 resumedFrom() const
+    {
+        return m_resumedFrom;
+    } // bytes taken over from an earlier attempt's part
 
 protected:
     void doStart() override;
@@ -91,7 +101,11 @@ private:
     void removeMeta();
     void releasePart();
     // Next to the part; never a bare ".meta" in the working folder before the part is named.
-    QString metaPath() const { return m_part.fileName().isEmpty() ? QString() : m_part.fileName() + QStringLiteral(".meta"); }
+    QString metaPath() const
+    {
+        return m_part.fileName().isEmpty() ? QString()
+                                           : m_part.fileName() + QStringLiteral(".meta");
+    }
 
     QNetworkAccessManager *m_nam = nullptr;
     QUrl m_url;
@@ -106,17 +120,17 @@ private:
     int m_resumes = 0;
     int m_requests = 0;
     bool m_restartedFromZero = false;
-    bool m_accepting = false;    // the current reply's body belongs to the file
+    bool m_accepting = false; // the current reply's body belongs to the file
     bool m_partComplete = false; // the current reply is a 416 saying the part is whole
     QPointer<QNetworkReply> m_reply;
     std::optional<Net::OriginPolicy> m_policy; // the current request's redirect chain
     QFile m_part;
     QString m_partKey; // registered as in use while this download writes it
-    QCryptographicHash m_hash{QCryptographicHash::Sha256};
+    QCryptographicHash m_hash { QCryptographicHash::Sha256 };
     QString m_finalPath;
-    qint64 m_written = 0;     // bytes in the part (== hashed)
-    qint64 m_offset = 0;      // part size when the current request was sent
-    qint64 m_total = -1;      // the whole file's length, when known
+    qint64 m_written = 0; // bytes in the part (== hashed)
+    qint64 m_offset = 0; // part size when the current request was sent
+    qint64 m_total = -1; // the whole file's length, when known
     qint64 m_resumedFrom = 0;
     QByteArray m_etag;
     QByteArray m_sha256;

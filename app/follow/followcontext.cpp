@@ -21,12 +21,12 @@ struct FollowContext::ProfileEntry
     Net::PusherHttpAuthorizer *authorizer = nullptr;
 };
 
-FollowContext::FollowContext(QNetworkAccessManager *nam, Tracker::JobTracker *tracker, QObject *parent)
+FollowContext::FollowContext(
+    QNetworkAccessManager *nam, Tracker::JobTracker *tracker, QObject *parent)
     : QObject(parent)
     , m_nam(nam)
     , m_tracker(tracker)
-{
-}
+{ }
 
 FollowContext::~FollowContext()
 {
@@ -71,7 +71,8 @@ Net::PusherClient *FollowContext::pusher(const QString &name)
     if (e.pusher)
         return e.pusher;
     const Dialects::Adapter *adapter = e.adapter.get();
-    const std::optional<Dialects::RequestSpec> auth = adapter->pusherAuth(QStringLiteral("0.0"), adapter->pusherChannel());
+    const std::optional<Dialects::RequestSpec> auth
+        = adapter->pusherAuth(QStringLiteral("0.0"), adapter->pusherChannel());
     e.pusher = new Net::PusherClient(e.profile.wsUrl, e.profile.pusherKey, this);
     e.pusher->setTrafficLog(m_traffic);
     if (auth) {
@@ -85,32 +86,37 @@ Net::PusherClient *FollowContext::pusher(const QString &name)
         e.pusher->setAuthorizer(e.authorizer->authorizer());
     }
     const QString channel = adapter->pusherChannel();
-    connect(e.pusher, &Net::PusherClient::event, this, [this, adapter, name](const QString &, const QString &eventName, const QByteArray &data) {
-        if (eventName.startsWith(QLatin1String("pusher")))
-            return;
-        Core::JobUpdate u = adapter->parsePusherEvent(eventName, data);
-        // Only this profile's jobs: a service naming another service's job id touches nothing.
-        u.jobId = m_tracker->keyOf(name, u.jobId);
-        if (u.jobId.isEmpty())
-            return; // an event for no job of this profile: nothing to apply
-        u.channel = Core::Channel::Pusher;
-        u.receivedMs = QDateTime::currentMSecsSinceEpoch();
-        m_tracker->apply(u);
-    });
-    connect(e.pusher, &Net::PusherClient::reconnected, this, [this, name] { Q_EMIT channelReconnected(name); });
-    connect(e.pusher, &Net::PusherClient::subscriptionError, this, [this, name](const QString &ch, const QString &message) {
-        Q_EMIT notice(name, QStringLiteral("subscription to %1 refused: %2").arg(ch, message));
-        Q_EMIT channelFailed(name, message);
-    });
-    connect(e.pusher, &Net::PusherClient::error, this, [this, name](int code, const QString &message) {
-        Q_EMIT notice(name, QStringLiteral("Pusher error %1: %2").arg(code).arg(message));
-        if (code >= 4000 && code < 4100)
+    connect(e.pusher, &Net::PusherClient::event, this,
+        [this, adapter, name](const QString &, const QString &eventName, const QByteArray &data) {
+            if (eventName.startsWith(QLatin1String("pusher")))
+                return;
+            Core::JobUpdate u = adapter->parsePusherEvent(eventName, data);
+            // Only this profile's jobs: a service naming another service's job id touches nothing.
+            u.jobId = m_tracker->keyOf(name, u.jobId);
+            if (u.jobId.isEmpty())
+                return; // an event for no job of this profile: nothing to apply
+            u.channel = Core::Channel::Pusher;
+            u.receivedMs = QDateTime::currentMSecsSinceEpoch();
+            m_tracker->apply(u);
+        });
+    connect(e.pusher, &Net::PusherClient::reconnected, this,
+        [this, name] { Q_EMIT channelReconnected(name); });
+    connect(e.pusher, &Net::PusherClient::subscriptionError, this,
+        [this, name](const QString &ch, const QString &message) {
+            Q_EMIT notice(name, QStringLiteral("subscription to %1 refused: %2").arg(ch, message));
             Q_EMIT channelFailed(name, message);
-    });
-    connect(e.pusher, &Net::PusherClient::stateChanged, this, [this, name](Net::PusherClient::State s) {
-        if (s == Net::PusherClient::State::Failed)
-            Q_EMIT channelFailed(name, QStringLiteral("connection failed"));
-    });
+        });
+    connect(
+        e.pusher, &Net::PusherClient::error, this, [this, name](int code, const QString &message) {
+            Q_EMIT notice(name, QStringLiteral("Pusher error %1: %2").arg(code).arg(message));
+            if (code >= 4000 && code < 4100)
+                Q_EMIT channelFailed(name, message);
+        });
+    connect(
+        e.pusher, &Net::PusherClient::stateChanged, this, [this, name](Net::PusherClient::State s) {
+            if (s == Net::PusherClient::State::Failed)
+                Q_EMIT channelFailed(name, QStringLiteral("connection failed"));
+        });
     e.pusher->subscribe(channel);
     e.pusher->connectToServer();
     return e.pusher;
@@ -129,26 +135,30 @@ Net::WebhookInbox *FollowContext::inbox(QString *error)
             const Dialects::Adapter *a = adapter(scheme);
             return a ? m_tracker->keyOf(scheme, a->parseWebhook(body).jobId) : QString();
         });
-        connect(m_inbox, &Net::WebhookInbox::received, this, [this](const QString &scheme, const QByteArray &body) {
-            const Dialects::Adapter *a = adapter(scheme);
-            if (!a)
-                return;
-            Core::JobUpdate u = a->parseWebhook(body);
-            u.jobId = m_tracker->keyOf(scheme, u.jobId); // only the jobs of the profile it was signed for
-            if (u.jobId.isEmpty())
-                return;
-            u.channel = Core::Channel::Webhook;
-            u.receivedMs = QDateTime::currentMSecsSinceEpoch();
-            m_tracker->apply(u);
-        });
+        connect(m_inbox, &Net::WebhookInbox::received, this,
+            [this](const QString &scheme, const QByteArray &body) {
+                const Dialects::Adapter *a = adapter(scheme);
+                if (!a)
+                    return;
+                Core::JobUpdate u = a->parseWebhook(body);
+                u.jobId = m_tracker->keyOf(
+                    scheme, u.jobId); // only the jobs of the profile it was signed for
+                if (u.jobId.isEmpty())
+                    return;
+                u.channel = Core::Channel::Webhook;
+                u.receivedMs = QDateTime::currentMSecsSinceEpoch();
+                m_tracker->apply(u);
+            });
     }
     for (const auto &e : std::as_const(m_profiles)) {
         if (e->profile.webhookSecret.isEmpty() || m_inbox->schemes().contains(e->profile.name))
             continue;
-        const QByteArray sig = e->profile.dialect == Core::Dialect::DeApi ? QByteArrayLiteral("X-DeAPI-Signature")
-                                                                         : QByteArrayLiteral("X-ImagePipeline-Signature");
-        const QByteArray ts = e->profile.dialect == Core::Dialect::DeApi ? QByteArrayLiteral("X-DeAPI-Timestamp")
-                                                                        : QByteArrayLiteral("X-ImagePipeline-Timestamp");
+        const QByteArray sig = e->profile.dialect == Core::Dialect::DeApi
+            ? QByteArrayLiteral("X-DeAPI-Signature")
+            : QByteArrayLiteral("X-ImagePipeline-Signature");
+        const QByteArray ts = e->profile.dialect == Core::Dialect::DeApi
+            ? QByteArrayLiteral("X-DeAPI-Timestamp")
+            : QByteArrayLiteral("X-ImagePipeline-Timestamp");
         m_inbox->addScheme(e->profile.name, sig, ts, e->profile.webhookSecret.toUtf8());
     }
     return m_inbox;

@@ -6,7 +6,6 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
-
 #include <memory>
 
 class QNetworkAccessManager;
@@ -17,7 +16,7 @@ class Adapter;
 namespace Net {
 class PusherClient;
 class WebhookInbox;
-}
+} // namespace Net
 namespace Tracker {
 class JobTracker;
 }
@@ -33,7 +32,8 @@ class FollowContext final : public QObject
     Q_DISABLE_COPY_MOVE(FollowContext)
 
 public:
-    FollowContext(QNetworkAccessManager *nam, Tracker::JobTracker *tracker, QObject *parent = nullptr);
+    FollowContext(
+        QNetworkAccessManager *nam, Tracker::JobTracker *tracker, QObject *parent = nullptr);
     ~FollowContext() override;
 
     void addProfile(const Core::Profile &profile);

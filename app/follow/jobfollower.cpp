@@ -14,12 +14,10 @@ Q_LOGGING_CATEGORY(lcFollow, "jobscope.follow")
 
 namespace Follow {
 
-namespace {
+namespace { } // namespace
 
-} // namespace
-
-JobFollower::JobFollower(FollowContext *context, QString profile, Dialects::JobRef job, QJsonObject input, Via via,
-                         QObject *parent)
+JobFollower::JobFollower(FollowContext *context, QString profile, Dialects::JobRef job,
+    QJsonObject input, Via via, QObject *parent)
     : QObject(parent)
     , m_ctx(context)
     , m_profile(std::move(profile))
@@ -43,7 +41,8 @@ JobFollower::JobFollower(FollowContext *context, QString profile, Dialects::JobR
         m_streamEnded = true;
         if (m_sse)
             m_sse->close();
-        Q_EMIT notice(QStringLiteral("the stream did not reach its end within %1 s of the job ending; finishing with what the status read gave")
+        Q_EMIT notice(QStringLiteral("the stream did not reach its end within %1 s of the job "
+                                     "ending; finishing with what the status read gave")
                           .arg(m_streamGrace.interval() / 1000.0));
         onTerminal();
     });
@@ -66,15 +65,18 @@ void JobFollower::start()
         return;
     }
     connect(m_ctx->tracker(), &Tracker::JobTracker::applied, this,
-            [this](const QString &id, Tracker::JobTracker::Changes, const Core::JobUpdate &u) { onApplied(id, u); });
+        [this](const QString &id, Tracker::JobTracker::Changes, const Core::JobUpdate &u) {
+            onApplied(id, u);
+        });
     connect(m_ctx, &FollowContext::channelReconnected, this, [this](const QString &profile) {
         if (m_usesPusher && profile == m_profile && !m_settledTerminal)
             pollNow(QStringLiteral("reconcile after the Pusher connection came back"));
     });
-    connect(m_ctx, &FollowContext::channelFailed, this, [this](const QString &profile, const QString &message) {
-        if (m_usesPusher && profile == m_profile && !m_settledTerminal)
-            startPolling(QStringLiteral("the Pusher channel failed (%1)").arg(message));
-    });
+    connect(m_ctx, &FollowContext::channelFailed, this,
+        [this](const QString &profile, const QString &message) {
+            if (m_usesPusher && profile == m_profile && !m_settledTerminal)
+                startPolling(QStringLiteral("the Pusher channel failed (%1)").arg(message));
+        });
     m_sinceNews.start();
     m_watchdog.start();
 
@@ -83,7 +85,8 @@ void JobFollower::start()
     if (via == Via::Auto) {
         if (p.dialect == Core::Dialect::PeelApi && p.stream)
             via = Via::Sse;
-        else if (p.dialect == Core::Dialect::DeApi && p.wsUrl.isValid() && !p.pusherKey.isEmpty() && !p.clientId.isEmpty())
+        else if (p.dialect == Core::Dialect::DeApi && p.wsUrl.isValid() && !p.pusherKey.isEmpty()
+            && !p.clientId.isEmpty())
             via = Via::Pusher;
         else
             via = Via::Poll;
@@ -94,7 +97,8 @@ void JobFollower::start()
             startSse();
             return;
         }
-        Q_EMIT notice(QStringLiteral("%1 has no SSE stream; polling instead").arg(Core::dialectName(p.dialect)));
+        Q_EMIT notice(QStringLiteral("%1 has no SSE stream; polling instead")
+                          .arg(Core::dialectName(p.dialect)));
         startPolling(QStringLiteral("no stream"));
         return;
     case Via::Pusher:
@@ -102,7 +106,8 @@ void JobFollower::start()
             startPusher();
             return;
         }
-        Q_EMIT notice(QStringLiteral("%1 has no Pusher channel; polling instead").arg(Core::dialectName(p.dialect)));
+        Q_EMIT notice(QStringLiteral("%1 has no Pusher channel; polling instead")
+                          .arg(Core::dialectName(p.dialect)));
         startPolling(QStringLiteral("no pusher"));
         return;
     case Via::Webhook:
@@ -153,27 +158,30 @@ void JobFollower::startSse()
     });
     connect(m_sse.get(), &Net::SseConnection::connected, this, [this] {
         if (++m_sseConnects > 1 && !m_settledTerminal) {
-            Q_EMIT notice(QStringLiteral("stream reconnected (Last-Event-ID %1)").arg(QString::fromUtf8(m_sse->lastEventId())));
+            Q_EMIT notice(QStringLiteral("stream reconnected (Last-Event-ID %1)")
+                              .arg(QString::fromUtf8(m_sse->lastEventId())));
             pollNow(QStringLiteral("reconcile after the stream came back"));
         }
     });
     connect(m_sse.get(), &Net::SseConnection::reconnecting, this, [this](int delayMs) {
         Q_EMIT notice(QStringLiteral("stream dropped; reconnecting in %1 ms").arg(delayMs));
     });
-    connect(m_sse.get(), &Net::SseConnection::failed, this, [this](const QString &message, int httpStatus) {
-        if (httpStatus == 401 || httpStatus == 403 || httpStatus == 404) {
-            pollNow(QStringLiteral("the stream was refused")); // the status read tells auth from unknown id
-            return;
-        }
-        m_streamEnded = true; // nothing more will come from it
-        if (m_waitingForStream) {
-            m_waitingForStream = false;
-            m_streamGrace.stop();
-            onTerminal();
-            return;
-        }
-        startPolling(QStringLiteral("the stream failed (%1)").arg(message));
-    });
+    connect(m_sse.get(), &Net::SseConnection::failed, this,
+        [this](const QString &message, int httpStatus) {
+            if (httpStatus == 401 || httpStatus == 403 || httpStatus == 404) {
+                pollNow(QStringLiteral(
+                    "the stream was refused")); // the status read tells auth from unknown id
+                return;
+            }
+            m_streamEnded = true; // nothing more will come from it
+            if (m_waitingForStream) {
+                m_waitingForStream = false;
+                m_streamGrace.stop();
+                onTerminal();
+                return;
+            }
+            startPolling(QStringLiteral("the stream failed (%1)").arg(message));
+        });
     connect(m_sse.get(), &Net::SseConnection::finished, this, [this] {
         if (!m_settledTerminal)
             startPolling(QStringLiteral("the stream ended without news"));
@@ -226,7 +234,8 @@ void JobFollower::pollNow(const QString &why)
     qCDebug(lcFollow) << m_key << "status read:" << why;
     m_pollTimer.stop();
     const Dialects::RequestSpec spec = m_adapter->status(m_job);
-    auto *call = new Net::HttpCall(m_ctx->network(), spec.method, spec.networkRequest(), spec.body, this);
+    auto *call
+        = new Net::HttpCall(m_ctx->network(), spec.method, spec.networkRequest(), spec.body, this);
     call->setTraffic(m_ctx->trafficLog(), m_key);
     m_inflight = call;
     ++m_statusReads;
@@ -241,10 +250,12 @@ void JobFollower::pollNow(const QString &why)
                 return giveUp(QStringLiteral("%1 status reads in a row got no answer; the last: %2")
                                   .arg(m_unreachableReads)
                                   .arg(call->networkMessage()),
-                              Core::JobError::Kind::Network);
+                    Core::JobError::Kind::Network);
         } else if (status == 429 || status == 503) {
             m_unreachableReads = 0;
-            if (m_schedule && !m_schedule->noteRetryAfter(call->header("Retry-After"), QDateTime::currentMSecsSinceEpoch()))
+            if (m_schedule
+                && !m_schedule->noteRetryAfter(
+                    call->header("Retry-After"), QDateTime::currentMSecsSinceEpoch()))
                 m_schedule->noteRateLimited();
             Q_EMIT notice(QStringLiteral("rate limited (HTTP %1); slowing down").arg(status));
             if (!m_polling)
@@ -255,7 +266,8 @@ void JobFollower::pollNow(const QString &why)
             u.channel = Core::Channel::Poll;
             u.receivedMs = QDateTime::currentMSecsSinceEpoch();
             if (u.error.isError() && u.error.kind != Core::JobError::Kind::Job) {
-                if (u.error.kind == Core::JobError::Kind::Auth || u.error.kind == Core::JobError::Kind::NotFound) {
+                if (u.error.kind == Core::JobError::Kind::Auth
+                    || u.error.kind == Core::JobError::Kind::NotFound) {
                     stop();
                     Q_EMIT fatal(u.error);
                     return;
@@ -263,13 +275,15 @@ void JobFollower::pollNow(const QString &why)
                 Q_EMIT notice(QStringLiteral("status read: %1").arg(u.error.message));
             }
             m_unreachableReads = 0;
-            const bool unreadable = (u.error.isError() && u.error.kind != Core::JobError::Kind::Job) || !u.problem.isEmpty();
+            const bool unreadable = (u.error.isError() && u.error.kind != Core::JobError::Kind::Job)
+                || !u.problem.isEmpty();
             m_unreadableReads = unreadable ? m_unreadableReads + 1 : 0;
             if (unreadable && m_unreadableReads >= m_ctx->maxUnreadableReads())
-                return giveUp(QStringLiteral("%1 status reads in a row could not be read; the last: %2")
-                                  .arg(m_unreadableReads)
-                                  .arg(u.error.isError() ? u.error.message : u.problem),
-                              Core::JobError::Kind::Protocol);
+                return giveUp(
+                    QStringLiteral("%1 status reads in a row could not be read; the last: %2")
+                        .arg(m_unreadableReads)
+                        .arg(u.error.isError() ? u.error.message : u.problem),
+                    Core::JobError::Kind::Protocol);
             m_sinceNews.restart();
             m_ctx->tracker()->apply(u);
         }
@@ -308,9 +322,11 @@ void JobFollower::onApplied(const QString &id, const Core::JobUpdate &update)
     const Tracker::TrackedJob *job = m_ctx->tracker()->job(id);
     if (!job || !job->state)
         return;
-    if (Core::isTerminal(*job->state) && !m_settledTerminal && !m_finalReadPending && !m_waitingForStream)
+    if (Core::isTerminal(*job->state) && !m_settledTerminal && !m_finalReadPending
+        && !m_waitingForStream)
         onTerminal();
-    else if (*job->state == Core::JobState::NeedsInput && update.state && *update.state == Core::JobState::NeedsInput)
+    else if (*job->state == Core::JobState::NeedsInput && update.state
+        && *update.state == Core::JobState::NeedsInput)
         Q_EMIT settled(Core::JobState::NeedsInput);
 }
 
@@ -322,7 +338,9 @@ void JobFollower::checkSilence()
     if (job && job->state && *job->state == Core::JobState::NeedsInput)
         return; // waiting for the user, not for the service
     if (m_sinceNews.elapsed() >= m_ctx->silenceMs())
-        startPolling(QStringLiteral("no news over %1 for %2 s").arg(m_liveName).arg(m_ctx->silenceMs() / 1000.0));
+        startPolling(QStringLiteral("no news over %1 for %2 s")
+                         .arg(m_liveName)
+                         .arg(m_ctx->silenceMs() / 1000.0));
 }
 
 void JobFollower::onTerminal()

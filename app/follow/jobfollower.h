@@ -9,14 +9,13 @@
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
-
 #include <memory>
 
 namespace Net {
 class HttpCall;
 class PollSchedule;
 class SseConnection;
-}
+} // namespace Net
 
 namespace Follow {
 
@@ -32,8 +31,8 @@ class FollowContext;
 //   reconcile what was missed.
 // - When the job is terminal, a failure without a reason code or message (or a success without
 //   outputs) is completed by one status read before settled() fires; when an SSE stream is in use,
-//   settling waits (FollowContext::streamGraceMs, 15 s, once) for it to reach `end`, since it replays every event (all result
-//   sizes, every log line) that a status read does not carry.
+//   settling waits (FollowContext::streamGraceMs, 15 s, once) for it to reach `end`, since it
+//   replays every event (all result sizes, every log line) that a status read does not carry.
 // settled() fires once for a terminal state, and each time the job enters needs_input.
 // fatal() fires when the job cannot be followed at all (unknown id, key refused), or when status
 // reads failed too many times in a row (FollowContext::maxUnreadableReads / maxUnreachableReads).
@@ -43,8 +42,8 @@ class JobFollower final : public QObject
     Q_DISABLE_COPY_MOVE(JobFollower)
 
 public:
-    JobFollower(FollowContext *context, QString profile, Dialects::JobRef job, QJsonObject input, Via via,
-                QObject *parent = nullptr);
+    JobFollower(FollowContext *context, QString profile, Dialects::JobRef job, QJsonObject input,
+        Via via, QObject *parent = nullptr);
     ~JobFollower() override;
 
     void start();
@@ -77,7 +76,7 @@ private:
     FollowContext *m_ctx;
     QString m_profile;
     Dialects::JobRef m_job; // the service's id (what requests carry)
-    QString m_key;          // the tracker's key for the job
+    QString m_key; // the tracker's key for the job
     QJsonObject m_input;
     Via m_via;
     Dialects::Adapter *m_adapter = nullptr;
@@ -98,7 +97,7 @@ private:
     QTimer m_streamGrace;
     int m_sseConnects = 0;
     int m_statusReads = 0;
-    int m_unreadableReads = 0;  // in a row
+    int m_unreadableReads = 0; // in a row
     int m_unreachableReads = 0; // in a row
     QString m_liveName;
 };

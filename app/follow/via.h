@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QString>
-
 #include <optional>
 
 namespace Follow {
@@ -28,11 +27,16 @@ inline std::optional<Via> viaFromName(QStringView s)
 inline QString viaName(Via v)
 {
     switch (v) {
-    case Via::Auto: return QStringLiteral("auto");
-    case Via::Sse: return QStringLiteral("sse");
-    case Via::Pusher: return QStringLiteral("pusher");
-    case Via::Poll: return QStringLiteral("poll");
-    case Via::Webhook: return QStringLiteral("webhook");
+    case Via::Auto:
+        return QStringLiteral("auto");
+    case Via::Sse:
+        return QStringLiteral("sse");
+    case Via::Pusher:
+        return QStringLiteral("pusher");
+    case Via::Poll:
+        return QStringLiteral("poll");
+    case Via::Webhook:
+        return QStringLiteral("webhook");
     }
     return QStringLiteral("auto");
 }

@@ -8,7 +8,6 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QLoggingCategory>
-
 #include <csignal>
 #include <unistd.h>
 
@@ -19,13 +18,19 @@ int main(int argc, char **argv)
     // Diagnostics stay quiet unless asked for (JOBSCOPE_DEBUG=1): stderr is for the command's own
     // sentences, one per failure (every failure the log would tell is reported as one of them).
     if (qEnvironmentVariableIsEmpty("JOBSCOPE_DEBUG"))
-        QLoggingCategory::setFilterRules(QStringLiteral("*.debug=false\n*.info=false\n*.warning=false"));
+        QLoggingCategory::setFilterRules(
+            QStringLiteral("*.debug=false\n*.info=false\n*.warning=false"));
     // Whatever is logged may quote a server (an id, a status word): shown, never obeyed.
-    qInstallMessageHandler([](QtMsgType, const QMessageLogContext &context, const QString &message) {
-        const QByteArray line = "jobscope-cli: " + (context.category && qstrcmp(context.category, "default") != 0 ? QByteArray(context.category) + ": " : QByteArray())
-            + Core::TerminalText::escape(message).toUtf8() + "\n";
-        [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, line.constData(), size_t(line.size()));
-    });
+    qInstallMessageHandler(
+        [](QtMsgType, const QMessageLogContext &context, const QString &message) {
+            const QByteArray line = "jobscope-cli: "
+                + (context.category && qstrcmp(context.category, "default") != 0
+                        ? QByteArray(context.category) + ": "
+                        : QByteArray())
+                + Core::TerminalText::escape(message).toUtf8() + "\n";
+            [[maybe_unused]] const ssize_t written
+                = ::write(STDERR_FILENO, line.constData(), size_t(line.size()));
+        });
     QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
     std::signal(SIGPIPE, SIG_IGN);
 
@@ -46,7 +51,8 @@ int main(int argc, char **argv)
         return Cli::KeysCommand::exec(args, &in, &out, &err);
     }
     if (!Cli::CliOptions::parse(args, &options, &error)) {
-        err.write("jobscope-cli: " + error.toUtf8() + "\n" + Cli::CliOptions::usage().toUtf8() + Cli::KeysCommand::usage().toUtf8());
+        err.write("jobscope-cli: " + error.toUtf8() + "\n" + Cli::CliOptions::usage().toUtf8()
+            + Cli::KeysCommand::usage().toUtf8());
         return 2;
     }
     if (options.command == QLatin1String("sse-parse")) {
@@ -55,7 +61,8 @@ int main(int argc, char **argv)
             err.write("jobscope-cli: cannot read standard input\n");
             return 3;
         }
-        return Cli::SseParseCommand::run(&in, &out, options.chunkSize, options.lastEventId.toUtf8());
+        return Cli::SseParseCommand::run(
+            &in, &out, options.chunkSize, options.lastEventId.toUtf8());
     }
     Cli::CliRunner runner(options, &out, &err);
     int code = 0;

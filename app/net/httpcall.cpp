@@ -1,5 +1,6 @@
 #include "net/httpcall.h"
 
+#include "net/plainhttpexchange.h"
 #include "net/transfererror.h"
 
 #include <QDateTime>
@@ -67,7 +68,15 @@ void HttpCall::send()
         m_requestSeq = m_traffic->recordRequest(
             m_trafficJob, m_policy->method(), request.url().toString(), headers, m_policy->body());
     }
-    m_reply = m_nam->sendCustomRequest(request, m_policy->method(), m_policy->body());
+    if (PlainHttpExchange::handles(request.url())) {
+        // Plain http: Qt 6.4's HTTP thread would read the socket past any read buffer size, so
+        // our own exchange does, paced by us (see PlainHttpExchange). Not parented: it is
+        // deleteLater()ed like a QNetworkReply, never deleted while it emits.
+        const int timeout = m_timeoutMs > 0 ? m_timeoutMs : (m_nam ? m_nam->transferTimeout() : 0);
+        m_reply = new PlainHttpExchange(m_policy->method(), request, m_policy->body(), timeout);
+    } else {
+        m_reply = m_nam->sendCustomRequest(request, m_policy->method(), m_policy->body());
+    }
     // Qt stops reading the socket once this much is waiting for us: memory stays bounded however
     // fast the server sends.
     m_reply->setReadBufferSize(ReadAheadBytes);

@@ -20,8 +20,10 @@ namespace Net {
 // (default 30 s). Redirects are followed here, not by Qt, under OriginPolicy's rules (at most 5,
 // credentials never to another origin, never https → http, no body to another origin); only
 // http(s) URLs are requested at all. The body is capped (default 32 MiB) whether it is announced
-// by Content-Length, chunked or delimited by the connection's end, and Qt reads at most 1 MiB
-// ahead of us, so a larger answer fails the call without filling memory.
+// by Content-Length, chunked or delimited by the connection's end, and at most 1 MiB is read ahead
+// of us, so a larger answer fails the call without filling memory. https goes through the
+// manager; plain http through a PlainHttpExchange of our own on this thread (Qt 6.4's HTTP thread
+// reads a plain socket past any read buffer size), one connection per request.
 //
 // The result: httpStatus() is the status of a COMPLETE answer (an HTTP error status is an answer:
 // the caller reads the body). When no complete answer arrived — no connection, a timeout, the

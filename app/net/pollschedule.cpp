@@ -1,7 +1,6 @@
 #include "net/pollschedule.h"
 
 #include <QDate>
-
 #include <algorithm>
 #include <array>
 #include <cmath>

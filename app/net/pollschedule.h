@@ -2,7 +2,6 @@
 
 #include <QByteArrayView>
 #include <QtGlobal>
-
 #include <optional>
 
 namespace Net {

@@ -14,7 +14,6 @@
 #include <QRandomGenerator>
 #include <QUrlQuery>
 #include <QWebSocket>
-
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -160,7 +159,8 @@ void PusherClient::setTrafficLog(TrafficLog *log)
     m_traffic = log;
 }
 
-void PusherClient::recordFrame(bool incoming, const QByteArray &bytes, const PusherFrame *frame, const QString &problem)
+void PusherClient::recordFrame(
+    bool incoming, const QByteArray &bytes, const PusherFrame *frame, const QString &problem)
 {
     TrafficLog::Entry t;
     t.kind = incoming ? TrafficLog::Kind::WsIn : TrafficLog::Kind::WsOut;
@@ -179,8 +179,8 @@ void PusherClient::recordFrame(bool incoming, const QByteArray &bytes, const Pus
             // The subscription's auth signature proves who we are on this socket: never kept.
             QJsonObject masked = data;
             masked.insert(QLatin1String("auth"), QString(Core::Redactor::Mask));
-            t.body = QJsonDocument(QJsonObject{{QLatin1String("event"), frame->event()},
-                                               {QLatin1String("data"), masked}})
+            t.body = QJsonDocument(QJsonObject { { QLatin1String("event"), frame->event() },
+                                       { QLatin1String("data"), masked } })
                          .toJson(QJsonDocument::Compact);
         }
     } else {
@@ -234,7 +234,8 @@ void PusherClient::setState(State state)
         t.method = stateName(state).toUtf8();
         t.url = m_url.toString();
         if (!m_appKey.isEmpty())
-            t.url.replace(QString::fromLatin1(QUrl::toPercentEncoding(m_appKey)), QStringLiteral("<app key>"));
+            t.url.replace(QString::fromLatin1(QUrl::toPercentEncoding(m_appKey)),
+                QStringLiteral("<app key>"));
         if (!m_socketId.isEmpty())
             t.note = QStringLiteral("socket id ") + m_socketId;
         m_traffic->record(std::move(t));

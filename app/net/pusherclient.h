@@ -10,7 +10,6 @@
 #include <QStringList>
 #include <QTimer>
 #include <QUrl>
-
 #include <functional>
 
 class QWebSocket;
@@ -189,7 +188,8 @@ private:
     void setState(State state);
     // Server messages may quote the app key ("App key X not in this cluster"): not in our logs.
     QString redacted(const QString &text) const;
-    void recordFrame(bool incoming, const QByteArray &bytes, const PusherFrame *frame, const QString &problem);
+    void recordFrame(
+        bool incoming, const QByteArray &bytes, const PusherFrame *frame, const QString &problem);
 
     QUrl m_url;
     QString m_appKey; // kept only to keep it out of log lines

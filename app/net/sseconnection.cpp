@@ -1,5 +1,6 @@
 #include "net/sseconnection.h"
 
+#include "net/plainhttpexchange.h"
 #include "net/transfererror.h"
 
 #include <QDateTime>
@@ -212,7 +213,7 @@ void SseConnection::connectNow()
         t.method = "GET";
         t.url = m_request.url().toString();
         for (const QByteArray &name : req.rawHeaderList())
-            t.headers.append({name, req.rawHeader(name)});
+            t.headers.append({ name, req.rawHeader(name) });
         t.note = QStringLiteral("attempt %1").arg(m_reconnects + 1);
         m_traffic->record(std::move(t));
         m_connectStartedMs = QDateTime::currentMSecsSinceEpoch();
@@ -228,7 +229,17 @@ void SseConnection::sendHop()
     m_headChecked = false;
     m_errorStatus = 0;
     m_errorBody.clear();
-    m_reply = m_manager->get(m_policy->request());
+    const QNetworkRequest request = m_policy->request();
+    if (PlainHttpExchange::handles(request.url())) {
+        // Plain http: our own exchange, which reads only as fast as the parser takes the bytes
+        // (Qt 6.4's HTTP thread would not). No transfer timeout of its own (the manager's, if
+        // any, as for Qt's replies): the idle timer stands in for it.
+        const int timeout = request.transferTimeout() > 0 ? request.transferTimeout()
+                                                          : m_manager->transferTimeout();
+        m_reply = new PlainHttpExchange("GET", request, {}, timeout);
+    } else {
+        m_reply = m_manager->get(request);
+    }
     // Qt stops reading the socket once this much waits for the parser.
     m_reply->setReadBufferSize(ReadAheadBytes);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &SseConnection::onMetaData);
@@ -274,12 +285,12 @@ bool SseConnection::checkHead()
     m_headChecked = true;
     if (m_traffic) {
         const QByteArray type = m_reply->rawHeader("Content-Type");
-        m_traffic->recordResponse(m_trafficJob, "GET", m_reply->url().toString(), status, m_reply->rawHeaderPairs(), {},
-                                  QDateTime::currentMSecsSinceEpoch() - m_connectStartedMs,
-                                  status == 204 ? QStringLiteral("no content: the stream is over")
-                                      : status >= 200 && status < 300 && type.startsWith("text/event-stream")
-                                      ? QStringLiteral("stream open")
-                                      : QString());
+        m_traffic->recordResponse(m_trafficJob, "GET", m_reply->url().toString(), status,
+            m_reply->rawHeaderPairs(), {}, QDateTime::currentMSecsSinceEpoch() - m_connectStartedMs,
+            status == 204 ? QStringLiteral("no content: the stream is over")
+                : status >= 200 && status < 300 && type.startsWith("text/event-stream")
+                ? QStringLiteral("stream open")
+                : QString());
     }
 
     if (status == 204) {

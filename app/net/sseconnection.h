@@ -31,7 +31,9 @@ namespace Net {
 // own: a stream is long-lived, the idle timer below takes its place. (A transfer timeout set on
 // the manager itself still applies; it is handled like any other drop.) Redirects are followed
 // here under OriginPolicy's rules: at most 5, the auth headers never to another origin, never
-// https → http; only http(s) URLs. Qt reads at most ReadAheadBytes ahead of the parser, and the
+// https → http; only http(s) URLs. Plain http:// streams are read by a PlainHttpExchange of our
+// own on this thread (the manager is still required; Qt 6.4's HTTP thread reads a plain socket
+// past any read buffer size). At most ReadAheadBytes are read ahead of the parser, and the
 // parser holds at most about maxEventSize() (16 MiB) for a line or an event: a larger one ends
 // the stream with failed() ("the server sent a stream event larger than 16 MiB, so the stream
 // was dropped"), so the caller falls back to polling.

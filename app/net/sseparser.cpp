@@ -2,7 +2,6 @@
 
 #include <QtAlgorithms>
 #include <QtNumeric>
-
 #include <algorithm>
 #include <cstring>
 #include <utility>

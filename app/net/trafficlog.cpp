@@ -4,7 +4,6 @@
 
 #include <QDateTime>
 #include <QStringDecoder>
-
 #include <algorithm>
 
 namespace Net {
@@ -19,8 +18,7 @@ constexpr qsizetype SniffBytes = 4096;
 TrafficLog::TrafficLog(const Core::Redactor *redactor, QObject *parent)
     : QObject(parent)
     , m_redactor(redactor)
-{
-}
+{ }
 
 TrafficLog::~TrafficLog() = default;
 
@@ -70,8 +68,8 @@ bool TrafficLog::isTextual(const QByteArray &mime, const QByteArray &body)
 {
     const QByteArray m = mime.split(';').first().trimmed().toLower();
     if (!m.isEmpty()) {
-        return m.startsWith("text/") || m.contains("json") || m.contains("xml") || m.contains("javascript")
-            || m == "application/x-www-form-urlencoded";
+        return m.startsWith("text/") || m.contains("json") || m.contains("xml")
+            || m.contains("javascript") || m == "application/x-www-form-urlencoded";
     }
     // No type given: text unless it looks like bytes.
     const QByteArray head = body.left(SniffBytes);
@@ -105,8 +103,10 @@ QByteArray TrafficLog::shownBody(const QByteArray &body, const QByteArray &mime)
     if (body.isEmpty())
         return {};
     if (!isTextual(mime, body)) {
-        const QByteArray type = mime.isEmpty() ? QByteArray("unknown type") : mime.split(';').first().trimmed();
-        return "<binary, " + QByteArray::number(body.size()) + " bytes, " + m_redactor->redact(type) + '>';
+        const QByteArray type
+            = mime.isEmpty() ? QByteArray("unknown type") : mime.split(';').first().trimmed();
+        return "<binary, " + QByteArray::number(body.size()) + " bytes, " + m_redactor->redact(type)
+            + '>';
     }
     if (body.size() <= m_maxBody)
         return m_redactor->redact(body);
@@ -176,8 +176,8 @@ void TrafficLog::enforceBounds()
     }
 }
 
-quint64 TrafficLog::recordRequest(const QString &jobId, const QByteArray &method, const QString &url,
-                                  const Headers &headers, const QByteArray &body, const QString &note)
+quint64 TrafficLog::recordRequest(const QString &jobId, const QByteArray &method,
+    const QString &url, const Headers &headers, const QByteArray &body, const QString &note)
 {
     Entry e;
     e.jobId = jobId;
@@ -194,8 +194,9 @@ quint64 TrafficLog::recordRequest(const QString &jobId, const QByteArray &method
     return record(std::move(e));
 }
 
-quint64 TrafficLog::recordResponse(const QString &jobId, const QByteArray &method, const QString &url, int httpStatus,
-                                   const Headers &headers, const QByteArray &body, qint64 elapsedMs, const QString &note)
+quint64 TrafficLog::recordResponse(const QString &jobId, const QByteArray &method,
+    const QString &url, int httpStatus, const Headers &headers, const QByteArray &body,
+    qint64 elapsedMs, const QString &note)
 {
     Entry e;
     e.jobId = jobId;
@@ -224,8 +225,8 @@ QList<TrafficLog::Entry> TrafficLog::entriesSince(const QString &jobId, quint64 
     const auto it = m_jobs.constFind(jobId);
     if (it == m_jobs.constEnd())
         return {};
-    const auto from = std::upper_bound(it->begin(), it->end(), afterSeq,
-                                       [](quint64 seq, const Entry &e) { return seq < e.seq; });
+    const auto from = std::upper_bound(
+        it->begin(), it->end(), afterSeq, [](quint64 seq, const Entry &e) { return seq < e.seq; });
     return QList<Entry>(from, it->end());
 }
 
@@ -238,26 +239,28 @@ quint64 TrafficLog::firstSeq(const QString &jobId) const
 const TrafficLog::Entry *TrafficLog::entry(quint64 seq) const
 {
     const auto ref = std::lower_bound(m_order.begin(), m_order.end(), seq,
-                                      [](const QPair<quint64, QString> &r, quint64 s) { return r.first < s; });
+        [](const QPair<quint64, QString> &r, quint64 s) { return r.first < s; });
     if (ref == m_order.end() || ref->first != seq)
         return nullptr;
     const auto it = m_jobs.constFind(ref->second);
     if (it == m_jobs.constEnd())
         return nullptr;
-    const auto e = std::lower_bound(it->begin(), it->end(), seq, [](const Entry &x, quint64 s) { return x.seq < s; });
+    const auto e = std::lower_bound(
+        it->begin(), it->end(), seq, [](const Entry &x, quint64 s) { return x.seq < s; });
     return e != it->end() && e->seq == seq ? &*e : nullptr;
 }
 
 bool TrafficLog::moveToJob(quint64 seq, const QString &jobId)
 {
     const auto ref = std::lower_bound(m_order.begin(), m_order.end(), seq,
-                                      [](const QPair<quint64, QString> &r, quint64 s) { return r.first < s; });
+        [](const QPair<quint64, QString> &r, quint64 s) { return r.first < s; });
     if (ref == m_order.end() || ref->first != seq)
         return false;
     const auto from = m_jobs.find(ref->second);
     if (from == m_jobs.end())
         return false;
-    const auto e = std::lower_bound(from->begin(), from->end(), seq, [](const Entry &x, quint64 s) { return x.seq < s; });
+    const auto e = std::lower_bound(
+        from->begin(), from->end(), seq, [](const Entry &x, quint64 s) { return x.seq < s; });
     if (e == from->end() || e->seq != seq)
         return false;
     if (ref->second == jobId)
@@ -268,8 +271,9 @@ bool TrafficLog::moveToJob(quint64 seq, const QString &jobId)
         m_jobs.erase(from);
     moved.jobId = jobId;
     std::deque<Entry> &to = m_jobs[jobId];
-    to.insert(std::upper_bound(to.begin(), to.end(), seq, [](quint64 s, const Entry &x) { return s < x.seq; }),
-              std::move(moved));
+    to.insert(std::upper_bound(
+                  to.begin(), to.end(), seq, [](quint64 s, const Entry &x) { return s < x.seq; }),
+        std::move(moved));
     ref->second = jobId;
     enforceBounds();
     Q_EMIT recorded(jobId, seq);
@@ -289,7 +293,8 @@ QString TrafficLog::curlFor(quint64 seq) const
     if (!e || (e->kind != Kind::HttpRequest && e->kind != Kind::SseConnect))
         return {};
     // The body is already redacted (and a capped one is not what was sent: better none than a lie).
-    const QByteArray body = e->bodyBytes > m_maxBody || e->body.startsWith("<binary") ? QByteArray() : e->body;
+    const QByteArray body
+        = e->bodyBytes > m_maxBody || e->body.startsWith("<binary") ? QByteArray() : e->body;
     QString cmd = m_redactor->curl(e->method, e->url, e->headers, body);
     if (e->kind == Kind::SseConnect)
         cmd.replace(0, 4, QStringLiteral("curl -N")); // a stream: print events as they come

@@ -7,7 +7,6 @@
 #include <QPair>
 #include <QString>
 #include <QStringList>
-
 #include <deque>
 
 namespace Core {
@@ -88,10 +87,11 @@ public:
     quint64 record(Entry entry);
 
     // Convenience recorders for the transports.
-    quint64 recordRequest(const QString &jobId, const QByteArray &method, const QString &url, const Headers &headers,
-                          const QByteArray &body, const QString &note = {});
-    quint64 recordResponse(const QString &jobId, const QByteArray &method, const QString &url, int httpStatus,
-                           const Headers &headers, const QByteArray &body, qint64 elapsedMs, const QString &note = {});
+    quint64 recordRequest(const QString &jobId, const QByteArray &method, const QString &url,
+        const Headers &headers, const QByteArray &body, const QString &note = {});
+    quint64 recordResponse(const QString &jobId, const QByteArray &method, const QString &url,
+        int httpStatus, const Headers &headers, const QByteArray &body, qint64 elapsedMs,
+        const QString &note = {});
 
     // Files an entry under another job: e.g. a submit call, recorded before the answer named the
     // job. Emits recorded(jobId, seq) again for the new job. False for an unknown seq.

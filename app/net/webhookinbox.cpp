@@ -7,7 +7,6 @@
 #include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTimer>
-
 #include <algorithm>
 
 namespace Net {

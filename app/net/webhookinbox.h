@@ -8,13 +8,12 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
-#include <QPointer>
 #include <QPair>
+#include <QPointer>
 #include <QSet>
 #include <QString>
 #include <QTcpServer>
 #include <QUrl>
-
 #include <deque>
 #include <functional>
 #include <memory>

@@ -12,7 +12,8 @@ namespace Qa {
 // for actions).
 struct ControlResult
 {
-    QString action; // "job", "failures", "advance", "hold", "release", "fail", "cancel", "ask-input", "expire", "drop"
+    QString action; // "job", "failures", "advance", "hold", "release", "fail", "cancel",
+                    // "ask-input", "expire", "drop"
     QString jobId;
     int httpStatus = 0;
     QString reason;

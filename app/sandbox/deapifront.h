@@ -28,12 +28,13 @@ private:
     void submit(HttpContext &ctx, const QString &task);
     void status(HttpContext &ctx);
     void auth(HttpContext &ctx);
-    void error(HttpContext &ctx, int status, const QString &message, const QJsonObject &errors = {}) const;
+    void error(
+        HttpContext &ctx, int status, const QString &message, const QJsonObject &errors = {}) const;
     QJsonObject statusBody(const Job &job, bool withPreview) const;
     void publish(Job &job, const QString &preview);
 
     QHash<QString, QString> m_previews; // latest preview per running job (not persisted)
-    QHash<QString, int> m_published;    // events per job, for drop_after_events
+    QHash<QString, int> m_published; // events per job, for drop_after_events
 };
 
 } // namespace Sandbox

@@ -21,7 +21,8 @@ QString DialectTable::name(Dialect d)
 
 std::optional<Dialect> DialectTable::fromName(QStringView n)
 {
-    for (Dialect d : {Dialect::PeelApi, Dialect::ImagePipeline, Dialect::Peel, Dialect::Peako, Dialect::DeApi}) {
+    for (Dialect d : { Dialect::PeelApi, Dialect::ImagePipeline, Dialect::Peel, Dialect::Peako,
+             Dialect::DeApi }) {
         if (n == name(d))
             return d;
     }
@@ -110,8 +111,8 @@ QString DialectTable::rawState(Dialect d, Phase p)
 
 std::optional<Phase> DialectTable::phaseFromName(Dialect d, QStringView word)
 {
-    const Phase all[] = {Phase::Queued, Phase::Pending, Phase::Running, Phase::NeedsInput,
-                         Phase::Succeeded, Phase::Failed, Phase::Cancelled};
+    const Phase all[] = { Phase::Queued, Phase::Pending, Phase::Running, Phase::NeedsInput,
+        Phase::Succeeded, Phase::Failed, Phase::Cancelled };
     for (Phase p : all) {
         if (!hasPhase(d, p))
             continue;

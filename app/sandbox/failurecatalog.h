@@ -18,9 +18,9 @@ public:
         QString code;
         QString message;
         bool retryable = false;
-        QString failureClass;     // Peel artifact "class"
-        QString billing;          // Peel artifact billing disposition
-        QString suggestedAction;  // Peel artifact suggested user action
+        QString failureClass; // Peel artifact "class"
+        QString billing; // Peel artifact billing disposition
+        QString suggestedAction; // Peel artifact suggested user action
         QString nonPublishableReason;
     };
 

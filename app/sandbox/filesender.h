@@ -18,12 +18,12 @@ class FileSender final : public QObject
     Q_DISABLE_COPY_MOVE(FileSender)
 
 public:
-    static void start(QPointer<QTcpSocket> socket, const QString &path, qint64 offset, qint64 length,
-                      bool closeAfter, qint64 rate = 0);
+    static void start(QPointer<QTcpSocket> socket, const QString &path, qint64 offset,
+        qint64 length, bool closeAfter, qint64 rate = 0);
 
 private:
-    FileSender(QPointer<QTcpSocket> socket, const QString &path, qint64 offset, qint64 length, bool closeAfter,
-               qint64 rate);
+    FileSender(QPointer<QTcpSocket> socket, const QString &path, qint64 offset, qint64 length,
+        bool closeAfter, qint64 rate);
     void pump();
     void finish();
 

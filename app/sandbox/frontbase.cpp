@@ -13,8 +13,7 @@ namespace Sandbox {
 FrontBase::FrontBase(Dialect dialect, ServiceContext &context)
     : m_dialect(dialect)
     , m_ctx(context)
-{
-}
+{ }
 
 bool FrontBase::hasValidKey(const HttpContext &ctx, KeyScheme scheme) const
 {
@@ -35,8 +34,8 @@ bool FrontBase::hasValidKey(const HttpContext &ctx, KeyScheme scheme) const
     return diff == 0;
 }
 
-bool FrontBase::parseSubmission(const HttpContext &ctx, const Catalog::TaskInfo &task, const char *callbackField,
-                                Submission *out, QString *error) const
+bool FrontBase::parseSubmission(const HttpContext &ctx, const Catalog::TaskInfo &task,
+    const char *callbackField, Submission *out, QString *error) const
 {
     const auto body = ctx.jsonBody(error);
     if (!body)
@@ -53,8 +52,10 @@ bool FrontBase::parseSubmission(const HttpContext &ctx, const Catalog::TaskInfo 
         *error = controlError;
         return false;
     }
-    if (!out->control.hold.isEmpty() && !DialectTable::phaseFromName(m_dialect, out->control.hold)) {
-        *error = QStringLiteral("sandbox.hold: %1 has no state \"%2\"").arg(DialectTable::name(m_dialect), out->control.hold);
+    if (!out->control.hold.isEmpty()
+        && !DialectTable::phaseFromName(m_dialect, out->control.hold)) {
+        *error = QStringLiteral("sandbox.hold: %1 has no state \"%2\"")
+                     .arg(DialectTable::name(m_dialect), out->control.hold);
         return false;
     }
     const auto problems = Catalog::SchemaValidator::validate(input, task.inputSchema);
@@ -71,8 +72,9 @@ bool FrontBase::parseSubmission(const HttpContext &ctx, const Catalog::TaskInfo 
 QString FrontBase::resultUrl(const Job &job, const OutputFile &file) const
 {
     const qint64 t = std::max(m_ctx.engine->now(), job.urlsRevokedBeforeMs);
-    const qint64 ttl = job.control.expireAfterS >= 0 ? qint64(job.control.expireAfterS) * 1000
-                                                     : qint64(DialectTable::resultUrlTtlMs(m_dialect) / m_ctx.engine->speed());
+    const qint64 ttl = job.control.expireAfterS >= 0
+        ? qint64(job.control.expireAfterS) * 1000
+        : qint64(DialectTable::resultUrlTtlMs(m_dialect) / m_ctx.engine->speed());
     return m_ctx.urls->mint(prefix(), job.id, file.name, t, ttl);
 }
 

@@ -42,8 +42,8 @@ protected:
     };
     // Parses and validates a submit body for `task`. On failure returns false with `error` set to
     // a sentence naming every problem (field: message; ...).
-    bool parseSubmission(const HttpContext &ctx, const Catalog::TaskInfo &task, const char *callbackField,
-                         Submission *out, QString *error) const;
+    bool parseSubmission(const HttpContext &ctx, const Catalog::TaskInfo &task,
+        const char *callbackField, Submission *out, QString *error) const;
 
     QString resultUrl(const Job &job, const OutputFile &file) const;
     static QString isoTime(qint64 ms);

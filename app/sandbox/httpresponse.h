@@ -24,8 +24,8 @@ struct HttpResponse
 
     static QByteArray reasonPhrase(int status);
     // Writes the status line and headers (with Content-Length when `contentLength` >= 0).
-    static void writeHead(QTcpSocket *socket, int status, const QList<QPair<QByteArray, QByteArray>> &headers,
-                          qint64 contentLength, bool closeAfter);
+    static void writeHead(QTcpSocket *socket, int status,
+        const QList<QPair<QByteArray, QByteArray>> &headers, qint64 contentLength, bool closeAfter);
     void write(QTcpSocket *socket, bool headOnly, bool closeAfter) const;
 };
 

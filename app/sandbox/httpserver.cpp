@@ -139,7 +139,8 @@ QString HttpServer::hostRefusal(const HttpRequest &request) const
     // ssh -L) reaches the sandbox under another one.
     bool portOk = true;
     if (!port.isEmpty())
-        portOk = port == QByteArray::number(port.toUInt()) && port.toUInt() > 0 && port.toUInt() < 65536;
+        portOk = port == QByteArray::number(port.toUInt()) && port.toUInt() > 0
+            && port.toUInt() < 65536;
     if (portOk && m_hosts.contains(QString::fromLatin1(name)))
         return {};
     return QStringLiteral("The sandbox answers only requests addressed to %1, not to %2.")

@@ -4,7 +4,10 @@ namespace Sandbox {
 
 namespace {
 
-QLatin1String k(const char *s) { return QLatin1String(s); }
+QLatin1String k(const char *s)
+{
+    return QLatin1String(s);
+}
 
 } // namespace
 
@@ -97,25 +100,22 @@ QJsonObject Job::toJson(bool withEvents) const
     o.insert(k("log_step"), logStep);
     QJsonArray logArr;
     for (const LogLine &l : logs)
-        logArr.append(QJsonObject{{k("t"), l.timeMs}, {k("level"), l.level}, {k("message"), l.message}});
+        logArr.append(QJsonObject {
+            { k("t"), l.timeMs }, { k("level"), l.level }, { k("message"), l.message } });
     o.insert(k("logs"), logArr);
     if (withEvents) {
         QJsonArray evArr;
         for (const StreamEvent &e : events)
-            evArr.append(QJsonObject{{k("id"), e.id},
-                                     {k("type"), QString::fromUtf8(e.type)},
-                                     {k("data"), QString::fromUtf8(e.data)}});
+            evArr.append(QJsonObject { { k("id"), e.id }, { k("type"), QString::fromUtf8(e.type) },
+                { k("data"), QString::fromUtf8(e.data) } });
         o.insert(k("events"), evArr);
     }
     o.insert(k("next_event_id"), nextEventId);
     QJsonArray outArr;
     for (const OutputFile &f : outputs)
-        outArr.append(QJsonObject{{k("name"), f.name},
-                                  {k("variant"), f.variant},
-                                  {k("index"), f.index},
-                                  {k("mime"), f.mimeType},
-                                  {k("size"), f.size},
-                                  {k("sha256"), QString::fromLatin1(f.sha256)}});
+        outArr.append(QJsonObject { { k("name"), f.name }, { k("variant"), f.variant },
+            { k("index"), f.index }, { k("mime"), f.mimeType }, { k("size"), f.size },
+            { k("sha256"), QString::fromLatin1(f.sha256) } });
     o.insert(k("outputs"), outArr);
     o.insert(k("captions"), captions);
     o.insert(k("error"), error);
@@ -125,13 +125,9 @@ QJsonObject Job::toJson(bool withEvents) const
     o.insert(k("urls_revoked_before_ms"), urlsRevokedBeforeMs);
     QJsonArray whArr;
     for (const WebhookAttempt &a : webhookAttempts)
-        whArr.append(QJsonObject{{k("t"), a.timeMs},
-                                 {k("attempt"), a.attempt},
-                                 {k("url"), a.url},
-                                 {k("event"), a.event},
-                                 {k("http_status"), a.httpStatus},
-                                 {k("error"), a.error},
-                                 {k("duration_ms"), a.durationMs}});
+        whArr.append(QJsonObject { { k("t"), a.timeMs }, { k("attempt"), a.attempt },
+            { k("url"), a.url }, { k("event"), a.event }, { k("http_status"), a.httpStatus },
+            { k("error"), a.error }, { k("duration_ms"), a.durationMs } });
     o.insert(k("webhook_attempts"), whArr);
     o.insert(k("webhook_done"), webhookDone);
     o.insert(k("source_url"), sourceUrl);
@@ -175,13 +171,13 @@ bool Job::fromJson(const QJsonObject &o, Job *job)
     j.logStep = o.value(k("log_step")).toInt();
     for (const QJsonValue &v : o.value(k("logs")).toArray()) {
         const QJsonObject l = v.toObject();
-        j.logs.append({qint64(l.value(k("t")).toDouble()), l.value(k("level")).toString(),
-                       l.value(k("message")).toString()});
+        j.logs.append({ qint64(l.value(k("t")).toDouble()), l.value(k("level")).toString(),
+            l.value(k("message")).toString() });
     }
     for (const QJsonValue &v : o.value(k("events")).toArray()) {
         const QJsonObject e = v.toObject();
-        j.events.append({qint64(e.value(k("id")).toDouble()), e.value(k("type")).toString().toUtf8(),
-                         e.value(k("data")).toString().toUtf8()});
+        j.events.append({ qint64(e.value(k("id")).toDouble()),
+            e.value(k("type")).toString().toUtf8(), e.value(k("data")).toString().toUtf8() });
     }
     j.nextEventId = qint64(o.value(k("next_event_id")).toDouble(1));
     for (const QJsonValue &v : o.value(k("outputs")).toArray()) {
@@ -203,10 +199,10 @@ bool Job::fromJson(const QJsonObject &o, Job *job)
     j.urlsRevokedBeforeMs = qint64(o.value(k("urls_revoked_before_ms")).toDouble());
     for (const QJsonValue &v : o.value(k("webhook_attempts")).toArray()) {
         const QJsonObject a = v.toObject();
-        j.webhookAttempts.append({qint64(a.value(k("t")).toDouble()), a.value(k("attempt")).toInt(),
-                                  a.value(k("url")).toString(), a.value(k("event")).toString(),
-                                  a.value(k("http_status")).toInt(), a.value(k("error")).toString(),
-                                  qint64(a.value(k("duration_ms")).toDouble())});
+        j.webhookAttempts.append({ qint64(a.value(k("t")).toDouble()),
+            a.value(k("attempt")).toInt(), a.value(k("url")).toString(),
+            a.value(k("event")).toString(), a.value(k("http_status")).toInt(),
+            a.value(k("error")).toString(), qint64(a.value(k("duration_ms")).toDouble()) });
     }
     j.webhookDone = o.value(k("webhook_done")).toBool();
     j.sourceUrl = o.value(k("source_url")).toString();

@@ -28,9 +28,9 @@ struct StreamEvent
 
 struct OutputFile
 {
-    QString name;    // file name inside the job's folder, also the last URL segment
+    QString name; // file name inside the job's folder, also the last URL segment
     QString variant; // PeelAPI: "w256", "w512", "w1024", "full"; empty otherwise
-    int index = 0;   // which result (PeelAPI can produce several)
+    int index = 0; // which result (PeelAPI can produce several)
     QString mimeType;
     qint64 size = 0;
     QByteArray sha256; // hex
@@ -50,17 +50,17 @@ struct WebhookAttempt
 // What QA asked for through the "sandbox" object of the submitted body.
 struct JobControl
 {
-    QString hold;            // a phase name or raw word: stop there until advanced or released
-    QString failReason;      // fail with this reason code ...
+    QString hold; // a phase name or raw word: stop there until advanced or released
+    QString failReason; // fail with this reason code ...
     QString failMessage;
-    double failAt = 0.5;     // ... when progress reaches this
+    double failAt = 0.5; // ... when progress reaches this
     bool needsInput = false; // Peel: pause in needs_input at needsInputAt
     double needsInputAt = 0.5;
-    int durationMs = -1;     // running time; -1: the task's default
-    int expireAfterS = -1;   // TTL of every minted result URL; -1: the dialect's
+    int durationMs = -1; // running time; -1: the task's default
+    int expireAfterS = -1; // TTL of every minted result URL; -1: the dialect's
     int dropAfterEvents = 0; // close each live stream after this many events; 0: never
-    double progressHz = 0;   // progress events per second; 0: the server default
-    int previewEvery = -1;   // deAPI: a preview every N percent; 0: none; -1: default
+    double progressHz = 0; // progress events per second; 0: the server default
+    int previewEvery = -1; // deAPI: a preview every N percent; 0: none; -1: default
     int webhookRetryBaseMs = -1;
 
     QJsonObject toJson() const;
@@ -71,9 +71,9 @@ struct Job
 {
     QString id;
     Dialect dialect = Dialect::PeelApi;
-    QString task;    // submit path below the dialect's base URL, e.g. "api/video/trim"
+    QString task; // submit path below the dialect's base URL, e.g. "api/video/trim"
     QString jobType; // PEAKO_*, deAPI job_type
-    QString output;  // image, video, audio, captions, api
+    QString output; // image, video, audio, captions, api
     Phase phase = Phase::Queued;
     double progress = 0;
     QJsonObject input;
@@ -82,13 +82,13 @@ struct Job
 
     qint64 createdMs = 0;
     qint64 updatedMs = 0;
-    qint64 startedMs = 0;  // entered Running the first time
+    qint64 startedMs = 0; // entered Running the first time
     qint64 finishedMs = 0; // entered a terminal phase
     qint64 pendingUntilMs = 0;
-    qint64 runElapsedMs = 0;  // running time accrued before the current run stretch
-    qint64 runResumedMs = 0;  // start of the current run stretch; 0 when not advancing
+    qint64 runElapsedMs = 0; // running time accrued before the current run stretch
+    qint64 runResumedMs = 0; // start of the current run stretch; 0 when not advancing
     int durationMs = 5000;
-    bool rendering = false;   // outputs are being produced (not persisted: redone on restart)
+    bool rendering = false; // outputs are being produced (not persisted: redone on restart)
     int lastPreviewStep = 0;
     int logStep = 0;
 

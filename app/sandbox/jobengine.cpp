@@ -13,7 +13,6 @@
 #include <QRandomGenerator>
 #include <QThreadPool>
 #include <QUuid>
-
 #include <algorithm>
 #include <cmath>
 
@@ -51,33 +50,39 @@ QString newId(Dialect d)
 QStringList milestones(const QString &output)
 {
     if (output == QLatin1String("video"))
-        return {QStringLiteral("Fetching sources"), QStringLiteral("Rendering frames"),
-                QStringLiteral("Encoding video"), QStringLiteral("Uploading output")};
+        return { QStringLiteral("Fetching sources"), QStringLiteral("Rendering frames"),
+            QStringLiteral("Encoding video"), QStringLiteral("Uploading output") };
     if (output == QLatin1String("captions"))
-        return {QStringLiteral("Extracting audio"), QStringLiteral("Transcribing speech"),
-                QStringLiteral("Aligning captions"), QStringLiteral("Writing captions")};
+        return { QStringLiteral("Extracting audio"), QStringLiteral("Transcribing speech"),
+            QStringLiteral("Aligning captions"), QStringLiteral("Writing captions") };
     if (output == QLatin1String("audio"))
-        return {QStringLiteral("Processing input"), QStringLiteral("Synthesising speech"),
-                QStringLiteral("Mastering audio"), QStringLiteral("Uploading output")};
+        return { QStringLiteral("Processing input"), QStringLiteral("Synthesising speech"),
+            QStringLiteral("Mastering audio"), QStringLiteral("Uploading output") };
     if (output == QLatin1String("api"))
-        return {QStringLiteral("Inspecting the source page"), QStringLiteral("Capturing network and selector evidence"),
-                QStringLiteral("Drafting and running endpoint candidates"), QStringLiteral("Verifying endpoints for publication")};
-    return {QStringLiteral("Processing input"), QStringLiteral("Running model inference"),
-            QStringLiteral("Post-processing"), QStringLiteral("Uploading outputs")};
+        return { QStringLiteral("Inspecting the source page"),
+            QStringLiteral("Capturing network and selector evidence"),
+            QStringLiteral("Drafting and running endpoint candidates"),
+            QStringLiteral("Verifying endpoints for publication") };
+    return { QStringLiteral("Processing input"), QStringLiteral("Running model inference"),
+        QStringLiteral("Post-processing"), QStringLiteral("Uploading outputs") };
 }
 
 QJsonObject defaultInputPrompt()
 {
-    return QJsonObject{
-        {QLatin1String("message"), QStringLiteral("The site shows a region selector before any data. Which region should the API read?")},
-        {QLatin1String("input_schema"),
-         QJsonObject{{QLatin1String("type"), QStringLiteral("object")},
-                     {QLatin1String("required"), QJsonArray{QStringLiteral("region")}},
-                     {QLatin1String("properties"),
-                      QJsonObject{{QLatin1String("region"),
-                                   QJsonObject{{QLatin1String("type"), QStringLiteral("string")},
-                                               {QLatin1String("enum"), QJsonArray{QStringLiteral("us"), QStringLiteral("eu"), QStringLiteral("asia")}},
-                                               {QLatin1String("description"), QStringLiteral("Region whose listings to read")}}}}}}}};
+    return QJsonObject { { QLatin1String("message"),
+                             QStringLiteral("The site shows a region selector before any data. "
+                                            "Which region should the API read?") },
+        { QLatin1String("input_schema"),
+            QJsonObject { { QLatin1String("type"), QStringLiteral("object") },
+                { QLatin1String("required"), QJsonArray { QStringLiteral("region") } },
+                { QLatin1String("properties"),
+                    QJsonObject { { QLatin1String("region"),
+                        QJsonObject { { QLatin1String("type"), QStringLiteral("string") },
+                            { QLatin1String("enum"),
+                                QJsonArray { QStringLiteral("us"), QStringLiteral("eu"),
+                                    QStringLiteral("asia") } },
+                            { QLatin1String("description"),
+                                QStringLiteral("Region whose listings to read") } } } } } } } };
 }
 
 } // namespace
@@ -168,16 +173,18 @@ int JobEngine::restore()
             break;
         }
     }
-    std::sort(m_order.begin(), m_order.end(), [](Job *a, Job *b) { return a->createdMs < b->createdMs; });
+    std::sort(
+        m_order.begin(), m_order.end(), [](Job *a, Job *b) { return a->createdMs < b->createdMs; });
     for (auto &q : m_queues)
         std::sort(q.begin(), q.end(), [](Job *a, Job *b) { return a->createdMs < b->createdMs; });
-    for (Dialect d : {Dialect::PeelApi, Dialect::ImagePipeline, Dialect::Peel, Dialect::Peako, Dialect::DeApi})
+    for (Dialect d :
+        { Dialect::PeelApi, Dialect::ImagePipeline, Dialect::Peel, Dialect::Peako, Dialect::DeApi })
         dispatch(d);
     return count;
 }
 
 Job *JobEngine::submit(Dialect dialect, const Catalog::TaskInfo &task, const QJsonObject &input,
-                       const JobControl &control, const QString &callbackUrl)
+    const JobControl &control, const QString &callbackUrl)
 {
     auto job = std::make_shared<Job>();
     Job *j = job.get();
@@ -192,7 +199,8 @@ Job *JobEngine::submit(Dialect dialect, const Catalog::TaskInfo &task, const QJs
     j->control = control;
     j->callbackUrl = callbackUrl;
     j->createdMs = j->updatedMs = now();
-    j->durationMs = control.durationMs >= 0 ? control.durationMs : int(scaled(task.defaultDurationMs));
+    j->durationMs
+        = control.durationMs >= 0 ? control.durationMs : int(scaled(task.defaultDurationMs));
     if (dialect == Dialect::Peel) {
         j->sourceUrl = input.value(QLatin1String("url")).toString();
         j->instructions = input.value(QLatin1String("instructions")).toString();
@@ -246,7 +254,8 @@ JobEngine::Stats JobEngine::stats() const
     QList<qint64> samples = m_lateSamples;
     if (!samples.isEmpty()) {
         std::sort(samples.begin(), samples.end());
-        s.p99TickLateMs = samples.at(std::min<qsizetype>(samples.size() - 1, samples.size() * 99 / 100));
+        s.p99TickLateMs
+            = samples.at(std::min<qsizetype>(samples.size() - 1, samples.size() * 99 / 100));
     }
     for (const Job *j : m_running) {
         if (j->phase == Phase::Running)
@@ -393,7 +402,9 @@ void JobEngine::tick()
             job->runResumedMs = t;
             elapsed = job->runElapsedMs;
         }
-        const double p = job->durationMs > 0 ? std::min(1.0, std::round(1e4 * double(elapsed) / job->durationMs) / 1e4) : 1.0;
+        const double p = job->durationMs > 0
+            ? std::min(1.0, std::round(1e4 * double(elapsed) / job->durationMs) / 1e4)
+            : 1.0;
 
         if (!job->control.failReason.isEmpty() && p >= job->control.failAt) {
             fail(job, job->control.failReason, job->control.failMessage);
@@ -419,7 +430,8 @@ void JobEngine::tick()
             ++job->logStep;
         }
 
-        const int every = job->control.previewEvery >= 0 ? job->control.previewEvery : m_config.previewEvery;
+        const int every
+            = job->control.previewEvery >= 0 ? job->control.previewEvery : m_config.previewEvery;
         if (job->dialect == Dialect::DeApi && job->output == QLatin1String("image") && every > 0) {
             const int step = int(p * 100) / every;
             if (step > job->lastPreviewStep && step * every < 100) {
@@ -428,12 +440,14 @@ void JobEngine::tick()
             }
         }
 
-        const double hz = job->control.progressHz > 0 ? job->control.progressHz : m_config.progressHz;
+        const double hz
+            = job->control.progressHz > 0 ? job->control.progressHz : m_config.progressHz;
         const qint64 interval = qint64(1000.0 / hz);
         qint64 &last = m_lastProgressEmit[job->id];
         if (t - last >= interval) {
             if (last)
-                m_stats.maxProgressGapLateMs = std::max(m_stats.maxProgressGapLateMs, t - last - interval);
+                m_stats.maxProgressGapLateMs
+                    = std::max(m_stats.maxProgressGapLateMs, t - last - interval);
             // Due times advance by the interval, not to the tick that noticed them, so a 20 ms tick
             // does not stretch a 100 ms cadence; after a long stall the cadence restarts instead of
             // bursting to catch up.
@@ -464,21 +478,25 @@ void JobEngine::finishRunning(Job *job)
     m_pool.start([self, snapshot, folder, id, build] {
         const OutputProducer::Result r = OutputProducer::produce(snapshot, folder);
         // The engine waits for its pool before it dies, so `self` outlives this task.
-        QMetaObject::invokeMethod(self.data(), [self, r, id, build] {
-            Job *job = self->find(id);
-            if (!job || job->phase != Phase::Running || !job->rendering || job->buildCount != build)
-                return; // failed, cancelled or rebuilt meanwhile
-            job->rendering = false;
-            if (!r.error.isEmpty()) {
-                self->fail(job, FailureCatalog::defaultCode(job->dialect), r.error);
-                return;
-            }
-            job->outputs = r.outputs;
-            job->captions = r.captions;
-            job->progress = 1.0;
-            self->notifyProgress(job);
-            self->setPhase(job, Phase::Succeeded);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, r, id, build] {
+                Job *job = self->find(id);
+                if (!job || job->phase != Phase::Running || !job->rendering
+                    || job->buildCount != build)
+                    return; // failed, cancelled or rebuilt meanwhile
+                job->rendering = false;
+                if (!r.error.isEmpty()) {
+                    self->fail(job, FailureCatalog::defaultCode(job->dialect), r.error);
+                    return;
+                }
+                job->outputs = r.outputs;
+                job->captions = r.captions;
+                job->progress = 1.0;
+                self->notifyProgress(job);
+                self->setPhase(job, Phase::Succeeded);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -489,19 +507,22 @@ void JobEngine::requestPreview(Job *job, int percent)
     QPointer<JobEngine> self(this);
     m_pool.start([self, snapshot, id, percent] {
         const QByteArray jpeg = OutputProducer::preview(snapshot, percent / 100.0, 96);
-        QMetaObject::invokeMethod(self.data(), [self, id, jpeg, percent] {
-            Job *job = self->find(id);
-            if (!job || job->phase != Phase::Running)
-                return;
-            for (JobListener *l : std::as_const(self->m_listeners))
-                l->jobPreview(*job, jpeg, percent);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, id, jpeg, percent] {
+                Job *job = self->find(id);
+                if (!job || job->phase != Phase::Running)
+                    return;
+                for (JobListener *l : std::as_const(self->m_listeners))
+                    l->jobPreview(*job, jpeg, percent);
+            },
+            Qt::QueuedConnection);
     });
 }
 
 void JobEngine::log(Job *job, const QString &level, const QString &message)
 {
-    LogLine line{now(), level, message};
+    LogLine line { now(), level, message };
     job->logs.append(line);
     for (JobListener *l : std::as_const(m_listeners))
         l->jobLogged(*job, line);
@@ -534,7 +555,8 @@ QString JobEngine::advance(Job *job, std::optional<Phase> to)
         }
     }
     if (!DialectTable::hasPhase(d, *to))
-        return QStringLiteral("%1 has no %2 state").arg(DialectTable::name(d), DialectTable::phaseName(*to));
+        return QStringLiteral("%1 has no %2 state")
+            .arg(DialectTable::name(d), DialectTable::phaseName(*to));
     if (*to == job->phase)
         return QStringLiteral("the job is already %1").arg(job->rawState());
 
@@ -550,7 +572,9 @@ QString JobEngine::advance(Job *job, std::optional<Phase> to)
         return {};
     case Phase::Running:
         if (job->phase == Phase::NeedsInput)
-            return respond(job, QJsonObject{{QLatin1String("advanced_by"), QStringLiteral("sandbox control")}});
+            return respond(job,
+                QJsonObject {
+                    { QLatin1String("advanced_by"), QStringLiteral("sandbox control") } });
         m_queues[int(d)].removeAll(job);
         startRunning(job);
         return {};
@@ -562,7 +586,8 @@ QString JobEngine::advance(Job *job, std::optional<Phase> to)
         return askForInput(job, {});
     case Phase::Succeeded:
         if (job->phase == Phase::NeedsInput)
-            return QStringLiteral("a build waiting for input must be answered (respond) before it can complete");
+            return QStringLiteral(
+                "a build waiting for input must be answered (respond) before it can complete");
         if (job->phase != Phase::Running) {
             m_queues[int(d)].removeAll(job);
             startRunning(job);
@@ -571,8 +596,10 @@ QString JobEngine::advance(Job *job, std::optional<Phase> to)
             finishRunning(job);
         return {};
     case Phase::Failed:
-        return fail(job, job->control.failReason.isEmpty() ? FailureCatalog::defaultCode(d) : job->control.failReason,
-                    job->control.failMessage);
+        return fail(job,
+            job->control.failReason.isEmpty() ? FailureCatalog::defaultCode(d)
+                                              : job->control.failReason,
+            job->control.failMessage);
     case Phase::Cancelled:
         return cancel(job);
     }
@@ -588,15 +615,16 @@ QString JobEngine::fail(Job *job, const QString &reasonCode, const QString &mess
     job->failureReasonCode = f.code;
     job->retryable = f.retryable;
     if (job->dialect == Dialect::Peel) {
-        job->failure = QJsonObject{
-            {QLatin1String("non_publishable_reason"), f.nonPublishableReason},
-            {QLatin1String("message"), job->error},
-            {QLatin1String("artifact"),
-             QJsonObject{{QLatin1String("class"), f.failureClass},
-                         {QLatin1String("retryable"), f.retryable},
-                         {QLatin1String("billing"), f.billing},
-                         {QLatin1String("suggested_action"), f.suggestedAction},
-                         {QLatin1String("support_debug_id"), QString(QStringLiteral("dbg_") + randomHex(10))}}}};
+        job->failure
+            = QJsonObject { { QLatin1String("non_publishable_reason"), f.nonPublishableReason },
+                  { QLatin1String("message"), job->error },
+                  { QLatin1String("artifact"),
+                      QJsonObject { { QLatin1String("class"), f.failureClass },
+                          { QLatin1String("retryable"), f.retryable },
+                          { QLatin1String("billing"), f.billing },
+                          { QLatin1String("suggested_action"), f.suggestedAction },
+                          { QLatin1String("support_debug_id"),
+                              QString(QStringLiteral("dbg_") + randomHex(10)) } } } };
     }
     m_queues[int(job->dialect)].removeAll(job);
     log(job, QStringLiteral("error"), job->error);
@@ -621,11 +649,13 @@ QString JobEngine::askForInput(Job *job, const QJsonObject &prompt)
     if (!DialectTable::hasPhase(job->dialect, Phase::NeedsInput))
         return QStringLiteral("%1 has no needs_input state").arg(DialectTable::name(job->dialect));
     if (job->phase != Phase::Running)
-        return QStringLiteral("only a running build can ask for input (it is %1)").arg(job->rawState());
+        return QStringLiteral("only a running build can ask for input (it is %1)")
+            .arg(job->rawState());
     job->userInputPrompt = prompt.isEmpty() ? defaultInputPrompt() : prompt;
     job->needsInputAsked = true;
-    log(job, QStringLiteral("warn"), QStringLiteral("Build paused: %1")
-                                         .arg(job->userInputPrompt.value(QLatin1String("message")).toString()));
+    log(job, QStringLiteral("warn"),
+        QStringLiteral("Build paused: %1")
+            .arg(job->userInputPrompt.value(QLatin1String("message")).toString()));
     setPhase(job, Phase::NeedsInput);
     return {};
 }
@@ -634,7 +664,8 @@ QString JobEngine::respond(Job *job, const QJsonObject &response)
 {
     if (job->phase != Phase::NeedsInput)
         return QStringLiteral("the API is %1, not needs_input").arg(job->rawState());
-    job->responses.append(QJsonObject{{QLatin1String("at"), now()}, {QLatin1String("response"), response}});
+    job->responses.append(
+        QJsonObject { { QLatin1String("at"), now() }, { QLatin1String("response"), response } });
     job->userInputPrompt = {};
     log(job, QStringLiteral("info"), QStringLiteral("Input received; the build continues"));
     setPhase(job, Phase::Running);
@@ -645,7 +676,8 @@ QString JobEngine::hold(Job *job, const QString &phaseWord)
 {
     const auto p = DialectTable::phaseFromName(job->dialect, phaseWord);
     if (!p || DialectTable::isTerminal(*p))
-        return QStringLiteral("%1 cannot be held in \"%2\"").arg(DialectTable::name(job->dialect), phaseWord);
+        return QStringLiteral("%1 cannot be held in \"%2\"")
+            .arg(DialectTable::name(job->dialect), phaseWord);
     job->control.hold = DialectTable::phaseName(*p);
     touch(job);
     return {};
@@ -689,8 +721,9 @@ QString JobEngine::rebuild(Job *job, const QString &newInstructions)
     job->control.failReason.clear();
     job->control.needsInput = false;
     ++job->buildCount;
-    log(job, QStringLiteral("info"), newInstructions.isEmpty() ? QStringLiteral("Rebuild requested")
-                                                               : QStringLiteral("Revision requested"));
+    log(job, QStringLiteral("info"),
+        newInstructions.isEmpty() ? QStringLiteral("Rebuild requested")
+                                  : QStringLiteral("Revision requested"));
     setPhase(job, Phase::Queued);
     m_queues[int(job->dialect)].append(job);
     return {}; // a worker takes it on the next tick, so the answer says "queued" (as for submit)
@@ -741,7 +774,7 @@ void JobEngine::persistNow(Job *job)
     }
     m_dirty.remove(job->id);
     m_dirtyProgress.remove(job->id);
-    if (!m_store->save({job}))
+    if (!m_store->save({ job }))
         markDirty(job); // the next flush tries again
 }
 

@@ -10,7 +10,6 @@
 #include <QSet>
 #include <QThreadPool>
 #include <QTimer>
-
 #include <memory>
 #include <optional>
 
@@ -38,11 +37,11 @@ class JobEngine final : public QObject
 public:
     struct Config
     {
-        double speed = 1.0;          // documented durations are divided by this
-        int maxWorkers = 8;          // per dialect
-        double progressHz = 2.0;     // default progress events per second per running job
-        int previewEvery = 20;       // deAPI preview cadence in percent (0: none)
-        QString filesDir;            // where outputs are written, one folder per job
+        double speed = 1.0; // documented durations are divided by this
+        int maxWorkers = 8; // per dialect
+        double progressHz = 2.0; // default progress events per second per running job
+        int previewEvery = 20; // deAPI preview cadence in percent (0: none)
+        QString filesDir; // where outputs are written, one folder per job
         int tickMs = 20;
         int flushMs = 500;
     };
@@ -70,7 +69,7 @@ public:
 
     // Creates a job (queued) and returns it; the engine owns it.
     Job *submit(Dialect dialect, const Catalog::TaskInfo &task, const QJsonObject &input,
-                const JobControl &control, const QString &callbackUrl);
+        const JobControl &control, const QString &callbackUrl);
 
     Job *find(const QString &id) const;
     QList<Job *> jobs(std::optional<Dialect> dialect = std::nullopt) const;

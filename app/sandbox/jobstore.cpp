@@ -2,8 +2,8 @@
 
 #include <QHash>
 #include <QJsonDocument>
-#include <QSet>
 #include <QLoggingCategory>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -18,7 +18,8 @@ constexpr int SchemaVersion = 2;
 }
 
 JobStore::JobStore(const QString &path)
-    : m_connection(QStringLiteral("jobscope-sandbox-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
+    : m_connection(
+        QStringLiteral("jobscope-sandbox-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.setDatabaseName(path.isEmpty() ? QStringLiteral(":memory:") : path);
@@ -28,18 +29,24 @@ JobStore::JobStore(const QString &path)
         return;
     }
     QSqlQuery q(db);
-    for (const char *sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"})
+    for (const char *sql :
+        { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON" })
         q.exec(QLatin1String(sql));
     q.exec(QStringLiteral("PRAGMA user_version"));
     const int version = q.next() ? q.value(0).toInt() : 0;
     if (version > SchemaVersion) {
-        m_error = QStringLiteral("database schema %1 is newer than this sandbox (%2)").arg(version).arg(SchemaVersion);
+        m_error = QStringLiteral("database schema %1 is newer than this sandbox (%2)")
+                      .arg(version)
+                      .arg(SchemaVersion);
         return;
     }
     if (version < 1) {
-        const bool ok = q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, dialect TEXT NOT NULL, "
-                                              "updated_ms INTEGER NOT NULL, doc BLOB NOT NULL)"))
-            && q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"))
+        const bool ok
+            = q.exec(QStringLiteral(
+                  "CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, dialect TEXT NOT NULL, "
+                  "updated_ms INTEGER NOT NULL, doc BLOB NOT NULL)"))
+            && q.exec(QStringLiteral(
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"))
             && q.exec(QStringLiteral("PRAGMA user_version = 1"));
         if (!ok) {
             m_error = q.lastError().text();
@@ -49,8 +56,11 @@ JobStore::JobStore(const QString &path)
     if (version < 2) {
         // v2: SSE events move out of the job document into an append-only table. Documents written
         // by v1 still carry theirs; loadAll() reads both.
-        const bool ok = q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS events (job_id TEXT NOT NULL, id INTEGER NOT NULL, "
-                                              "type TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (job_id, id)) WITHOUT ROWID"))
+        const bool ok
+            = q.exec(QStringLiteral(
+                  "CREATE TABLE IF NOT EXISTS events (job_id TEXT NOT NULL, id INTEGER NOT NULL, "
+                  "type TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (job_id, id)) WITHOUT "
+                  "ROWID"))
             && q.exec(QStringLiteral("PRAGMA user_version = 2"));
         if (!ok) {
             m_error = q.lastError().text();
@@ -101,7 +111,8 @@ QList<Job> JobStore::loadAll()
             fromTable.insert(job.id);
             job.events.clear(); // the table is authoritative once it has rows for a job
         }
-        job.events.append({e.value(1).toLongLong(), e.value(2).toByteArray(), e.value(3).toByteArray()});
+        job.events.append(
+            { e.value(1).toLongLong(), e.value(2).toByteArray(), e.value(3).toByteArray() });
     }
     for (Job &job : out) {
         job.persistedEvents = fromTable.contains(job.id) ? job.events.size() : 0;
@@ -122,10 +133,12 @@ bool JobStore::save(const QList<Job *> &jobs)
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     db.transaction();
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO jobs (id, dialect, updated_ms, doc) VALUES (?, ?, ?, ?) "
-                             "ON CONFLICT(id) DO UPDATE SET updated_ms = excluded.updated_ms, doc = excluded.doc"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO jobs (id, dialect, updated_ms, doc) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET updated_ms = excluded.updated_ms, doc = excluded.doc"));
     QSqlQuery ev(db);
-    ev.prepare(QStringLiteral("INSERT OR REPLACE INTO events (job_id, id, type, data) VALUES (?, ?, ?, ?)"));
+    ev.prepare(QStringLiteral(
+        "INSERT OR REPLACE INTO events (job_id, id, type, data) VALUES (?, ?, ?, ?)"));
     for (const Job *job : jobs) {
         q.bindValue(0, job->id);
         q.bindValue(1, DialectTable::name(job->dialect));
@@ -188,7 +201,8 @@ bool JobStore::setMeta(const QString &key, const QString &value)
     if (!m_open)
         return false;
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO "
+                             "UPDATE SET value = excluded.value"));
     q.bindValue(0, key);
     q.bindValue(1, value);
     return q.exec();

@@ -6,7 +6,6 @@
 #include <QDir>
 #include <QFile>
 #include <QSaveFile>
-
 #include <algorithm>
 
 namespace Sandbox {
@@ -14,7 +13,7 @@ namespace Sandbox {
 namespace {
 
 bool writeFile(const QString &folder, const QString &name, const QByteArray &bytes,
-               const QString &mime, OutputFile *out, QString *error)
+    const QString &mime, OutputFile *out, QString *error)
 {
     QSaveFile file(QDir(folder).filePath(name));
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
@@ -32,7 +31,7 @@ QSize requestedSize(const Job &job, int defaultW, int defaultH)
 {
     const int w = std::clamp(job.input.value(QLatin1String("width")).toInt(defaultW), 16, 4096);
     const int h = std::clamp(job.input.value(QLatin1String("height")).toInt(defaultH), 16, 4096);
-    return {w, h};
+    return { w, h };
 }
 
 } // namespace
@@ -51,7 +50,8 @@ qint64 OutputProducer::seedOf(const Job &job)
 
 QString OutputProducer::promptOf(const Job &job)
 {
-    for (const char *key : {"prompt", "text", "title", "template", "image_url", "image", "video_url", "media_url"}) {
+    for (const char *key :
+        { "prompt", "text", "title", "template", "image_url", "image", "video_url", "media_url" }) {
         const QString s = job.input.value(QLatin1String(key)).toString();
         if (!s.isEmpty())
             return s;
@@ -80,17 +80,27 @@ OutputProducer::Result OutputProducer::produce(const Job &job, const QString &fo
 
     if (job.output == QLatin1String("image")) {
         if (job.dialect == Dialect::PeelApi) {
-            const int count = std::clamp(job.input.value(QLatin1String("num_outputs")).toInt(1), 1, 4);
+            const int count
+                = std::clamp(job.input.value(QLatin1String("num_outputs")).toInt(1), 1, 4);
             const QSize size = requestedSize(job, 1024, 1024);
             for (int i = 0; i < count; ++i) {
                 const QImage full = OutputRenderer::renderImage(prompt, seed + i, size);
-                struct Variant { const char *name; int width; };
-                for (const Variant v : {Variant{"w256", 256}, Variant{"w512", 512}, Variant{"w1024", 1024}, Variant{"full", 0}}) {
-                    const QImage img = v.width ? full.scaledToWidth(std::min(v.width, size.width()), Qt::SmoothTransformation) : full;
-                    const QString name = v.width ? QStringLiteral("output_%1_%2.png").arg(i + 1).arg(QLatin1String(v.name))
-                                                 : QStringLiteral("output_%1.png").arg(i + 1);
+                struct Variant
+                {
+                    const char *name;
+                    int width;
+                };
+                for (const Variant v : { Variant { "w256", 256 }, Variant { "w512", 512 },
+                         Variant { "w1024", 1024 }, Variant { "full", 0 } }) {
+                    const QImage img = v.width ? full.scaledToWidth(std::min(v.width, size.width()),
+                                           Qt::SmoothTransformation)
+                                               : full;
+                    const QString name = v.width
+                        ? QStringLiteral("output_%1_%2.png").arg(i + 1).arg(QLatin1String(v.name))
+                        : QStringLiteral("output_%1.png").arg(i + 1);
                     OutputFile f;
-                    if (!writeFile(folder, name, OutputRenderer::encodeImage(img, "png", 90), QStringLiteral("image/png"), &f, &r.error))
+                    if (!writeFile(folder, name, OutputRenderer::encodeImage(img, "png", 90),
+                            QStringLiteral("image/png"), &f, &r.error))
                         return r;
                     f.variant = QLatin1String(v.name);
                     f.index = i;
@@ -102,38 +112,46 @@ OutputProducer::Result OutputProducer::produce(const Job &job, const QString &fo
         QByteArray format = "png";
         QSize size = requestedSize(job, 1024, 1024);
         if (job.dialect == Dialect::ImagePipeline) {
-            format = job.input.value(QLatin1String("output_format")).toString(QStringLiteral("webp")).toLatin1();
+            format = job.input.value(QLatin1String("output_format"))
+                         .toString(QStringLiteral("webp"))
+                         .toLatin1();
             if (job.task.startsWith(QLatin1String("upscale"))) {
-                const int scale = std::clamp(job.input.value(QLatin1String("scale")).toInt(2), 1, 4);
+                const int scale
+                    = std::clamp(job.input.value(QLatin1String("scale")).toInt(2), 1, 4);
                 size = QSize(256 * scale, 256 * scale);
             }
         }
         // PNG at quality 90 means light zlib compression: ~20 ms instead of ~300 ms for 1024².
-        const QByteArray bytes = OutputRenderer::encodeImage(OutputRenderer::renderImage(prompt, seed, size), format,
-                                                             format == "png" ? 90 : -1);
+        const QByteArray bytes = OutputRenderer::encodeImage(
+            OutputRenderer::renderImage(prompt, seed, size), format, format == "png" ? 90 : -1);
         if (bytes.isEmpty()) {
             r.error = QStringLiteral("cannot encode %1").arg(QString::fromLatin1(format));
             return r;
         }
-        const QString name = (job.dialect == Dialect::ImagePipeline ? QStringLiteral("result.") : QStringLiteral("output."))
+        const QString name = (job.dialect == Dialect::ImagePipeline ? QStringLiteral("result.")
+                                                                    : QStringLiteral("output."))
             + OutputRenderer::extensionForFormat(format);
         OutputFile f;
-        if (writeFile(folder, name, bytes, QString::fromLatin1(OutputRenderer::mimeTypeForFormat(format)), &f, &r.error))
+        if (writeFile(folder, name, bytes,
+                QString::fromLatin1(OutputRenderer::mimeTypeForFormat(format)), &f, &r.error))
             r.outputs.append(f);
         return r;
     }
 
     if (job.output == QLatin1String("video")) {
         const int fps = std::clamp(job.input.value(QLatin1String("fps")).toInt(12), 1, 30);
-        const int seconds = std::clamp(job.input.value(QLatin1String("duration_s")).toInt(10), 1, 600);
-        const int frames = std::clamp(seconds * fps, 1, 96); // a short real clip, not the whole length
+        const int seconds
+            = std::clamp(job.input.value(QLatin1String("duration_s")).toInt(10), 1, 600);
+        const int frames
+            = std::clamp(seconds * fps, 1, 96); // a short real clip, not the whole length
         const QSize size = requestedSize(job, 640, 360).boundedTo(QSize(640, 360));
         const QString op = job.task.section(QLatin1Char('/'), -1);
-        const QString name = (op == QLatin1String("render") ? QStringLiteral("rendered-video-") : op + QLatin1Char('-'))
+        const QString name = (op == QLatin1String("render") ? QStringLiteral("rendered-video-")
+                                                            : op + QLatin1Char('-'))
             + job.id + QStringLiteral(".avi");
         OutputFile f;
         if (writeFile(folder, name, OutputRenderer::renderVideo(prompt, seed, size, frames, fps),
-                      QStringLiteral("video/x-msvideo"), &f, &r.error))
+                QStringLiteral("video/x-msvideo"), &f, &r.error))
             r.outputs.append(f);
         return r;
     }
@@ -142,15 +160,18 @@ OutputProducer::Result OutputProducer::produce(const Job &job, const QString &fo
         const QString text = job.input.value(QLatin1String("text")).toString();
         const int ms = std::clamp(int(text.size()) * 60, 500, 20000);
         OutputFile f;
-        if (writeFile(folder, QStringLiteral("output.wav"), OutputRenderer::renderAudio(text, seed, ms),
-                      QStringLiteral("audio/wav"), &f, &r.error))
+        if (writeFile(folder, QStringLiteral("output.wav"),
+                OutputRenderer::renderAudio(text, seed, ms), QStringLiteral("audio/wav"), &f,
+                &r.error))
             r.outputs.append(f);
         return r;
     }
 
     if (job.output == QLatin1String("captions")) {
-        const int seconds = std::clamp(job.input.value(QLatin1String("duration_s")).toInt(20), 1, 7200);
-        r.captions = OutputRenderer::captions(job.input.value(QLatin1String("script")).toString(), seed, seconds * 1000);
+        const int seconds
+            = std::clamp(job.input.value(QLatin1String("duration_s")).toInt(20), 1, 7200);
+        r.captions = OutputRenderer::captions(
+            job.input.value(QLatin1String("script")).toString(), seed, seconds * 1000);
         return r;
     }
     return r; // "api": Peel builds publish a contract, not files

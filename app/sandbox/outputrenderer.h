@@ -31,7 +31,8 @@ public:
 
     // A playable Motion-JPEG AVI (RIFF 'AVI ', one 'vids'/'MJPG' stream, idx1 index) of `frames`
     // frames at `fps`, animating a composition seeded by (title, seed).
-    static QByteArray renderVideo(const QString &title, qint64 seed, QSize size, int frames, int fps);
+    static QByteArray renderVideo(
+        const QString &title, qint64 seed, QSize size, int frames, int fps);
 
     // Captions covering `durationMs`, split into ~2 s cues of the words of `text` (or of
     // deterministic filler words when `text` is empty): [{"id":"1","from":0,"to":2000,"text":…}].

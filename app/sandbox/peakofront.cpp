@@ -6,35 +6,38 @@
 #include "sandbox/router.h"
 
 #include <QJsonArray>
-
 #include <algorithm>
 
 namespace Sandbox {
 
 PeakoFront::PeakoFront(ServiceContext &context)
     : FrontBase(Dialect::Peako, context)
-{
-}
+{ }
 
 void PeakoFront::registerRoutes(Router &router)
 {
     const QString p = prefix();
     router.add("GET", p + QStringLiteral("/api/jobs"), [this](HttpContext &c) { list(c); });
-    router.add("GET", p + QStringLiteral("/api/jobs/{jobId}"), [this](HttpContext &c) { status(c); });
-    router.add("DELETE", p + QStringLiteral("/api/jobs/{jobId}"), [this](HttpContext &c) { cancel(c); });
-    router.add("POST", p + QStringLiteral("/api/render"), [this](HttpContext &c) { submit(c, QStringLiteral("api/render")); });
-    router.add("POST", p + QStringLiteral("/api/transcribe"), [this](HttpContext &c) { submit(c, QStringLiteral("api/transcribe")); });
+    router.add(
+        "GET", p + QStringLiteral("/api/jobs/{jobId}"), [this](HttpContext &c) { status(c); });
+    router.add(
+        "DELETE", p + QStringLiteral("/api/jobs/{jobId}"), [this](HttpContext &c) { cancel(c); });
+    router.add("POST", p + QStringLiteral("/api/render"),
+        [this](HttpContext &c) { submit(c, QStringLiteral("api/render")); });
+    router.add("POST", p + QStringLiteral("/api/transcribe"),
+        [this](HttpContext &c) { submit(c, QStringLiteral("api/transcribe")); });
     router.add("POST", p + QStringLiteral("/api/video/{operation}"), [this](HttpContext &c) {
         submit(c, QStringLiteral("api/video/") + c.param(QStringLiteral("operation")));
     });
     router.add("*", p + QStringLiteral("/{*rest}"), [this](HttpContext &c) {
-        error(c, 404, QStringLiteral("No route %1 %2").arg(QString::fromLatin1(c.method()), c.path()));
+        error(c, 404,
+            QStringLiteral("No route %1 %2").arg(QString::fromLatin1(c.method()), c.path()));
     });
 }
 
 void PeakoFront::error(HttpContext &ctx, int status, const QString &message) const
 {
-    ctx.reply(HttpResponse::json(status, QJsonObject{{QLatin1String("error"), message}}));
+    ctx.reply(HttpResponse::json(status, QJsonObject { { QLatin1String("error"), message } }));
 }
 
 bool PeakoFront::authorized(HttpContext &ctx) const
@@ -57,9 +60,10 @@ void PeakoFront::submit(HttpContext &ctx, const QString &path)
     if (!parseSubmission(ctx, *task, nullptr, &s, &problem))
         return error(ctx, 400, problem);
     Job *job = m_ctx.engine->submit(m_dialect, *task, s.input, s.control, {});
-    ctx.reply(HttpResponse::json(202, QJsonObject{{QLatin1String("jobId"), job->id},
-                                                  {QLatin1String("status"), job->rawState()},
-                                                  {QLatin1String("type"), job->jobType}}));
+    ctx.reply(HttpResponse::json(202,
+        QJsonObject { { QLatin1String("jobId"), job->id },
+            { QLatin1String("status"), job->rawState() },
+            { QLatin1String("type"), job->jobType } }));
 }
 
 namespace {
@@ -77,10 +81,9 @@ double shownProgress(const Job &job)
 
 QJsonObject PeakoFront::statusBody(const Job &job) const
 {
-    QJsonObject o{{QLatin1String("jobId"), job.id},
-                  {QLatin1String("status"), job.rawState()},
-                  {QLatin1String("createdAt"), job.createdMs},
-                  {QLatin1String("updatedAt"), job.updatedMs}};
+    QJsonObject o { { QLatin1String("jobId"), job.id }, { QLatin1String("status"), job.rawState() },
+        { QLatin1String("createdAt"), job.createdMs },
+        { QLatin1String("updatedAt"), job.updatedMs } };
     if (job.phase == Phase::Running)
         o.insert(QLatin1String("progress"), shownProgress(job));
     if (job.phase == Phase::Succeeded) {
@@ -112,23 +115,24 @@ void PeakoFront::list(HttpContext &ctx)
     // jobs() is in creation order: reversed first, so jobs created within the same millisecond
     // are newest first too (the stable sort keeps their order).
     std::reverse(jobs.begin(), jobs.end());
-    std::stable_sort(jobs.begin(), jobs.end(), [](const Job *a, const Job *b) { return a->createdMs > b->createdMs; });
+    std::stable_sort(jobs.begin(), jobs.end(),
+        [](const Job *a, const Job *b) { return a->createdMs > b->createdMs; });
     QJsonArray arr;
     for (const Job *job : std::as_const(jobs)) {
-        QJsonObject o{{QLatin1String("id"), job->id},
-                      {QLatin1String("type"), job->jobType},
-                      {QLatin1String("status"), job->rawState()},
-                      {QLatin1String("progress"), shownProgress(*job)},
-                      {QLatin1String("createdAt"), job->createdMs}};
+        QJsonObject o { { QLatin1String("id"), job->id }, { QLatin1String("type"), job->jobType },
+            { QLatin1String("status"), job->rawState() },
+            { QLatin1String("progress"), shownProgress(*job) },
+            { QLatin1String("createdAt"), job->createdMs } };
         if (job->phase == Phase::Succeeded && !job->outputs.isEmpty())
             o.insert(QLatin1String("outputUrl"), resultUrl(*job, job->outputs.first()));
         arr.append(o);
     }
-    ctx.reply(HttpResponse::json(200, QJsonObject{{QLatin1String("jobs"), arr},
-                                                  {QLatin1String("activeWorkers"), m_ctx.engine->activeWorkers(m_dialect)},
-                                                  {QLatin1String("totalWorkers"), m_ctx.engine->maxWorkers()},
-                                                  {QLatin1String("maxWorkers"), m_ctx.engine->maxWorkers()},
-                                                  {QLatin1String("isTeamOwner"), false}}));
+    ctx.reply(HttpResponse::json(200,
+        QJsonObject { { QLatin1String("jobs"), arr },
+            { QLatin1String("activeWorkers"), m_ctx.engine->activeWorkers(m_dialect) },
+            { QLatin1String("totalWorkers"), m_ctx.engine->maxWorkers() },
+            { QLatin1String("maxWorkers"), m_ctx.engine->maxWorkers() },
+            { QLatin1String("isTeamOwner"), false } }));
 }
 
 void PeakoFront::cancel(HttpContext &ctx)
@@ -141,7 +145,9 @@ void PeakoFront::cancel(HttpContext &ctx)
     if (job->phase != Phase::Queued)
         return error(ctx, 409, QStringLiteral("Cannot cancel: job is %1").arg(job->rawState()));
     m_ctx.engine->cancel(job);
-    ctx.reply(HttpResponse::json(200, QJsonObject{{QLatin1String("jobId"), job->id}, {QLatin1String("status"), job->rawState()}}));
+    ctx.reply(HttpResponse::json(200,
+        QJsonObject {
+            { QLatin1String("jobId"), job->id }, { QLatin1String("status"), job->rawState() } }));
 }
 
 } // namespace Sandbox

@@ -19,12 +19,14 @@ public:
         int httpStatus = 200;
         QJsonObject envelope; // status, status_code, data, error, error_code, execution_time
     };
-    static CallResult call(const QJsonObject &endpoint, const QString &sourceUrl, const QJsonObject &input);
+    static CallResult call(
+        const QJsonObject &endpoint, const QString &sourceUrl, const QJsonObject &input);
 
-    static QJsonObject openApi(const QString &apiId, const QString &baseUrl, const QString &sourceUrl,
-                               const QString &instructions, const QJsonArray &endpoints, int build);
-    static QJsonObject mcpManifest(const QString &apiId, const QString &sourceUrl, const QString &instructions,
-                                   const QJsonArray &endpoints);
+    static QJsonObject openApi(const QString &apiId, const QString &baseUrl,
+        const QString &sourceUrl, const QString &instructions, const QJsonArray &endpoints,
+        int build);
+    static QJsonObject mcpManifest(const QString &apiId, const QString &sourceUrl,
+        const QString &instructions, const QJsonArray &endpoints);
 };
 
 } // namespace Sandbox

@@ -5,7 +5,6 @@
 #include <QList>
 #include <QPointer>
 #include <QTcpSocket>
-
 #include <memory>
 
 namespace Sandbox {
@@ -36,9 +35,12 @@ private:
     Job *authorizedApi(HttpContext &ctx);
     QJsonObject record(const Job &job) const;
     // Answers now if the build is settled, else parks the socket until it is or the timeout hits.
-    void replyOrWait(HttpContext &ctx, Job *job, const QJsonObject &extra, int settledStatus, bool waitRequested,
-                     int timeoutMs);
-    static bool settled(const Job &job) { return job.isTerminal() || job.phase == Phase::NeedsInput; }
+    void replyOrWait(HttpContext &ctx, Job *job, const QJsonObject &extra, int settledStatus,
+        bool waitRequested, int timeoutMs);
+    static bool settled(const Job &job)
+    {
+        return job.isTerminal() || job.phase == Phase::NeedsInput;
+    }
     void answer(Wait *w);
 
     QList<std::shared_ptr<Wait>> m_waits;

@@ -19,10 +19,9 @@ QJsonArray RequestLog::toJson(const QString &pathPart, int limit) const
         const Entry &e = m_entries.at(i);
         if (!pathPart.isEmpty() && !e.path.contains(pathPart))
             continue;
-        out.prepend(QJsonObject{{QLatin1String("t"), e.timeMs},
-                                {QLatin1String("method"), QString::fromLatin1(e.method)},
-                                {QLatin1String("path"), e.path},
-                                {QLatin1String("status"), e.status}});
+        out.prepend(QJsonObject { { QLatin1String("t"), e.timeMs },
+            { QLatin1String("method"), QString::fromLatin1(e.method) },
+            { QLatin1String("path"), e.path }, { QLatin1String("status"), e.status } });
     }
     return out;
 }

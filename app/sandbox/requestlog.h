@@ -20,7 +20,9 @@ public:
         int status = 0;
     };
 
-    explicit RequestLog(int capacity = 50000) : m_capacity(capacity) { }
+    explicit RequestLog(int capacity = 50000)
+        : m_capacity(capacity)
+    { }
     void record(Entry e);
     // Entries whose path contains `pathPart` (all when empty), oldest first.
     QJsonArray toJson(const QString &pathPart, int limit) const;

@@ -18,13 +18,14 @@ public:
     ResultUrls(QByteArray secret, QString baseUrl);
 
     QString mint(const QString &prefix, const QString &jobId, const QString &fileName, qint64 nowMs,
-                 qint64 ttlMs) const;
+        qint64 ttlMs) const;
     Verdict check(const QString &jobId, const QString &fileName, const QString &expires,
-                  const QString &issued, const QString &signature, qint64 nowMs,
-                  qint64 revokedBeforeMs) const;
+        const QString &issued, const QString &signature, qint64 nowMs,
+        qint64 revokedBeforeMs) const;
 
 private:
-    QByteArray signature(const QString &jobId, const QString &fileName, qint64 expires, qint64 issued) const;
+    QByteArray signature(
+        const QString &jobId, const QString &fileName, qint64 expires, qint64 issued) const;
 
     QByteArray m_secret;
     QString m_baseUrl;

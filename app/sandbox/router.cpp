@@ -84,9 +84,10 @@ bool Router::dispatch(HttpContext &ctx) const
             if (!allow.contains(m))
                 allow += (allow.isEmpty() ? "" : ", ") + m;
         }
-        ctx.reply(HttpResponse::json(405, QJsonObject{{QLatin1String("error"),
-                                                       QStringLiteral("Method %1 is not allowed here; use %2")
-                                                           .arg(QString::fromLatin1(method), QString::fromLatin1(allow))}})
+        ctx.reply(HttpResponse::json(405,
+            QJsonObject { { QLatin1String("error"),
+                QStringLiteral("Method %1 is not allowed here; use %2")
+                    .arg(QString::fromLatin1(method), QString::fromLatin1(allow)) } })
                       .header("Allow", allow));
         return true;
     }

@@ -5,7 +5,6 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <functional>
 
 namespace Sandbox {
@@ -21,7 +20,8 @@ class Router final
 public:
     using Handler = std::function<void(HttpContext &)>;
 
-    void add(const QByteArray &methods, const QString &pattern, Handler handler); // "GET,HEAD" or "*"
+    void add(
+        const QByteArray &methods, const QString &pattern, Handler handler); // "GET,HEAD" or "*"
     // Returns false when nothing matched the path (the caller answers 404); answers 405 itself.
     bool dispatch(HttpContext &ctx) const;
 
@@ -40,7 +40,8 @@ private:
         QList<Segment> segments;
         Handler handler;
     };
-    static bool match(const Route &route, const QStringList &parts, QHash<QString, QString> *params);
+    static bool match(
+        const Route &route, const QStringList &parts, QHash<QString, QString> *params);
 
     QList<Route> m_routes;
 };

@@ -23,9 +23,9 @@ struct Account
 {
     QString apiKey;
     QByteArray webhookSecret;
-    QString pusherKey;    // deAPI
+    QString pusherKey; // deAPI
     QString pusherSecret; // deAPI
-    QString clientId;     // deAPI
+    QString clientId; // deAPI
 };
 
 // What every front end shares, handed in by SandboxServer (no globals).
@@ -38,8 +38,8 @@ struct ServiceContext
     PusherHub *pusher = nullptr;
     WebhookDispatcher *webhooks = nullptr;
     QHash<int, Account> accounts; // by Dialect
-    QString baseUrl;              // http://host:port
-    qint64 downloadRate = 0;      // result files: bytes/s per transfer (0 = unlimited)
+    QString baseUrl; // http://host:port
+    qint64 downloadRate = 0; // result files: bytes/s per transfer (0 = unlimited)
 
     const Account &account(Dialect d) const { return *accounts.find(int(d)); }
 };

@@ -7,7 +7,8 @@
 namespace Sandbox {
 
 namespace {
-constexpr qint64 MaxBacklog = 8 * 1024 * 1024; // a client this far behind is cut, not buffered forever
+constexpr qint64 MaxBacklog
+    = 8 * 1024 * 1024; // a client this far behind is cut, not buffered forever
 }
 
 SseHub::SseHub(int keepAliveMs, int retryMs, QObject *parent)
@@ -42,12 +43,12 @@ void SseHub::open(QPointer<QTcpSocket> socket, const Job &job, qint64 lastEventI
     if (!socket)
         return;
     HttpResponse::writeHead(socket, 200,
-                            {{"Content-Type", "text/event-stream; charset=utf-8"},
-                             {"Cache-Control", "no-cache"},
-                             {"X-Accel-Buffering", "no"}},
-                            -1, true);
+        { { "Content-Type", "text/event-stream; charset=utf-8" }, { "Cache-Control", "no-cache" },
+            { "X-Accel-Buffering", "no" } },
+        -1, true);
     socket->write("retry: " + QByteArray::number(m_retryMs) + "\n\n");
-    auto *s = new Stream{socket, job.id, 0, job.control.dropAfterEvents, QDateTime::currentMSecsSinceEpoch()};
+    auto *s = new Stream { socket, job.id, 0, job.control.dropAfterEvents,
+        QDateTime::currentMSecsSinceEpoch() };
     m_streams[job.id].append(s);
     connect(socket, &QTcpSocket::disconnected, this, [this, s] {
         QList<Stream *> &list = m_streams[s->jobId];

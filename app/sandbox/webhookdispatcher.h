@@ -33,11 +33,12 @@ public:
     WebhookDispatcher(JobEngine *engine, bool allowRemote, QObject *parent = nullptr);
 
     // Starts delivering `payload` for job `jobId` to its callback URL.
-    void deliver(const QString &jobId, const QString &url, const QString &event, const QJsonObject &payload,
-                 const Scheme &scheme);
+    void deliver(const QString &jobId, const QString &url, const QString &event,
+        const QJsonObject &payload, const Scheme &scheme);
     int inFlight() const { return m_inFlight; }
 
-    static QByteArray sign(const QByteArray &secret, const QByteArray &timestamp, const QByteArray &body);
+    static QByteArray sign(
+        const QByteArray &secret, const QByteArray &timestamp, const QByteArray &body);
 
 private:
     struct Delivery;

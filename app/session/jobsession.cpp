@@ -28,8 +28,8 @@ QString settingsKey(const Core::Profile &p)
 
 } // namespace
 
-JobSession::JobSession(QNetworkAccessManager *nam, Tracker::JobTracker *tracker, Store::JobHistory *history, KeyLookup keys,
-                       QObject *parent)
+JobSession::JobSession(QNetworkAccessManager *nam, Tracker::JobTracker *tracker,
+    Store::JobHistory *history, KeyLookup keys, QObject *parent)
     : QObject(parent)
     , m_nam(nam)
     , m_tracker(tracker)
@@ -40,33 +40,36 @@ JobSession::JobSession(QNetworkAccessManager *nam, Tracker::JobTracker *tracker,
 {
     if (m_history)
         m_history->attach(tracker);
-    m_downloads->setRefresher([this](const QString &jobId, std::function<void()> done) { refresh(jobId, std::move(done)); });
-    connect(m_downloads, &Downloads::DownloadQueue::fileChanged, this, [this](const Downloads::DownloadQueue::File &f) {
-        if (!m_history)
-            return;
-        using S = Downloads::DownloadQueue::File::State;
-        Store::DownloadRecord r;
-        r.jobId = f.jobId;
-        r.outputKey = f.key;
-        r.folder = f.folder;
-        r.path = f.path;
-        r.state = f.state == S::Done ? Store::DownloadRecord::State::Done
-            : f.state == S::Failed   ? Store::DownloadRecord::State::Failed
-            : f.state == S::Running  ? Store::DownloadRecord::State::Running
-                                     : Store::DownloadRecord::State::Pending;
-        r.bytes = f.bytes;
-        r.total = f.total;
-        r.sha256 = f.sha256;
-        r.error = f.error;
-        m_history->recordDownload(r);
+    m_downloads->setRefresher([this](const QString &jobId, std::function<void()> done) {
+        refresh(jobId, std::move(done));
     });
-    connect(m_downloads, &Downloads::DownloadQueue::jobFinished, this, [this](const QString &jobId, bool ok, const QStringList &errors) {
-        Q_EMIT downloadsFinished(jobId, ok, errors);
-    });
+    connect(m_downloads, &Downloads::DownloadQueue::fileChanged, this,
+        [this](const Downloads::DownloadQueue::File &f) {
+            if (!m_history)
+                return;
+            using S = Downloads::DownloadQueue::File::State;
+            Store::DownloadRecord r;
+            r.jobId = f.jobId;
+            r.outputKey = f.key;
+            r.folder = f.folder;
+            r.path = f.path;
+            r.state = f.state == S::Done ? Store::DownloadRecord::State::Done
+                : f.state == S::Failed   ? Store::DownloadRecord::State::Failed
+                : f.state == S::Running  ? Store::DownloadRecord::State::Running
+                                         : Store::DownloadRecord::State::Pending;
+            r.bytes = f.bytes;
+            r.total = f.total;
+            r.sha256 = f.sha256;
+            r.error = f.error;
+            m_history->recordDownload(r);
+        });
+    connect(m_downloads, &Downloads::DownloadQueue::jobFinished, this,
+        [this](const QString &jobId, bool ok, const QStringList &errors) {
+            Q_EMIT downloadsFinished(jobId, ok, errors);
+        });
     connect(m_downloads, &Downloads::DownloadQueue::idle, this, &JobSession::checkIdle);
-    connect(m_context.get(), &Follow::FollowContext::notice, this, [this](const QString &, const QString &message) {
-        Q_EMIT notice(QString(), message);
-    });
+    connect(m_context.get(), &Follow::FollowContext::notice, this,
+        [this](const QString &, const QString &message) { Q_EMIT notice(QString(), message); });
 }
 
 JobSession::~JobSession()
@@ -95,7 +98,8 @@ QString JobSession::registerProfile(const Core::Profile &profile)
     return name;
 }
 
-void JobSession::addProfile(const Core::Profile &profile, std::function<void(bool, const QString &)> done)
+void JobSession::addProfile(
+    const Core::Profile &profile, std::function<void(bool, const QString &)> done)
 {
     // An edited profile replaces the one of the same name.
     if (m_profiles.contains(profile.name)) {
@@ -103,17 +107,19 @@ void JobSession::addProfile(const Core::Profile &profile, std::function<void(boo
         m_profiles.remove(profile.name);
     }
     const QString name = registerProfile(profile);
-    auto finish = [this, name, done](const QString &key, const QString &secret, const QString &error) {
-        Core::Profile p = m_profiles.value(name);
-        p.apiKey = key;
-        p.webhookSecret = secret;
-        m_profiles.insert(name, p);
-        m_context->addProfile(p);
-        if (done)
-            done(!key.isEmpty(), error);
-    };
+    auto finish
+        = [this, name, done](const QString &key, const QString &secret, const QString &error) {
+              Core::Profile p = m_profiles.value(name);
+              p.apiKey = key;
+              p.webhookSecret = secret;
+              m_profiles.insert(name, p);
+              m_context->addProfile(p);
+              if (done)
+                  done(!key.isEmpty(), error);
+          };
     if (!profile.apiKey.isEmpty() || !m_keys) {
-        finish(profile.apiKey, profile.webhookSecret, profile.apiKey.isEmpty() ? QStringLiteral("no key") : QString());
+        finish(profile.apiKey, profile.webhookSecret,
+            profile.apiKey.isEmpty() ? QStringLiteral("no key") : QString());
         return;
     }
     m_keys(profile.keyRef, [this, finish, profile](const QString &key, const QString &error) {
@@ -121,7 +127,10 @@ void JobSession::addProfile(const Core::Profile &profile, std::function<void(boo
             finish(key, profile.webhookSecret, error);
             return;
         }
-        m_keys(profile.webhookSecretRef, [finish, key, error](const QString &secret, const QString &) { finish(key, secret, error); });
+        m_keys(
+            profile.webhookSecretRef, [finish, key, error](const QString &secret, const QString &) {
+                finish(key, secret, error);
+            });
     });
 }
 
@@ -136,8 +145,8 @@ std::optional<Core::Profile> JobSession::profile(const QString &name) const
     return it == m_profiles.constEnd() ? std::nullopt : std::optional<Core::Profile>(*it);
 }
 
-void JobSession::submit(const QString &profileName, const QString &task, const QJsonObject &input, Follow::Via via, int count,
-                        const QString &downloadDir)
+void JobSession::submit(const QString &profileName, const QString &task, const QJsonObject &input,
+    Follow::Via via, int count, const QString &downloadDir)
 {
     Dialects::Adapter *adapter = m_context->adapter(profileName);
     if (!adapter) {
@@ -148,7 +157,8 @@ void JobSession::submit(const QString &profileName, const QString &task, const Q
         return;
     }
     QJsonObject body = input;
-    if (via == Follow::Via::Webhook && !adapter->callbackField().isEmpty() && !body.contains(adapter->callbackField())) {
+    if (via == Follow::Via::Webhook && !adapter->callbackField().isEmpty()
+        && !body.contains(adapter->callbackField())) {
         QString error;
         if (Net::WebhookInbox *inbox = m_context->inbox(&error))
             body.insert(adapter->callbackField(), inbox->url(profileName).toString());
@@ -160,51 +170,55 @@ void JobSession::submit(const QString &profileName, const QString &task, const Q
         // The submit's traffic is filed under the job once its id is known.
         if (m_context->trafficLog())
             call->setTraffic(m_context->trafficLog(), QString());
-        connect(call, &Core::Operation::result, this, [this, call, profileName, task, body, via, downloadDir] {
-            call->deleteLater();
-            --m_starting;
-            Dialects::Adapter *adapter = m_context->adapter(profileName);
-            const Dialects::SubmitResult r = call->httpStatus() == 0
-                ? Dialects::SubmitResult{{}, {}, adapter->errorFrom(0, int(call->networkError()), {}, call->networkMessage())}
-                : adapter->parseSubmit(task, call->httpStatus(), call->body());
-            if (r.error.isError() || r.jobId.isEmpty()) {
-                Q_EMIT submitFailed(profileName, task, r.error);
-                checkIdle();
-                return;
-            }
-            // Two services may hand out the same id: a job of another profile keeps its own.
-            const QString key = m_tracker->newKey(profileName, r.jobId);
-            if (Net::TrafficLog *log = m_context->trafficLog()) {
-                log->moveToJob(call->requestSeq(), key);
-                log->moveToJob(call->responseSeq(), key);
-            }
-            Store::StoredJob stored;
-            stored.profile = m_profiles.value(profileName);
-            stored.profile.apiKey.clear();
-            stored.profile.webhookSecret.clear();
-            stored.via = via;
-            stored.downloadDir = downloadDir;
-            stored.job.id = key;
-            stored.job.remoteId = key == r.jobId ? QString() : r.jobId;
-            stored.job.profile = profileName;
-            stored.job.dialect = stored.profile.dialect;
-            stored.job.task = task;
-            stored.job.input = body;
-            stored.job.createdMs = QDateTime::currentMSecsSinceEpoch();
-            Tracker::TrackedJob &tracked = m_tracker->track(key, profileName, stored.profile.dialect, task, r.jobId);
-            tracked.input = body;
-            tracked.createdMs = stored.job.createdMs;
-            if (m_history)
-                m_history->recordJob(stored);
-            Core::JobUpdate u = r.update;
-            u.jobId = key;
-            u.channel = Core::Channel::Submit;
-            if (!u.state)
-                u.state = Core::JobState::Queued;
-            m_tracker->apply(u);
-            Q_EMIT submitted(key, profileName);
-            startFollowing(stored);
-        });
+        connect(call, &Core::Operation::result, this,
+            [this, call, profileName, task, body, via, downloadDir] {
+                call->deleteLater();
+                --m_starting;
+                Dialects::Adapter *adapter = m_context->adapter(profileName);
+                const Dialects::SubmitResult r = call->httpStatus() == 0
+                    ? Dialects::SubmitResult { {}, {},
+                          adapter->errorFrom(
+                              0, int(call->networkError()), {}, call->networkMessage()) }
+                    : adapter->parseSubmit(task, call->httpStatus(), call->body());
+                if (r.error.isError() || r.jobId.isEmpty()) {
+                    Q_EMIT submitFailed(profileName, task, r.error);
+                    checkIdle();
+                    return;
+                }
+                // Two services may hand out the same id: a job of another profile keeps its own.
+                const QString key = m_tracker->newKey(profileName, r.jobId);
+                if (Net::TrafficLog *log = m_context->trafficLog()) {
+                    log->moveToJob(call->requestSeq(), key);
+                    log->moveToJob(call->responseSeq(), key);
+                }
+                Store::StoredJob stored;
+                stored.profile = m_profiles.value(profileName);
+                stored.profile.apiKey.clear();
+                stored.profile.webhookSecret.clear();
+                stored.via = via;
+                stored.downloadDir = downloadDir;
+                stored.job.id = key;
+                stored.job.remoteId = key == r.jobId ? QString() : r.jobId;
+                stored.job.profile = profileName;
+                stored.job.dialect = stored.profile.dialect;
+                stored.job.task = task;
+                stored.job.input = body;
+                stored.job.createdMs = QDateTime::currentMSecsSinceEpoch();
+                Tracker::TrackedJob &tracked
+                    = m_tracker->track(key, profileName, stored.profile.dialect, task, r.jobId);
+                tracked.input = body;
+                tracked.createdMs = stored.job.createdMs;
+                if (m_history)
+                    m_history->recordJob(stored);
+                Core::JobUpdate u = r.update;
+                u.jobId = key;
+                u.channel = Core::Channel::Submit;
+                if (!u.state)
+                    u.state = Core::JobState::Queued;
+                m_tracker->apply(u);
+                Q_EMIT submitted(key, profileName);
+                startFollowing(stored);
+            });
         call->start();
     }
 }
@@ -214,17 +228,20 @@ void JobSession::startFollowing(const Store::StoredJob &job)
     m_jobs.insert(job.job.id, job);
     if (m_followers.contains(job.job.id))
         return;
-    auto *f = new Follow::JobFollower(m_context.get(), job.job.profile, Dialects::JobRef{job.job.remote(), job.job.task}, job.job.input, job.via);
+    auto *f = new Follow::JobFollower(m_context.get(), job.job.profile,
+        Dialects::JobRef { job.job.remote(), job.job.task }, job.job.input, job.via);
     m_followers.insert(job.job.id, f);
     const QString id = job.job.id;
-    connect(f, &Follow::JobFollower::settled, this, [this, id](Core::JobState state) { onSettled(id, state); });
+    connect(f, &Follow::JobFollower::settled, this,
+        [this, id](Core::JobState state) { onSettled(id, state); });
     connect(f, &Follow::JobFollower::fatal, this, [this, id](const Core::JobError &e) {
         if (Follow::JobFollower *f = m_followers.take(id))
             f->deleteLater();
         Q_EMIT jobFatal(id, e);
         checkIdle();
     });
-    connect(f, &Follow::JobFollower::notice, this, [this, id](const QString &m) { Q_EMIT notice(id, m); });
+    connect(f, &Follow::JobFollower::notice, this,
+        [this, id](const QString &m) { Q_EMIT notice(id, m); });
     f->start();
 }
 
@@ -275,7 +292,8 @@ bool JobSession::download(const QString &jobId, const QString &folder)
     Store::StoredJob job = m_jobs.value(jobId);
     if (job.job.id.isEmpty())
         job.job.id = jobId;
-    QString parent = !job.downloadDir.isEmpty() ? job.downloadDir : (m_folderFor ? m_folderFor(job) : QString());
+    QString parent = !job.downloadDir.isEmpty() ? job.downloadDir
+                                                : (m_folderFor ? m_folderFor(job) : QString());
     if (parent.isEmpty())
         return false;
     rememberFolder(&job, parent);
@@ -302,26 +320,28 @@ void JobSession::refresh(const QString &jobId, std::function<void()> done)
             done();
         return;
     }
-    const Dialects::JobRef ref{job->remote(), job->task};
+    const Dialects::JobRef ref { job->remote(), job->task };
     const Dialects::RequestSpec spec = adapter->status(ref);
     auto *call = new Net::HttpCall(m_nam, spec.method, spec.networkRequest(), spec.body, this);
-    connect(call, &Core::Operation::result, this, [this, call, ref, jobId, profile = job->profile, done] {
-        call->deleteLater();
-        if (Dialects::Adapter *adapter = m_context->adapter(profile); adapter && call->httpStatus() != 0) {
-            Core::JobUpdate u = adapter->parseStatus(ref, call->httpStatus(), call->body());
-            u.jobId = jobId;
-            u.channel = Core::Channel::Poll;
-            if (call->httpStatus() >= 200 && call->httpStatus() < 300)
-                m_tracker->apply(u);
-        }
-        if (done)
-            done();
-    });
+    connect(call, &Core::Operation::result, this,
+        [this, call, ref, jobId, profile = job->profile, done] {
+            call->deleteLater();
+            if (Dialects::Adapter *adapter = m_context->adapter(profile);
+                adapter && call->httpStatus() != 0) {
+                Core::JobUpdate u = adapter->parseStatus(ref, call->httpStatus(), call->body());
+                u.jobId = jobId;
+                u.channel = Core::Channel::Poll;
+                if (call->httpStatus() >= 200 && call->httpStatus() < 300)
+                    m_tracker->apply(u);
+            }
+            if (done)
+                done();
+        });
     call->start();
 }
 
-void JobSession::cancel(const QString &jobId, const QUrl &sandboxControl, const QByteArray &sandboxToken,
-                        std::function<void(bool, const QString &)> done)
+void JobSession::cancel(const QString &jobId, const QUrl &sandboxControl,
+    const QByteArray &sandboxToken, std::function<void(bool, const QString &)> done)
 {
     const Tracker::TrackedJob *job = m_tracker->job(jobId);
     Dialects::Adapter *adapter = job ? m_context->adapter(job->profile) : nullptr;
@@ -330,28 +350,36 @@ void JobSession::cancel(const QString &jobId, const QUrl &sandboxControl, const 
             done(false, QStringLiteral("unknown job %1").arg(jobId));
         return;
     }
-    const Dialects::JobRef ref{job->remote(), job->task};
+    const Dialects::JobRef ref { job->remote(), job->task };
     QNetworkRequest req;
     QByteArray method = "POST";
     if (const auto spec = adapter->cancel(ref); spec && sandboxControl.isEmpty()) {
         req = spec->networkRequest();
         method = spec->method;
     } else if (!sandboxControl.isEmpty()) {
-        req = QNetworkRequest(QUrl(sandboxControl.toString() + QStringLiteral("/jobs/") + QString::fromUtf8(QUrl::toPercentEncoding(ref.id)) + QStringLiteral("/cancel")));
+        req = QNetworkRequest(QUrl(sandboxControl.toString() + QStringLiteral("/jobs/")
+            + QString::fromUtf8(QUrl::toPercentEncoding(ref.id)) + QStringLiteral("/cancel")));
         req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
         if (!sandboxToken.isEmpty())
-            req.setRawHeader("X-Sandbox-Token", sandboxToken); // the control routes refuse requests without it
+            req.setRawHeader(
+                "X-Sandbox-Token", sandboxToken); // the control routes refuse requests without it
     } else {
         if (done)
-            done(false, QStringLiteral("%1 has no cancel call").arg(Core::dialectName(adapter->dialect())));
+            done(false,
+                QStringLiteral("%1 has no cancel call").arg(Core::dialectName(adapter->dialect())));
         return;
     }
-    auto *call = new Net::HttpCall(m_nam, method, req, method == "POST" ? QByteArray("{}") : QByteArray(), this);
+    auto *call = new Net::HttpCall(
+        m_nam, method, req, method == "POST" ? QByteArray("{}") : QByteArray(), this);
     connect(call, &Core::Operation::result, this, [this, call, jobId, adapter, done] {
         call->deleteLater();
         const int status = call->httpStatus();
         const bool ok = status >= 200 && status < 300;
-        const QString message = ok ? QString() : adapter->errorFrom(status, int(call->networkError()), call->body(), call->networkMessage()).message;
+        const QString message = ok ? QString()
+                                   : adapter
+                                         ->errorFrom(status, int(call->networkError()),
+                                             call->body(), call->networkMessage())
+                                         .message;
         refresh(jobId, [done, ok, message] {
             if (done)
                 done(ok, message);
@@ -388,47 +416,56 @@ void JobSession::resumeUnfinished(std::function<void(int)> done)
         for (Store::StoredJob job : jobs) {
             const QString key = settingsKey(job.profile);
             const bool known = m_profileBySettings.contains(key);
-            const QString name = known ? m_profileBySettings.value(key) : registerProfile(job.profile);
+            const QString name
+                = known ? m_profileBySettings.value(key) : registerProfile(job.profile);
             job.job.profile = name;
             auto go = [this, job, finishOne](bool, const QString &error) {
                 Store::StoredJob j = job;
                 if (!m_tracker->job(j.job.id)) {
                     m_tracker->restore(j.job);
                     if (m_history)
-                        m_history->markWritten(j.job.id, int(j.job.timeline.size()), int(j.job.logs.size()));
+                        m_history->markWritten(
+                            j.job.id, int(j.job.timeline.size()), int(j.job.logs.size()));
                 }
                 m_jobs.insert(j.job.id, j);
                 if (!error.isEmpty())
-                    Q_EMIT notice(j.job.id, QStringLiteral("the key of profile %1 is not available: %2").arg(j.job.profile, error));
+                    Q_EMIT notice(j.job.id,
+                        QStringLiteral("the key of profile %1 is not available: %2")
+                            .arg(j.job.profile, error));
                 if (j.job.isTerminal()) {
                     // Finished while we were away or before its files were all on disk. The records
                     // arrive from the history's thread: until they have and the files are queued,
                     // the session is not idle (a resume that exited in that gap left .part files).
                     ++m_starting;
-                    m_history->loadDownloads(j.job.id, [this, j](const QList<Store::DownloadRecord> &records) {
-                        QSet<QString> skip;
-                        for (Store::DownloadRecord r : records) {
-                            if (r.state == Store::DownloadRecord::State::Done && QFileInfo::exists(r.path)) {
-                                skip.insert(r.outputKey);
-                            } else if (!r.path.isEmpty() && r.total > 0 && QFileInfo(r.path).size() == r.total
-                                       && !QFileInfo::exists(r.path + QStringLiteral(".part"))) {
-                                // Renamed into place just before the process died, not yet recorded.
-                                QFile f(r.path);
-                                QCryptographicHash hash(QCryptographicHash::Sha256);
-                                if (f.open(QIODevice::ReadOnly) && hash.addData(&f)) {
-                                    r.state = Store::DownloadRecord::State::Done;
-                                    r.bytes = r.total;
-                                    r.sha256 = QString::fromLatin1(hash.result().toHex());
-                                    r.error.clear();
-                                    m_history->recordDownload(r);
+                    m_history->loadDownloads(
+                        j.job.id, [this, j](const QList<Store::DownloadRecord> &records) {
+                            QSet<QString> skip;
+                            for (Store::DownloadRecord r : records) {
+                                if (r.state == Store::DownloadRecord::State::Done
+                                    && QFileInfo::exists(r.path)) {
                                     skip.insert(r.outputKey);
+                                } else if (!r.path.isEmpty() && r.total > 0
+                                    && QFileInfo(r.path).size() == r.total
+                                    && !QFileInfo::exists(r.path + QStringLiteral(".part"))) {
+                                    // Renamed into place just before the process died, not yet
+                                    // recorded.
+                                    QFile f(r.path);
+                                    QCryptographicHash hash(QCryptographicHash::Sha256);
+                                    if (f.open(QIODevice::ReadOnly) && hash.addData(&f)) {
+                                        r.state = Store::DownloadRecord::State::Done;
+                                        r.bytes = r.total;
+                                        r.sha256 = QString::fromLatin1(hash.result().toHex());
+                                        r.error.clear();
+                                        m_history->recordDownload(r);
+                                        skip.insert(r.outputKey);
+                                    }
                                 }
                             }
-                        }
-                        m_downloads->enqueue(j.job.id, j.downloadDir, Downloads::DownloadQueue::Placement::JobFolder, skip);
-                        --m_starting;
-                        checkIdle();
-                    });
+                            m_downloads->enqueue(j.job.id, j.downloadDir,
+                                Downloads::DownloadQueue::Placement::JobFolder, skip);
+                            --m_starting;
+                            checkIdle();
+                        });
                 } else {
                     startFollowing(j);
                 }
@@ -456,7 +493,8 @@ void JobSession::loadHistory(int limit, std::function<void(int)> done, int pageS
     }
     // Retention as the documents give it: Peako keeps jobs 7 days. Older ones stay in the history,
     // marked purged, and are never re-attached to.
-    m_history->markPurged(Core::dialectName(Core::Dialect::Peako), QDateTime::currentMSecsSinceEpoch() - 7LL * 24 * 3600 * 1000);
+    m_history->markPurged(Core::dialectName(Core::Dialect::Peako),
+        QDateTime::currentMSecsSinceEpoch() - 7LL * 24 * 3600 * 1000);
     loadHistoryPage(0, limit, qMax(1, pageSize), std::move(done));
 }
 
@@ -467,29 +505,35 @@ void JobSession::loadHistoryPage(int offset, int limit, int pageSize, std::funct
         Q_EMIT historyLoaded(offset);
         return;
     }
-    m_history->loadJobs(false, false, [this, offset, limit, pageSize, done, want](const QList<Store::StoredJob> &jobs) {
-        QHash<QString, QString> names; // profile snapshot → the name it is registered under
-        for (const Store::StoredJob &stored : jobs) {
-            if (m_tracker->job(stored.job.id))
-                continue;
-            Tracker::TrackedJob job = stored.job;
-            const QString snapshot = stored.profile.name + QLatin1Char('\n') + stored.profile.baseUrl.toString() + QLatin1Char('\n') + stored.profile.keyRef;
-            auto it = names.constFind(snapshot);
-            if (it == names.constEnd())
-                it = names.insert(snapshot, m_profileBySettings.value(settingsKey(stored.profile), stored.profile.name));
-            job.profile = *it;
-            m_tracker->restore(job);
-        }
-        const int loaded = offset + int(jobs.size());
-        // The newest page first, so the list is there at once; older pages follow, one per turn
-        // of the event loop.
-        if (offset == 0 && done)
-            done(loaded);
-        if (int(jobs.size()) < want || (limit >= 0 && loaded >= limit))
-            Q_EMIT historyLoaded(loaded);
-        else
-            loadHistoryPage(loaded, limit, qMin(pageSize * 2, 1000), {});
-    }, want, offset);
+    m_history->loadJobs(
+        false, false,
+        [this, offset, limit, pageSize, done, want](const QList<Store::StoredJob> &jobs) {
+            QHash<QString, QString> names; // profile snapshot → the name it is registered under
+            for (const Store::StoredJob &stored : jobs) {
+                if (m_tracker->job(stored.job.id))
+                    continue;
+                Tracker::TrackedJob job = stored.job;
+                const QString snapshot = stored.profile.name + QLatin1Char('\n')
+                    + stored.profile.baseUrl.toString() + QLatin1Char('\n') + stored.profile.keyRef;
+                auto it = names.constFind(snapshot);
+                if (it == names.constEnd())
+                    it = names.insert(snapshot,
+                        m_profileBySettings.value(
+                            settingsKey(stored.profile), stored.profile.name));
+                job.profile = *it;
+                m_tracker->restore(job);
+            }
+            const int loaded = offset + int(jobs.size());
+            // The newest page first, so the list is there at once; older pages follow, one per turn
+            // of the event loop.
+            if (offset == 0 && done)
+                done(loaded);
+            if (int(jobs.size()) < want || (limit >= 0 && loaded >= limit))
+                Q_EMIT historyLoaded(loaded);
+            else
+                loadHistoryPage(loaded, limit, qMin(pageSize * 2, 1000), {});
+        },
+        want, offset);
 }
 
 void JobSession::loadDetails(const QString &jobId)
@@ -524,10 +568,13 @@ QString JobSession::health(const QString &profile) const
     }
     QStringList parts;
     if (sse)
-        parts << QStringLiteral("%1 SSE stream%2").arg(sse).arg(sse == 1 ? QString() : QStringLiteral("s"));
+        parts << QStringLiteral("%1 SSE stream%2")
+                     .arg(sse)
+                     .arg(sse == 1 ? QString() : QStringLiteral("s"));
     if (Net::PusherClient *p = m_context->existingPusher(profile))
-        parts << QStringLiteral("Pusher %1%2").arg(Net::PusherClient::stateName(p->state()).toLower(),
-                                                   pusherJobs ? QStringLiteral(" (%1)").arg(pusherJobs) : QString());
+        parts << QStringLiteral("Pusher %1%2")
+                     .arg(Net::PusherClient::stateName(p->state()).toLower(),
+                         pusherJobs ? QStringLiteral(" (%1)").arg(pusherJobs) : QString());
     if (webhook)
         parts << QStringLiteral("%1 awaiting webhooks").arg(webhook);
     if (polled)

@@ -9,7 +9,6 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
-
 #include <functional>
 #include <memory>
 
@@ -18,7 +17,7 @@ class QNetworkAccessManager;
 namespace Follow {
 class FollowContext;
 class JobFollower;
-}
+} // namespace Follow
 namespace Store {
 class JobHistory;
 }
@@ -43,13 +42,14 @@ class JobSession final : public QObject
 
 public:
     // Resolves a key reference; calls back with the key, or an empty key and a sentence.
-    using KeyLookup = std::function<void(const QString &ref, std::function<void(const QString &key, const QString &error)>)>;
+    using KeyLookup = std::function<void(
+        const QString &ref, std::function<void(const QString &key, const QString &error)>)>;
     // The folder under which a job's outputs go (each job gets "<folder>/<job id>") when nothing
     // else was said — the app's library layout; empty: not downloaded automatically.
     using FolderFor = std::function<QString(const Store::StoredJob &job)>;
 
-    JobSession(QNetworkAccessManager *nam, Tracker::JobTracker *tracker, Store::JobHistory *history, KeyLookup keys,
-               QObject *parent = nullptr);
+    JobSession(QNetworkAccessManager *nam, Tracker::JobTracker *tracker, Store::JobHistory *history,
+        KeyLookup keys, QObject *parent = nullptr);
     ~JobSession() override;
 
     Follow::FollowContext *context() const { return m_context.get(); }
@@ -60,13 +60,14 @@ public:
     void setAutoDownload(bool on) { m_autoDownload = on; }
 
     // Registers a profile (its key resolved through the KeyLookup; `done` reports failure).
-    void addProfile(const Core::Profile &profile, std::function<void(bool ok, const QString &error)> done = {});
+    void addProfile(
+        const Core::Profile &profile, std::function<void(bool ok, const QString &error)> done = {});
     QList<Core::Profile> profiles() const;
     std::optional<Core::Profile> profile(const QString &name) const;
 
     // Submits `count` jobs; each accepted one is tracked, recorded and followed.
-    void submit(const QString &profile, const QString &task, const QJsonObject &input, Follow::Via via, int count = 1,
-                const QString &downloadDir = {});
+    void submit(const QString &profile, const QString &task, const QJsonObject &input,
+        Follow::Via via, int count = 1, const QString &downloadDir = {});
     // Re-attaches to every unfinished job and download of the history. `done(jobs)` once they are
     // all started (the count of jobs re-attached).
     void resumeUnfinished(std::function<void(int)> done = {});
@@ -81,8 +82,8 @@ public:
     // Cancels a job through the dialect's own cancel call (Peako), or — `sandboxControl` set — the
     // sandbox's QA control API; then reads it again. `done(ok, message)`.
     // `sandboxToken`: the sandbox's control token (its startup line's control_token).
-    void cancel(const QString &jobId, const QUrl &sandboxControl, const QByteArray &sandboxToken = {},
-                std::function<void(bool, const QString &)> done = {});
+    void cancel(const QString &jobId, const QUrl &sandboxControl,
+        const QByteArray &sandboxToken = {}, std::function<void(bool, const QString &)> done = {});
     // Follows a job the service started again (a Peel revise or rebuild) until it settles anew.
     void followAgain(const QString &jobId);
     // Re-reads a job's status once (the UI's refresh).
@@ -96,7 +97,10 @@ public:
     // Jobs being followed and files queued or downloading.
     int activeJobs() const { return int(m_followers.size()); }
     int pendingDownloads() const { return m_downloads->pendingCount(); }
-    bool isIdle() const { return m_followers.isEmpty() && m_downloads->pendingCount() == 0 && m_starting == 0; }
+    bool isIdle() const
+    {
+        return m_followers.isEmpty() && m_downloads->pendingCount() == 0 && m_starting == 0;
+    }
 
 Q_SIGNALS:
     void submitted(const QString &jobId, const QString &profile);
@@ -126,9 +130,9 @@ private:
     std::unique_ptr<Follow::FollowContext> m_context;
     Downloads::DownloadQueue *m_downloads = nullptr;
     QHash<QString, Follow::JobFollower *> m_followers;
-    QHash<QString, Store::StoredJob> m_jobs;       // what the history knows of each job (no timeline)
-    QHash<QString, Core::Profile> m_profiles;      // by the name the context knows it under
-    QHash<QString, QString> m_profileBySettings;   // settings JSON → name
+    QHash<QString, Store::StoredJob> m_jobs; // what the history knows of each job (no timeline)
+    QHash<QString, Core::Profile> m_profiles; // by the name the context knows it under
+    QHash<QString, QString> m_profileBySettings; // settings JSON → name
     int m_starting = 0;
     QHash<QString, QJsonObject> m_workers; // Peako profile → its worker counts
 };

@@ -11,10 +11,10 @@ KeyResolver::KeyResolver(Secrets::KeyStore *keys, Core::Redactor *redactor, QObj
     : QObject(parent)
     , m_keys(keys)
     , m_redactor(redactor)
-{
-}
+{ }
 
-void KeyResolver::resolve(const QString &ref, std::function<void(const QString &, const QString &)> done)
+void KeyResolver::resolve(
+    const QString &ref, std::function<void(const QString &, const QString &)> done)
 {
     QPointer<KeyResolver> self(this);
     auto found = [self, done](const QString &key, const QString &error) {
@@ -24,22 +24,37 @@ void KeyResolver::resolve(const QString &ref, std::function<void(const QString &
     };
     if (ref.startsWith(QLatin1String("env:"))) {
         const QString key = qEnvironmentVariable(ref.mid(4).toUtf8().constData());
-        found(key, key.isEmpty() ? QStringLiteral("the environment variable %1 is not set").arg(ref.mid(4)) : QString());
-    } else if (ref.startsWith(QLatin1String("sandbox:")) || ref.startsWith(QLatin1String("sandbox-webhook:"))) {
+        found(key,
+            key.isEmpty() ? QStringLiteral("the environment variable %1 is not set").arg(ref.mid(4))
+                          : QString());
+    } else if (ref.startsWith(QLatin1String("sandbox:"))
+        || ref.startsWith(QLatin1String("sandbox-webhook:"))) {
         const bool webhook = ref.startsWith(QLatin1String("sandbox-webhook:"));
-        const QJsonObject d = m_sandbox.value(QLatin1String("dialects")).toObject().value(ref.section(QLatin1Char(':'), 1)).toObject();
-        const QString key = d.value(QLatin1String(webhook ? "webhook_secret" : "api_key")).toString();
-        found(key, key.isEmpty() ? QStringLiteral("the embedded sandbox is not running") : QString());
+        const QJsonObject d = m_sandbox.value(QLatin1String("dialects"))
+                                  .toObject()
+                                  .value(ref.section(QLatin1Char(':'), 1))
+                                  .toObject();
+        const QString key
+            = d.value(QLatin1String(webhook ? "webhook_secret" : "api_key")).toString();
+        found(
+            key, key.isEmpty() ? QStringLiteral("the embedded sandbox is not running") : QString());
     } else if (ref.startsWith(QLatin1String("keychain:")) && m_keys) {
         m_keys->readKey(ref, this, [found](const Secrets::KeyStore::Result &r) {
-            found(r.key, r.key.isEmpty() ? (r.message.isEmpty() ? QStringLiteral("no key stored under %1").arg(r.ref) : r.message) : QString());
+            found(r.key,
+                r.key.isEmpty()
+                    ? (r.message.isEmpty() ? QStringLiteral("no key stored under %1").arg(r.ref)
+                                           : r.message)
+                    : QString());
         });
     } else {
-        done(QString(), ref.isEmpty() ? QStringLiteral("the profile names no key") : QStringLiteral("unknown key reference %1").arg(ref));
+        done(QString(),
+            ref.isEmpty() ? QStringLiteral("the profile names no key")
+                          : QStringLiteral("unknown key reference %1").arg(ref));
     }
 }
 
-std::function<void(const QString &, std::function<void(const QString &, const QString &)>)> KeyResolver::lookup()
+std::function<void(const QString &, std::function<void(const QString &, const QString &)>)>
+KeyResolver::lookup()
 {
     QPointer<KeyResolver> self(this);
     return [self](const QString &ref, std::function<void(const QString &, const QString &)> done) {

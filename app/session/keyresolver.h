@@ -2,7 +2,6 @@
 
 #include <QJsonObject>
 #include <QObject>
-
 #include <functional>
 
 namespace Core {
@@ -28,9 +27,11 @@ public:
     KeyResolver(Secrets::KeyStore *keys, Core::Redactor *redactor, QObject *parent = nullptr);
 
     void setSandboxInfo(const QJsonObject &info) { m_sandbox = info; }
-    void resolve(const QString &ref, std::function<void(const QString &key, const QString &error)> done);
+    void resolve(
+        const QString &ref, std::function<void(const QString &key, const QString &error)> done);
     // The lookup JobSession takes.
-    std::function<void(const QString &, std::function<void(const QString &, const QString &)>)> lookup();
+    std::function<void(const QString &, std::function<void(const QString &, const QString &)>)>
+    lookup();
 
 private:
     Secrets::KeyStore *m_keys;

@@ -24,10 +24,14 @@ struct DownloadRecord
     static QString stateName(State s)
     {
         switch (s) {
-        case State::Pending: return QStringLiteral("pending");
-        case State::Running: return QStringLiteral("running");
-        case State::Done: return QStringLiteral("done");
-        case State::Failed: return QStringLiteral("failed");
+        case State::Pending:
+            return QStringLiteral("pending");
+        case State::Running:
+            return QStringLiteral("running");
+        case State::Done:
+            return QStringLiteral("done");
+        case State::Failed:
+            return QStringLiteral("failed");
         }
         return QStringLiteral("pending");
     }

@@ -18,24 +18,48 @@ namespace Store {
 
 namespace {
 
-QLatin1String k(const char *s) { return QLatin1String(s); }
+QLatin1String k(const char *s)
+{
+    return QLatin1String(s);
+}
 
-QString json(const QJsonObject &o) { return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
-QString json(const QJsonArray &a) { return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact)); }
-QJsonObject object(const QVariant &v) { return QJsonDocument::fromJson(v.toString().toUtf8()).object(); }
-QJsonArray array(const QVariant &v) { return QJsonDocument::fromJson(v.toString().toUtf8()).array(); }
+QString json(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+QString json(const QJsonArray &a)
+{
+    return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact));
+}
+QJsonObject object(const QVariant &v)
+{
+    return QJsonDocument::fromJson(v.toString().toUtf8()).object();
+}
+QJsonArray array(const QVariant &v)
+{
+    return QJsonDocument::fromJson(v.toString().toUtf8()).array();
+}
 
 // QtSql binds a null QString as NULL; the text columns are NOT NULL with '' for "none".
-QString text(const QString &s) { return s.isNull() ? QStringLiteral("") : s; }
+QString text(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
 
-QVariant stateValue(const std::optional<Core::JobState> &s) { return s ? QVariant(Core::stateName(*s)) : QVariant(); }
+QVariant stateValue(const std::optional<Core::JobState> &s)
+{
+    return s ? QVariant(Core::stateName(*s)) : QVariant();
+}
 
-QString kindName(Tracker::TimelineEntry::Kind kind) { return Tracker::TimelineEntry::kindName(kind); }
+QString kindName(Tracker::TimelineEntry::Kind kind)
+{
+    return Tracker::TimelineEntry::kindName(kind);
+}
 
 Tracker::TimelineEntry::Kind kindFromName(const QString &name)
 {
     using K = Tracker::TimelineEntry::Kind;
-    for (K kind : {K::State, K::Output, K::Error, K::Problem, K::Ended}) {
+    for (K kind : { K::State, K::Output, K::Error, K::Problem, K::Ended }) {
         if (kindName(kind) == name)
             return kind;
     }
@@ -56,8 +80,10 @@ Core::Output outputFrom(const QSqlQuery &q, int c)
     return o;
 }
 
-const char *JobColumns = "j.job_id, j.task, j.input, j.via, j.state, j.raw_status, j.progress, j.created_ms, j.updated_ms,"
-                         " j.timings, j.credits, j.extra, j.error, j.captions, j.download_dir, j.purged_ms, p.settings, j.remote_id";
+const char *JobColumns = "j.job_id, j.task, j.input, j.via, j.state, j.raw_status, j.progress, "
+                         "j.created_ms, j.updated_ms,"
+                         " j.timings, j.credits, j.extra, j.error, j.captions, j.download_dir, "
+                         "j.purged_ms, p.settings, j.remote_id";
 
 StoredJob readJob(const QSqlQuery &q, QHash<QString, Core::Profile> *profiles = nullptr)
 {
@@ -148,8 +174,9 @@ qint64 HistoryDatabase::profileId(const Core::Profile &profile)
     if (const auto it = m_profileIds.constFind(key); it != m_profileIds.constEnd())
         return *it;
     QSqlQuery q(m_db.db());
-    q.prepare(QStringLiteral("INSERT INTO profiles (name, dialect, base_url, key_ref, settings) VALUES (?, ?, ?, ?, ?)"
-                             " ON CONFLICT (settings) DO UPDATE SET name = excluded.name RETURNING id"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO profiles (name, dialect, base_url, key_ref, settings) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (settings) DO UPDATE SET name = excluded.name RETURNING id"));
     q.addBindValue(text(profile.name));
     q.addBindValue(Core::dialectName(profile.dialect));
     q.addBindValue(profile.baseUrl.toString());
@@ -166,10 +193,12 @@ qint64 HistoryDatabase::profileId(const Core::Profile &profile)
 
 QString HistoryDatabase::findKey(const Core::Profile &profile, const QString &remoteId)
 {
-    const QString service = serviceOf(Core::dialectName(profile.dialect), profile.baseUrl.toString());
+    const QString service
+        = serviceOf(Core::dialectName(profile.dialect), profile.baseUrl.toString());
     QSqlQuery q(m_db.db());
-    q.prepare(QStringLiteral("SELECT j.job_id, p.dialect, p.base_url FROM jobs j JOIN profiles p ON p.id = j.profile_id"
-                             " WHERE j.job_id = ? OR j.remote_id = ?"));
+    q.prepare(QStringLiteral(
+        "SELECT j.job_id, p.dialect, p.base_url FROM jobs j JOIN profiles p ON p.id = j.profile_id"
+        " WHERE j.job_id = ? OR j.remote_id = ?"));
     q.addBindValue(remoteId);
     q.addBindValue(remoteId);
     if (!q.exec())
@@ -181,7 +210,8 @@ QString HistoryDatabase::findKey(const Core::Profile &profile, const QString &re
     return {};
 }
 
-bool HistoryDatabase::moveAside(const QString &key, const QString &remoteId, const QString &profileName)
+bool HistoryDatabase::moveAside(
+    const QString &key, const QString &remoteId, const QString &profileName)
 {
     // Another service's job holds this key: it keeps every row, under "<id>@<its profile>".
     QSqlDatabase &db = m_db.db();
@@ -201,7 +231,7 @@ bool HistoryDatabase::moveAside(const QString &key, const QString &remoteId, con
         return fail(QStringLiteral("cannot start a transaction"), db.lastError().text());
     QSqlQuery defer(db);
     defer.exec(QStringLiteral("PRAGMA defer_foreign_keys = ON"));
-    const QStringList statements{
+    const QStringList statements {
         QStringLiteral("UPDATE jobs SET job_id = ?, remote_id = ? WHERE job_id = ?"),
         QStringLiteral("UPDATE timeline SET job_id = ? WHERE job_id = ?"),
         QStringLiteral("UPDATE logs SET job_id = ? WHERE job_id = ?"),
@@ -239,23 +269,27 @@ bool HistoryDatabase::recordJob(const StoredJob &s)
         // The key is held by a job of another service (the same id from two servers): that job
         // is kept apart, never overwritten with this one's profile, task and input.
         QSqlQuery owner(m_db.db());
-        owner.prepare(QStringLiteral("SELECT p.dialect, p.base_url, p.name, j.remote_id FROM jobs j JOIN profiles p ON p.id = j.profile_id"
+        owner.prepare(QStringLiteral("SELECT p.dialect, p.base_url, p.name, j.remote_id FROM jobs "
+                                     "j JOIN profiles p ON p.id = j.profile_id"
                                      " WHERE j.job_id = ?"));
         owner.addBindValue(j.id);
         if (owner.exec() && owner.next()
             && serviceOf(owner.value(0).toString(), owner.value(1).toString())
                 != serviceOf(Core::dialectName(s.profile.dialect), s.profile.baseUrl.toString())) {
-            const QString theirRemote = owner.value(3).toString().isEmpty() ? j.id : owner.value(3).toString();
+            const QString theirRemote
+                = owner.value(3).toString().isEmpty() ? j.id : owner.value(3).toString();
             if (!moveAside(j.id, theirRemote, owner.value(2).toString()))
                 return false;
         }
     }
     QSqlQuery q(m_db.db());
-    q.prepare(QStringLiteral(
-        "INSERT INTO jobs (job_id, profile_id, task, input, via, state, raw_status, progress, created_ms, updated_ms, download_dir, remote_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (job_id) DO UPDATE SET profile_id = excluded.profile_id, task = excluded.task, input = excluded.input,"
-        " via = excluded.via, download_dir = excluded.download_dir"));
+    q.prepare(
+        QStringLiteral("INSERT INTO jobs (job_id, profile_id, task, input, via, state, raw_status, "
+                       "progress, created_ms, updated_ms, download_dir, remote_id)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                       " ON CONFLICT (job_id) DO UPDATE SET profile_id = excluded.profile_id, task "
+                       "= excluded.task, input = excluded.input,"
+                       " via = excluded.via, download_dir = excluded.download_dir"));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     q.addBindValue(text(j.id));
     q.addBindValue(pid);
@@ -280,14 +314,18 @@ bool HistoryDatabase::writeSnapshots(const QList<JobSnapshot> &snapshots)
     if (!db.transaction())
         return fail(QStringLiteral("cannot start a transaction"), db.lastError().text());
     QSqlQuery job(db), line(db), log(db), dropOutputs(db), output(db);
-    job.prepare(QStringLiteral("UPDATE jobs SET state = ?, raw_status = ?, progress = ?, updated_ms = ?, timings = ?, credits = ?,"
+    job.prepare(QStringLiteral("UPDATE jobs SET state = ?, raw_status = ?, progress = ?, "
+                               "updated_ms = ?, timings = ?, credits = ?,"
                                " extra = ?, error = ?, captions = ? WHERE job_id = ?"));
-    line.prepare(QStringLiteral("INSERT OR IGNORE INTO timeline (job_id, seq, time_ms, channel, kind, state, raw_status, text)"
+    line.prepare(QStringLiteral("INSERT OR IGNORE INTO timeline (job_id, seq, time_ms, channel, "
+                                "kind, state, raw_status, text)"
                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    log.prepare(QStringLiteral("INSERT OR IGNORE INTO logs (job_id, seq, time_ms, level, message) VALUES (?, ?, ?, ?, ?)"));
+    log.prepare(QStringLiteral("INSERT OR IGNORE INTO logs (job_id, seq, time_ms, level, message) "
+                               "VALUES (?, ?, ?, ?, ?)"));
     dropOutputs.prepare(QStringLiteral("DELETE FROM outputs WHERE job_id = ?"));
-    output.prepare(QStringLiteral("INSERT INTO outputs (job_id, seq, idx, variant, name, url, mime, size, inline_data)"
-                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    output.prepare(QStringLiteral(
+        "INSERT INTO outputs (job_id, seq, idx, variant, name, url, mime, size, inline_data)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     auto failed = [&](QSqlQuery &q) {
         db.rollback();
         return fail(QStringLiteral("cannot write a batch of the history"), q.lastError().text());
@@ -345,7 +383,9 @@ bool HistoryDatabase::writeSnapshots(const QList<JobSnapshot> &snapshots)
                 output.bindValue(5, text(o.url));
                 output.bindValue(6, text(o.mimeType));
                 output.bindValue(7, o.size);
-                output.bindValue(8, o.inlineData.isEmpty() ? QVariant(QMetaType(QMetaType::QByteArray)) : QVariant(o.inlineData));
+                output.bindValue(8,
+                    o.inlineData.isEmpty() ? QVariant(QMetaType(QMetaType::QByteArray))
+                                           : QVariant(o.inlineData));
                 if (!output.exec())
                     return failed(output);
             }
@@ -362,12 +402,14 @@ bool HistoryDatabase::writeSnapshots(const QList<JobSnapshot> &snapshots)
 bool HistoryDatabase::writeDownload(const DownloadRecord &r)
 {
     QSqlQuery q(m_db.db());
-    q.prepare(QStringLiteral(
-        "INSERT INTO downloads (job_id, output_key, folder, path, state, bytes, total, sha256, error, updated_ms)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (job_id, output_key) DO UPDATE SET folder = excluded.folder, path = excluded.path, state = excluded.state,"
-        " bytes = excluded.bytes, total = excluded.total, sha256 = excluded.sha256, error = excluded.error,"
-        " updated_ms = excluded.updated_ms"));
+    q.prepare(QStringLiteral("INSERT INTO downloads (job_id, output_key, folder, path, state, "
+                             "bytes, total, sha256, error, updated_ms)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                             " ON CONFLICT (job_id, output_key) DO UPDATE SET folder = "
+                             "excluded.folder, path = excluded.path, state = excluded.state,"
+                             " bytes = excluded.bytes, total = excluded.total, sha256 = "
+                             "excluded.sha256, error = excluded.error,"
+                             " updated_ms = excluded.updated_ms"));
     q.addBindValue(text(r.jobId));
     q.addBindValue(text(r.outputKey));
     q.addBindValue(text(r.folder));
@@ -379,7 +421,8 @@ bool HistoryDatabase::writeDownload(const DownloadRecord &r)
     q.addBindValue(text(r.error));
     q.addBindValue(r.updatedMs ? r.updatedMs : QDateTime::currentMSecsSinceEpoch());
     if (!q.exec())
-        return fail(QStringLiteral("cannot record a download of %1").arg(r.jobId), q.lastError().text());
+        return fail(
+            QStringLiteral("cannot record a download of %1").arg(r.jobId), q.lastError().text());
     return true;
 }
 
@@ -387,10 +430,12 @@ QList<StoredJob> HistoryDatabase::jobs(bool unfinishedOnly, bool withDetails, in
 {
     QString where;
     if (unfinishedOnly) {
-        where = QStringLiteral(
-            " WHERE j.purged_ms IS NULL AND (j.state IS NULL OR j.state NOT IN ('succeeded','failed','cancelled')"
-            " OR (j.state = 'succeeded' AND j.download_dir != '' AND (NOT EXISTS (SELECT 1 FROM downloads d WHERE d.job_id = j.job_id)"
-            " OR EXISTS (SELECT 1 FROM downloads d WHERE d.job_id = j.job_id AND d.state != 'done'))))");
+        where = QStringLiteral(" WHERE j.purged_ms IS NULL AND (j.state IS NULL OR j.state NOT IN "
+                               "('succeeded','failed','cancelled')"
+                               " OR (j.state = 'succeeded' AND j.download_dir != '' AND (NOT "
+                               "EXISTS (SELECT 1 FROM downloads d WHERE d.job_id = j.job_id)"
+                               " OR EXISTS (SELECT 1 FROM downloads d WHERE d.job_id = j.job_id "
+                               "AND d.state != 'done'))))");
     }
     QString page = QStringLiteral(" ORDER BY j.created_ms DESC, j.rowid DESC");
     if (limit >= 0)
@@ -398,7 +443,9 @@ QList<StoredJob> HistoryDatabase::jobs(bool unfinishedOnly, bool withDetails, in
     QSqlQuery q(m_db.db());
     q.setForwardOnly(true);
     QList<StoredJob> out;
-    if (!q.exec(QStringLiteral("SELECT %1 FROM jobs j JOIN profiles p ON p.id = j.profile_id").arg(QLatin1String(JobColumns)) + where + page)) {
+    if (!q.exec(QStringLiteral("SELECT %1 FROM jobs j JOIN profiles p ON p.id = j.profile_id")
+                    .arg(QLatin1String(JobColumns))
+            + where + page)) {
         fail(QStringLiteral("cannot read the history"), q.lastError().text());
         return out;
     }
@@ -412,9 +459,10 @@ QList<StoredJob> HistoryDatabase::jobs(bool unfinishedOnly, bool withDetails, in
     QSqlQuery o(m_db.db());
     o.setForwardOnly(true);
     if (!out.isEmpty()
-        && o.exec(QStringLiteral("SELECT job_id, idx, variant, name, url, mime, size, inline_data FROM outputs WHERE job_id IN"
+        && o.exec(QStringLiteral("SELECT job_id, idx, variant, name, url, mime, size, inline_data "
+                                 "FROM outputs WHERE job_id IN"
                                  " (SELECT j.job_id FROM jobs j")
-                  + where + page + QStringLiteral(") ORDER BY job_id, seq"))) {
+            + where + page + QStringLiteral(") ORDER BY job_id, seq"))) {
         while (o.next()) {
             const auto it = at.constFind(o.value(0).toString());
             if (it == at.constEnd())
@@ -432,7 +480,9 @@ QList<StoredJob> HistoryDatabase::jobs(bool unfinishedOnly, bool withDetails, in
 std::optional<StoredJob> HistoryDatabase::job(const QString &jobId, bool withDetails)
 {
     QSqlQuery q(m_db.db());
-    q.prepare(QStringLiteral("SELECT %1 FROM jobs j JOIN profiles p ON p.id = j.profile_id WHERE j.job_id = ?").arg(QLatin1String(JobColumns)));
+    q.prepare(QStringLiteral(
+        "SELECT %1 FROM jobs j JOIN profiles p ON p.id = j.profile_id WHERE j.job_id = ?")
+                  .arg(QLatin1String(JobColumns)));
     q.addBindValue(jobId);
     if (!q.exec() || !q.next())
         return std::nullopt;
@@ -452,7 +502,8 @@ int HistoryDatabase::jobCount()
 void HistoryDatabase::readOutputs(StoredJob *s)
 {
     QSqlQuery q(m_db.db());
-    q.prepare(QStringLiteral("SELECT idx, variant, name, url, mime, size, inline_data FROM outputs WHERE job_id = ? ORDER BY seq"));
+    q.prepare(QStringLiteral("SELECT idx, variant, name, url, mime, size, inline_data FROM outputs "
+                             "WHERE job_id = ? ORDER BY seq"));
     q.addBindValue(s->job.id);
     if (!q.exec())
         return;
@@ -464,7 +515,8 @@ void HistoryDatabase::readDetails(StoredJob *s)
 {
     Tracker::TrackedJob &j = s->job;
     QSqlQuery q(m_db.db());
-    q.prepare(QStringLiteral("SELECT time_ms, channel, kind, state, raw_status, text FROM timeline WHERE job_id = ? ORDER BY seq"));
+    q.prepare(QStringLiteral("SELECT time_ms, channel, kind, state, raw_status, text FROM timeline "
+                             "WHERE job_id = ? ORDER BY seq"));
     q.addBindValue(text(j.id));
     if (q.exec()) {
         while (q.next()) {
@@ -479,11 +531,13 @@ void HistoryDatabase::readDetails(StoredJob *s)
             j.timeline.append(e);
         }
     }
-    q.prepare(QStringLiteral("SELECT time_ms, level, message FROM logs WHERE job_id = ? ORDER BY seq"));
+    q.prepare(
+        QStringLiteral("SELECT time_ms, level, message FROM logs WHERE job_id = ? ORDER BY seq"));
     q.addBindValue(text(j.id));
     if (q.exec()) {
         while (q.next())
-            j.logs.append(Core::LogLine{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString()});
+            j.logs.append(Core::LogLine {
+                q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString() });
     }
 }
 
@@ -491,7 +545,8 @@ QList<DownloadRecord> HistoryDatabase::downloads(const QString &jobId)
 {
     QList<DownloadRecord> out;
     QSqlQuery q(m_db.db());
-    q.prepare(QStringLiteral("SELECT output_key, folder, path, state, bytes, total, sha256, error, updated_ms FROM downloads"
+    q.prepare(QStringLiteral("SELECT output_key, folder, path, state, bytes, total, sha256, error, "
+                             "updated_ms FROM downloads"
                              " WHERE job_id = ? ORDER BY output_key"));
     q.addBindValue(jobId);
     if (!q.exec())
@@ -516,8 +571,9 @@ QList<DownloadRecord> HistoryDatabase::downloads(const QString &jobId)
 int HistoryDatabase::markPurged(const QString &dialect, qint64 beforeMs, qint64 nowMs)
 {
     QSqlQuery q(m_db.db());
-    q.prepare(QStringLiteral("UPDATE jobs SET purged_ms = ? WHERE purged_ms IS NULL AND created_ms < ?"
-                             " AND profile_id IN (SELECT id FROM profiles WHERE dialect = ?)"));
+    q.prepare(
+        QStringLiteral("UPDATE jobs SET purged_ms = ? WHERE purged_ms IS NULL AND created_ms < ?"
+                       " AND profile_id IN (SELECT id FROM profiles WHERE dialect = ?)"));
     q.addBindValue(nowMs);
     q.addBindValue(beforeMs);
     q.addBindValue(dialect);
@@ -535,41 +591,39 @@ bool HistoryDatabase::exportJson(const QString &path, const Core::Redactor &reda
         const Tracker::TrackedJob &j = s.job;
         QJsonArray timeline, logs, outputs, files;
         for (const auto &e : j.timeline)
-            timeline.append(QJsonObject{{k("time_ms"), e.timeMs}, {k("channel"), Core::channelName(e.channel)},
-                                        {k("kind"), kindName(e.kind)}, {k("state"), e.state ? Core::stateName(*e.state) : QString()},
-                                        {k("status"), e.rawStatus}, {k("text"), e.text}});
+            timeline.append(QJsonObject { { k("time_ms"), e.timeMs },
+                { k("channel"), Core::channelName(e.channel) }, { k("kind"), kindName(e.kind) },
+                { k("state"), e.state ? Core::stateName(*e.state) : QString() },
+                { k("status"), e.rawStatus }, { k("text"), e.text } });
         for (const auto &l : j.logs)
-            logs.append(QJsonObject{{k("time_ms"), l.timeMs}, {k("level"), l.level}, {k("message"), l.message}});
+            logs.append(QJsonObject {
+                { k("time_ms"), l.timeMs }, { k("level"), l.level }, { k("message"), l.message } });
         for (const auto &o : j.outputs)
-            outputs.append(QJsonObject{{k("index"), o.index}, {k("variant"), o.variant}, {k("name"), o.name}, {k("url"), o.url},
-                                       {k("mime"), o.mimeType}, {k("size"), o.size}});
+            outputs.append(QJsonObject { { k("index"), o.index }, { k("variant"), o.variant },
+                { k("name"), o.name }, { k("url"), o.url }, { k("mime"), o.mimeType },
+                { k("size"), o.size } });
         for (const auto &d : downloads(j.id))
-            files.append(QJsonObject{{k("output"), d.outputKey}, {k("path"), d.path}, {k("state"), DownloadRecord::stateName(d.state)},
-                                     {k("bytes"), d.bytes}, {k("sha256"), d.sha256}, {k("error"), d.error}});
+            files.append(QJsonObject { { k("output"), d.outputKey }, { k("path"), d.path },
+                { k("state"), DownloadRecord::stateName(d.state) }, { k("bytes"), d.bytes },
+                { k("sha256"), d.sha256 }, { k("error"), d.error } });
         QJsonObject profile = s.profile.toJson();
-        all.append(QJsonObject{{k("id"), j.id},
-                               {k("profile"), profile},
-                               {k("task"), j.task},
-                               {k("input"), j.input},
-                               {k("state"), j.state ? Core::stateName(*j.state) : QString()},
-                               {k("status"), j.rawStatus},
-                               {k("progress"), j.hasProgress ? QJsonValue(j.progress) : QJsonValue()},
-                               {k("created_ms"), j.createdMs},
-                               {k("updated_ms"), j.lastUpdateMs},
-                               {k("purged_ms"), s.purgedMs ? QJsonValue(s.purgedMs) : QJsonValue()},
-                               {k("timings"), j.timings},
-                               {k("credits"), j.credits},
-                               {k("extra"), j.extra},
-                               {k("error"), j.error.isError() ? j.error.toJson() : QJsonObject()},
-                               {k("timeline"), timeline},
-                               {k("logs"), logs},
-                               {k("outputs"), outputs},
-                               {k("files"), files}});
+        all.append(QJsonObject { { k("id"), j.id }, { k("profile"), profile },
+            { k("task"), j.task }, { k("input"), j.input },
+            { k("state"), j.state ? Core::stateName(*j.state) : QString() },
+            { k("status"), j.rawStatus },
+            { k("progress"), j.hasProgress ? QJsonValue(j.progress) : QJsonValue() },
+            { k("created_ms"), j.createdMs }, { k("updated_ms"), j.lastUpdateMs },
+            { k("purged_ms"), s.purgedMs ? QJsonValue(s.purgedMs) : QJsonValue() },
+            { k("timings"), j.timings }, { k("credits"), j.credits }, { k("extra"), j.extra },
+            { k("error"), j.error.isError() ? j.error.toJson() : QJsonObject() },
+            { k("timeline"), timeline }, { k("logs"), logs }, { k("outputs"), outputs },
+            { k("files"), files } });
     }
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly))
         return fail(QStringLiteral("cannot write %1").arg(path), f.errorString());
-    f.write(redactor.redact(QJsonDocument(QJsonObject{{k("jobs"), all}}).toJson(QJsonDocument::Indented)));
+    f.write(redactor.redact(
+        QJsonDocument(QJsonObject { { k("jobs"), all } }).toJson(QJsonDocument::Indented)));
     if (!f.commit())
         return fail(QStringLiteral("cannot write %1").arg(path), f.errorString());
     return true;
@@ -582,7 +636,8 @@ bool HistoryDatabase::exportCsv(const QString &path, const Core::Redactor &redac
         t.replace(QLatin1Char('"'), QLatin1String("\"\""));
         return QLatin1Char('"') + t + QLatin1Char('"');
     };
-    QString out = QStringLiteral("id,profile,dialect,base_url,task,state,status,progress,created,updated,purged,error_code,error_message,support_id,files\r\n");
+    QString out = QStringLiteral("id,profile,dialect,base_url,task,state,status,progress,created,"
+                                 "updated,purged,error_code,error_message,support_id,files\r\n");
     for (const StoredJob &s : jobs(false, false)) {
         const Tracker::TrackedJob &j = s.job;
         QStringList files;
@@ -590,12 +645,16 @@ bool HistoryDatabase::exportCsv(const QString &path, const Core::Redactor &redac
             if (d.state == DownloadRecord::State::Done)
                 files << d.path;
         }
-        auto iso = [](qint64 ms) { return ms ? QDateTime::fromMSecsSinceEpoch(ms).toUTC().toString(Qt::ISODateWithMs) : QString(); };
-        const QStringList row{cell(j.id), cell(s.profile.name), cell(Core::dialectName(s.profile.dialect)), cell(s.profile.baseUrl.toString()),
-                              cell(j.task), cell(j.state ? Core::stateName(*j.state) : QString()), cell(j.rawStatus),
-                              j.hasProgress ? QString::number(j.progress, 'f', 3) : QString(), cell(iso(j.createdMs)),
-                              cell(iso(j.lastUpdateMs)), cell(iso(s.purgedMs)), cell(j.error.providerCode), cell(j.error.message),
-                              cell(j.error.supportId), cell(files.join(QLatin1Char(';')))};
+        auto iso = [](qint64 ms) {
+            return ms ? QDateTime::fromMSecsSinceEpoch(ms).toUTC().toString(Qt::ISODateWithMs)
+                      : QString();
+        };
+        const QStringList row { cell(j.id), cell(s.profile.name),
+            cell(Core::dialectName(s.profile.dialect)), cell(s.profile.baseUrl.toString()),
+            cell(j.task), cell(j.state ? Core::stateName(*j.state) : QString()), cell(j.rawStatus),
+            j.hasProgress ? QString::number(j.progress, 'f', 3) : QString(), cell(iso(j.createdMs)),
+            cell(iso(j.lastUpdateMs)), cell(iso(s.purgedMs)), cell(j.error.providerCode),
+            cell(j.error.message), cell(j.error.supportId), cell(files.join(QLatin1Char(';'))) };
         out += row.join(QLatin1Char(',')) + QStringLiteral("\r\n");
     }
     QSaveFile f(path);

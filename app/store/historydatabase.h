@@ -39,7 +39,8 @@ public:
     // another service (dialect and base URL), that one is moved to "<id>@<its profile>" first,
     // with its timeline, logs, outputs and downloads; it is never overwritten.
     bool recordJob(const StoredJob &job);
-    // The key of the job that `profile`'s service calls `remoteId`; empty when the history has none.
+    // The key of the job that `profile`'s service calls `remoteId`; empty when the history has
+    // none.
     QString findKey(const Core::Profile &profile, const QString &remoteId);
     // One tracker batch, in one transaction.
     bool writeSnapshots(const QList<JobSnapshot> &snapshots);
@@ -48,16 +49,19 @@ public:
     // Jobs newest first. `unfinishedOnly`: jobs not yet terminal, and terminal jobs with a
     // download folder whose outputs are not all downloaded (what `resume` re-attaches to).
     // `withDetails` loads timeline and log lines too (otherwise left empty).
-    QList<StoredJob> jobs(bool unfinishedOnly = false, bool withDetails = false, int limit = -1, int offset = 0);
+    QList<StoredJob> jobs(
+        bool unfinishedOnly = false, bool withDetails = false, int limit = -1, int offset = 0);
     std::optional<StoredJob> job(const QString &jobId, bool withDetails = true);
     int jobCount();
     QList<DownloadRecord> downloads(const QString &jobId);
 
-    // Retention: marks (never deletes) jobs of `dialect` created before `beforeMs`; returns how many.
+    // Retention: marks (never deletes) jobs of `dialect` created before `beforeMs`; returns how
+    // many.
     int markPurged(const QString &dialect, qint64 beforeMs, qint64 nowMs);
 
     // Exports every job (with timeline, logs, outputs, downloads) as JSON or CSV (one row a job),
-    // every text passed through `redactor`. False with lastError() set when the file cannot be written.
+    // every text passed through `redactor`. False with lastError() set when the file cannot be
+    // written.
     bool exportJson(const QString &path, const Core::Redactor &redactor);
     bool exportCsv(const QString &path, const Core::Redactor &redactor);
 

@@ -45,13 +45,13 @@ JobHistory::~JobHistory()
 {
     flush();
     // The connection must be closed on the thread that opened it.
-    QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->db.database().close(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker] { w->db.database().close(); }, Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }
 
-template<typename F>
-void JobHistory::run(F &&work)
+template<typename F> void JobHistory::run(F &&work)
 {
     QMetaObject::invokeMethod(m_worker, std::forward<F>(work), Qt::QueuedConnection);
 }
@@ -62,12 +62,15 @@ void JobHistory::open(std::function<void(bool, QString)> done)
     run([w = m_worker, path = m_path, self, done = std::move(done)] {
         QString error;
         w->opened = w->db.open(path, &error);
-        QMetaObject::invokeMethod(self ? self.data() : nullptr, [self, done, ok = w->opened, error] {
-            if (!ok && self)
-                Q_EMIT self->writeFailed(error);
-            if (self && done)
-                done(ok, error);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self ? self.data() : nullptr,
+            [self, done, ok = w->opened, error] {
+                if (!ok && self)
+                    Q_EMIT self->writeFailed(error);
+                if (self && done)
+                    done(ok, error);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -79,7 +82,7 @@ void JobHistory::attach(Tracker::JobTracker *tracker)
 
 void JobHistory::markWritten(const QString &jobId, int timelineCount, int logCount)
 {
-    m_written.insert(jobId, Written{timelineCount, logCount});
+    m_written.insert(jobId, Written { timelineCount, logCount });
 }
 
 void JobHistory::onBatch(const QStringList &ids)
@@ -103,26 +106,32 @@ void JobHistory::onBatch(const QStringList &ids)
         if (!w->opened || !w->report(w->db.writeSnapshots(snapshots)))
             return;
         const QString error = w->db.lastError();
-        QMetaObject::invokeMethod(self.data(), [self, error] {
-            if (self)
-                Q_EMIT self->writeFailed(error);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, error] {
+                if (self)
+                    Q_EMIT self->writeFailed(error);
+            },
+            Qt::QueuedConnection);
     });
 }
 
 void JobHistory::recordJob(const StoredJob &job)
 {
     if (!m_written.contains(job.job.id))
-        m_written.insert(job.job.id, Written{0, 0});
+        m_written.insert(job.job.id, Written { 0, 0 });
     QPointer<JobHistory> self(this);
     run([w = m_worker, job, self] {
         if (!w->opened || !w->report(w->db.recordJob(job)))
             return;
         const QString error = w->db.lastError();
-        QMetaObject::invokeMethod(self.data(), [self, error] {
-            if (self)
-                Q_EMIT self->writeFailed(error);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, error] {
+                if (self)
+                    Q_EMIT self->writeFailed(error);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -134,15 +143,20 @@ void JobHistory::recordDownload(const DownloadRecord &record)
     });
 }
 
-void JobHistory::loadJobs(bool unfinishedOnly, bool withDetails, std::function<void(QList<StoredJob>)> done, int limit, int offset)
+void JobHistory::loadJobs(bool unfinishedOnly, bool withDetails,
+    std::function<void(QList<StoredJob>)> done, int limit, int offset)
 {
     QPointer<JobHistory> self(this);
     run([w = m_worker, unfinishedOnly, withDetails, limit, offset, self, done = std::move(done)] {
-        QList<StoredJob> jobs = w->opened ? w->db.jobs(unfinishedOnly, withDetails, limit, offset) : QList<StoredJob>();
-        QMetaObject::invokeMethod(self.data(), [self, done, jobs = std::move(jobs)] {
-            if (self && done)
-                done(jobs);
-        }, Qt::QueuedConnection);
+        QList<StoredJob> jobs = w->opened ? w->db.jobs(unfinishedOnly, withDetails, limit, offset)
+                                          : QList<StoredJob>();
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, done, jobs = std::move(jobs)] {
+                if (self && done)
+                    done(jobs);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -151,35 +165,50 @@ void JobHistory::loadJob(const QString &jobId, std::function<void(std::optional<
     QPointer<JobHistory> self(this);
     run([w = m_worker, jobId, self, done = std::move(done)] {
         std::optional<StoredJob> job = w->opened ? w->db.job(jobId, true) : std::nullopt;
-        QMetaObject::invokeMethod(self.data(), [self, done, job] {
-            if (self && done)
-                done(job);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, done, job] {
+                if (self && done)
+                    done(job);
+            },
+            Qt::QueuedConnection);
     });
 }
 
-void JobHistory::loadDownloads(const QString &jobId, std::function<void(QList<DownloadRecord>)> done)
+void JobHistory::loadDownloads(
+    const QString &jobId, std::function<void(QList<DownloadRecord>)> done)
 {
     QPointer<JobHistory> self(this);
     run([w = m_worker, jobId, self, done = std::move(done)] {
-        QList<DownloadRecord> records = w->opened ? w->db.downloads(jobId) : QList<DownloadRecord>();
-        QMetaObject::invokeMethod(self.data(), [self, done, records] {
-            if (self && done)
-                done(records);
-        }, Qt::QueuedConnection);
+        QList<DownloadRecord> records
+            = w->opened ? w->db.downloads(jobId) : QList<DownloadRecord>();
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, done, records] {
+                if (self && done)
+                    done(records);
+            },
+            Qt::QueuedConnection);
     });
 }
 
-void JobHistory::exportTo(const QString &path, bool csv, const Core::Redactor &redactor, std::function<void(bool, QString)> done)
+void JobHistory::exportTo(const QString &path, bool csv, const Core::Redactor &redactor,
+    std::function<void(bool, QString)> done)
 {
     QPointer<JobHistory> self(this);
     run([w = m_worker, path, csv, redactor, self, done = std::move(done)] {
-        const bool ok = w->opened && (csv ? w->db.exportCsv(path, redactor) : w->db.exportJson(path, redactor));
-        const QString error = ok ? QString() : (w->opened ? w->db.lastError() : QStringLiteral("the history is not open"));
-        QMetaObject::invokeMethod(self.data(), [self, done, ok, error] {
-            if (self && done)
-                done(ok, error);
-        }, Qt::QueuedConnection);
+        const bool ok = w->opened
+            && (csv ? w->db.exportCsv(path, redactor) : w->db.exportJson(path, redactor));
+        const QString error = ok
+            ? QString()
+            : (w->opened ? w->db.lastError() : QStringLiteral("the history is not open"));
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, done, ok, error] {
+                if (self && done)
+                    done(ok, error);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -187,11 +216,16 @@ void JobHistory::markPurged(const QString &dialect, qint64 beforeMs, std::functi
 {
     QPointer<JobHistory> self(this);
     run([w = m_worker, dialect, beforeMs, self, done = std::move(done)] {
-        const int n = w->opened ? w->db.markPurged(dialect, beforeMs, QDateTime::currentMSecsSinceEpoch()) : 0;
-        QMetaObject::invokeMethod(self.data(), [self, done, n] {
-            if (self && done)
-                done(n);
-        }, Qt::QueuedConnection);
+        const int n = w->opened
+            ? w->db.markPurged(dialect, beforeMs, QDateTime::currentMSecsSinceEpoch())
+            : 0;
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, done, n] {
+                if (self && done)
+                    done(n);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -200,7 +234,8 @@ void JobHistory::flush()
     if (m_tracker)
         m_tracker->flushBatch();
     if (m_thread.isRunning())
-        QMetaObject::invokeMethod(m_worker, [] {}, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_worker, [] {}, Qt::BlockingQueuedConnection);
 }
 
 } // namespace Store

@@ -7,7 +7,6 @@
 #include <QObject>
 #include <QPointer>
 #include <QThread>
-
 #include <functional>
 
 namespace Core {
@@ -49,10 +48,12 @@ public:
     void recordJob(const StoredJob &job);
     void recordDownload(const DownloadRecord &record);
 
-    void loadJobs(bool unfinishedOnly, bool withDetails, std::function<void(QList<StoredJob>)> done, int limit = -1, int offset = 0);
+    void loadJobs(bool unfinishedOnly, bool withDetails, std::function<void(QList<StoredJob>)> done,
+        int limit = -1, int offset = 0);
     void loadJob(const QString &jobId, std::function<void(std::optional<StoredJob>)> done);
     void loadDownloads(const QString &jobId, std::function<void(QList<DownloadRecord>)> done);
-    void exportTo(const QString &path, bool csv, const Core::Redactor &redactor, std::function<void(bool, QString)> done);
+    void exportTo(const QString &path, bool csv, const Core::Redactor &redactor,
+        std::function<void(bool, QString)> done);
     void markPurged(const QString &dialect, qint64 beforeMs, std::function<void(int)> done = {});
 
     // Writes what the tracker has pending and waits until everything queued is on disk.
@@ -63,14 +64,17 @@ Q_SIGNALS:
 
 private:
     void onBatch(const QStringList &ids);
-    template<typename F>
-    void run(F &&work);
+    template<typename F> void run(F &&work);
 
     QString m_path;
     QThread m_thread;
     HistoryWorker *m_worker = nullptr;
     QPointer<Tracker::JobTracker> m_tracker;
-    struct Written { int timeline = 0; int logs = 0; };
+    struct Written
+    {
+        int timeline = 0;
+        int logs = 0;
+    };
     QHash<QString, Written> m_written;
 };
 

@@ -1,7 +1,6 @@
 #include "tracker/jobtracker.h"
 
 #include <QDateTime>
-
 #include <cmath>
 
 namespace Tracker {
@@ -51,8 +50,8 @@ void JobTracker::flushBatch()
         Q_EMIT batchReady(ids);
 }
 
-TrackedJob &JobTracker::track(const QString &id, const QString &profile, Core::Dialect dialect, const QString &task,
-                              const QString &remoteId)
+TrackedJob &JobTracker::track(const QString &id, const QString &profile, Core::Dialect dialect,
+    const QString &task, const QString &remoteId)
 {
     auto it = m_jobs.find(id);
     if (it == m_jobs.end()) {
@@ -79,7 +78,8 @@ void JobTracker::restore(const TrackedJob &job)
     // restart must not add them twice.
     if (copy->seenLogs.isEmpty()) {
         for (const Core::LogLine &line : copy->logs)
-            copy->seenLogs.insert(QString::number(line.timeMs) + QLatin1Char('|') + line.level + QLatin1Char('|') + line.message);
+            copy->seenLogs.insert(QString::number(line.timeMs) + QLatin1Char('|') + line.level
+                + QLatin1Char('|') + line.message);
     }
     if (!m_jobs.contains(job.id))
         m_order.append(job.id);
@@ -190,7 +190,8 @@ JobTracker::Changes JobTracker::apply(const Core::JobUpdate &u)
             stale = *job.state != next || (!u.rawStatus.isEmpty() && u.rawStatus != job.rawStatus);
         } else if (job.state && Core::stateRank(next) < Core::stateRank(*job.state)) {
             stale = true; // an older observation arriving late
-        } else if (!job.state || *job.state != next || (!u.rawStatus.isEmpty() && u.rawStatus != job.rawStatus)) {
+        } else if (!job.state || *job.state != next
+            || (!u.rawStatus.isEmpty() && u.rawStatus != job.rawStatus)) {
             job.state = next;
             if (!u.rawStatus.isEmpty())
                 job.rawStatus = u.rawStatus;
@@ -202,7 +203,8 @@ JobTracker::Changes JobTracker::apply(const Core::JobUpdate &u)
                 changes |= Progress;
             }
         }
-    } else if (!u.rawStatus.isEmpty() && !job.isTerminal() && u.rawStatus.left(200) != job.rawStatus) {
+    } else if (!u.rawStatus.isEmpty() && !job.isTerminal()
+        && u.rawStatus.left(200) != job.rawStatus) {
         // A status word we do not know: the state stays where it was, but what the service said
         // is kept (shown, exported), never an empty "status".
         job.rawStatus = u.rawStatus.left(200);
@@ -221,7 +223,8 @@ JobTracker::Changes JobTracker::apply(const Core::JobUpdate &u)
     }
 
     for (const Core::LogLine &line : u.logs) {
-        const QString key = QString::number(line.timeMs) + QLatin1Char('|') + line.level + QLatin1Char('|') + line.message;
+        const QString key = QString::number(line.timeMs) + QLatin1Char('|') + line.level
+            + QLatin1Char('|') + line.message;
         if (job.seenLogs.contains(key))
             continue;
         job.seenLogs.insert(key);
@@ -235,7 +238,8 @@ JobTracker::Changes JobTracker::apply(const Core::JobUpdate &u)
             // The same file under two channels: by name when both have one (PeelAPI's result
             // events number every image 0, its status read 0..n), else by position and size.
             const bool sameName = !mine.name.isEmpty() && !o.name.isEmpty() && mine.name == o.name;
-            const bool samePlace = (mine.name.isEmpty() || o.name.isEmpty()) && mine.index == o.index && mine.variant == o.variant;
+            const bool samePlace = (mine.name.isEmpty() || o.name.isEmpty())
+                && mine.index == o.index && mine.variant == o.variant;
             if (sameName || samePlace) {
                 found = true;
                 // A fresh status read brings a fresh signed URL: keep the newest.
@@ -259,13 +263,16 @@ JobTracker::Changes JobTracker::apply(const Core::JobUpdate &u)
         if (!found) {
             job.outputs.append(o);
             changes |= Outputs;
-            entry(TimelineEntry::Kind::Output, o.name.isEmpty() ? o.url.section(QLatin1Char('?'), 0, 0) : o.name);
+            entry(TimelineEntry::Kind::Output,
+                o.name.isEmpty() ? o.url.section(QLatin1Char('?'), 0, 0) : o.name);
         }
     }
 
     if (u.error.isError() && u.error.kind == Core::JobError::Kind::Job) {
-        const bool better = !job.error.isError() || (job.error.providerCode.isEmpty() && !u.error.providerCode.isEmpty())
-            || (job.error.supportId.isEmpty() && !u.error.supportId.isEmpty()) || (job.error.message.isEmpty() && !u.error.message.isEmpty());
+        const bool better = !job.error.isError()
+            || (job.error.providerCode.isEmpty() && !u.error.providerCode.isEmpty())
+            || (job.error.supportId.isEmpty() && !u.error.supportId.isEmpty())
+            || (job.error.message.isEmpty() && !u.error.message.isEmpty());
         if (better) {
             const bool first = !job.error.isError();
             // Keep what the first report had when a later one is less complete.
@@ -310,7 +317,8 @@ JobTracker::Changes JobTracker::apply(const Core::JobUpdate &u)
         changes |= Problem;
         entry(TimelineEntry::Kind::Problem, u.problem);
     }
-    if (u.ended && !(job.timeline.size() && job.timeline.last().kind == TimelineEntry::Kind::Ended)) {
+    if (u.ended
+        && !(job.timeline.size() && job.timeline.last().kind == TimelineEntry::Kind::Ended)) {
         bool already = false;
         for (const TimelineEntry &e : job.timeline)
             already = already || e.kind == TimelineEntry::Kind::Ended;
@@ -326,7 +334,8 @@ JobTracker::Changes JobTracker::apply(const Core::JobUpdate &u)
         noteChanged(job.id);
         Q_EMIT applied(job.id, changes, u);
     } else {
-        job.lastByChannel.insert(int(u.channel), now); // a channel that repeats itself is still alive
+        job.lastByChannel.insert(
+            int(u.channel), now); // a channel that repeats itself is still alive
     }
     return changes;
 }

@@ -4,7 +4,6 @@
 
 #include <QObject>
 #include <QTimer>
-
 #include <memory>
 
 namespace Tracker {
@@ -50,14 +49,15 @@ public:
 
     // Starts tracking a job (no-op when it is already tracked). `remoteId`: the service's id when
     // the key differs from it (see newKey()).
-    TrackedJob &track(const QString &id, const QString &profile, Core::Dialect dialect, const QString &task,
-                      const QString &remoteId = {});
+    TrackedJob &track(const QString &id, const QString &profile, Core::Dialect dialect,
+        const QString &task, const QString &remoteId = {});
     // Restores a job from the history with its known state (no timeline entry is added).
     void restore(const TrackedJob &job);
     // A finished job the service starts again (a Peel API revised or rebuilt): it leaves its
     // terminal state, so the next observation (queued, running …) is taken; the timeline keeps
     // everything before, plus an entry saying why. False for an unknown or unfinished job.
-    bool reopen(const QString &id, const QString &why, Core::Channel channel = Core::Channel::Submit);
+    bool reopen(
+        const QString &id, const QString &why, Core::Channel channel = Core::Channel::Submit);
 
     // Merges one observation; returns what changed (None for a duplicate or stale one).
     Changes apply(const Core::JobUpdate &update);
@@ -74,7 +74,8 @@ public:
     int size() const { return int(m_order.size()); }
 
 Q_SIGNALS:
-    void applied(const QString &id, Tracker::JobTracker::Changes changes, const Core::JobUpdate &update);
+    void applied(
+        const QString &id, Tracker::JobTracker::Changes changes, const Core::JobUpdate &update);
     void batchReady(const QStringList &ids);
 
 private:
@@ -83,7 +84,8 @@ private:
     void indexRemote(const TrackedJob &job);
 
     QHash<QString, std::shared_ptr<TrackedJob>> m_jobs;
-    QHash<QString, QString> m_byRemote; // profile + '\n' + remote id → key, for keys that differ from the id
+    QHash<QString, QString>
+        m_byRemote; // profile + '\n' + remote id → key, for keys that differ from the id
     QStringList m_order;
     QStringList m_pending;
     QSet<QString> m_pendingSet;

@@ -30,7 +30,8 @@ struct TrackedJob
 {
     // The job's key in this process and in the history. It is the service's own id, except when
     // another profile already has a job under that id (two services may hand out the same id):
-    // then it is "<id>@<profile>" and remoteId holds the service's id. Requests always use remote().
+    // then it is "<id>@<profile>" and remoteId holds the service's id. Requests always use
+    // remote().
     QString id;
     QString remoteId; // empty when it equals `id`
     QString profile;

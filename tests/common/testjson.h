@@ -8,7 +8,6 @@
 #include <QJsonValue>
 #include <QLatin1String>
 #include <QStringList>
-
 #include <cmath>
 
 namespace TestSupport {

@@ -10,11 +10,11 @@
 
 // Runs a checking helper (a void function using QCOMPARE/QVERIFY) and stops the calling test when
 // the helper failed: VERIFY_HELPER(verifyError(r, 404)).
-#define VERIFY_HELPER(call)                                                                       \
-    do {                                                                                          \
-        call;                                                                                     \
-        if (QTest::currentTestFailed())                                                           \
-            return;                                                                               \
+#define VERIFY_HELPER(call)                                                                        \
+    do {                                                                                           \
+        call;                                                                                      \
+        if (QTest::currentTestFailed())                                                            \
+            return;                                                                                \
     } while (false)
 
 namespace TestSupport {
@@ -24,7 +24,7 @@ inline void verifyErrorAnswer(const HttpResult &r, int status)
 {
     QCOMPARE(r.status, status);
     const QJsonObject o = r.json();
-    QCOMPARE(o.keys(), QStringList{QStringLiteral("error")});
+    QCOMPARE(o.keys(), QStringList { QStringLiteral("error") });
     QVERIFY(o.value(QLatin1String("error")).isString());
     QVERIFY(!o.value(QLatin1String("error")).toString().isEmpty());
 }

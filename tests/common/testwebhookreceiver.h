@@ -13,7 +13,6 @@
 #include <QString>
 #include <QTcpServer>
 #include <QTcpSocket>
-
 #include <memory>
 #include <utility>
 
@@ -25,14 +24,15 @@ public:
     struct Request
     {
         QByteArray method;
-        QByteArray path;                       // the request target, as sent
+        QByteArray path; // the request target, as sent
         QHash<QByteArray, QByteArray> headers; // names in lower case
         QByteArray body;
-        qint64 receivedMs = 0;                 // local arrival time, Unix milliseconds
+        qint64 receivedMs = 0; // local arrival time, Unix milliseconds
     };
 
     // `path` only shapes url(); every request is answered whatever its target.
-    explicit WebhookReceiver(QString path = QStringLiteral("/"), QList<int> statuses = {}, int otherwise = 200)
+    explicit WebhookReceiver(
+        QString path = QStringLiteral("/"), QList<int> statuses = {}, int otherwise = 200)
         : m_path(std::move(path))
         , m_statuses(std::move(statuses))
         , m_otherwise(otherwise)
@@ -50,7 +50,10 @@ public:
     }
 
     bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()) + m_path; }
+    QString url() const
+    {
+        return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()) + m_path;
+    }
     const QList<Request> &requests() const { return m_requests; }
     int count() const { return int(m_requests.size()); }
 
@@ -58,10 +61,14 @@ private:
     static QByteArray reason(int status)
     {
         switch (status) {
-        case 200: return "OK";
-        case 500: return "Internal Server Error";
-        case 503: return "Service Unavailable";
-        default: return "Error";
+        case 200:
+            return "OK";
+        case 500:
+            return "Internal Server Error";
+        case 503:
+            return "Service Unavailable";
+        default:
+            return "Error";
         }
     }
 
@@ -78,7 +85,8 @@ private:
         for (qsizetype i = 1; i < lines.size(); ++i) {
             const qsizetype colon = lines.at(i).indexOf(':');
             if (colon > 0)
-                r.headers.insert(lines.at(i).left(colon).trimmed().toLower(), lines.at(i).mid(colon + 1).trimmed());
+                r.headers.insert(lines.at(i).left(colon).trimmed().toLower(),
+                    lines.at(i).mid(colon + 1).trimmed());
         }
         const qsizetype length = r.headers.value("content-length", "0").toLongLong();
         if (buffer.size() < end + 4 + length)
@@ -90,8 +98,8 @@ private:
         const int status = m_statuses.isEmpty() ? m_otherwise : m_statuses.takeFirst();
         const QByteArray text = status == 200 ? "ok" : "receiver says no";
         s->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason(status)
-                 + "\r\nContent-Type: text/plain\r\nContent-Length: " + QByteArray::number(text.size())
-                 + "\r\nConnection: close\r\n\r\n" + text);
+            + "\r\nContent-Type: text/plain\r\nContent-Length: " + QByteArray::number(text.size())
+            + "\r\nConnection: close\r\n\r\n" + text);
         s->disconnectFromHost();
     }
 

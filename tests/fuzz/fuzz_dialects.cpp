@@ -10,7 +10,6 @@
 #include <QByteArray>
 #include <QString>
 #include <QUrl>
-
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -22,13 +21,14 @@ namespace {
 
 constexpr int DialectCount = 5;
 constexpr int FunctionCount = 7;
-constexpr std::array<int, 3> Statuses{200, 404, 500};
+constexpr std::array<int, 3> Statuses { 200, 404, 500 };
 
 std::array<std::unique_ptr<Dialects::Adapter>, DialectCount> g_adapters;
 
 [[noreturn]] void fail(const char *what, int dialect, int function)
 {
-    std::fprintf(stderr, "fuzz_dialects: invariant violated: %s (dialect %d, function %d)\n", what, dialect, function);
+    std::fprintf(stderr, "fuzz_dialects: invariant violated: %s (dialect %d, function %d)\n", what,
+        dialect, function);
     std::abort();
 }
 
@@ -66,11 +66,16 @@ Core::Profile profileFor(Core::Dialect d)
 QString taskFor(Core::Dialect d)
 {
     switch (d) {
-    case Core::Dialect::PeelApi: return QStringLiteral("v1/portrait");
-    case Core::Dialect::ImagePipeline: return QStringLiteral("generate/image/v1");
-    case Core::Dialect::Peel: return QStringLiteral("v1/apis");
-    case Core::Dialect::Peako: return QStringLiteral("api/render");
-    case Core::Dialect::DeApi: return QStringLiteral("api/v1/client/txt2img");
+    case Core::Dialect::PeelApi:
+        return QStringLiteral("v1/portrait");
+    case Core::Dialect::ImagePipeline:
+        return QStringLiteral("generate/image/v1");
+    case Core::Dialect::Peel:
+        return QStringLiteral("v1/apis");
+    case Core::Dialect::Peako:
+        return QStringLiteral("api/render");
+    case Core::Dialect::DeApi:
+        return QStringLiteral("api/v1/client/txt2img");
     }
     return {};
 }
@@ -80,8 +85,8 @@ QString taskFor(Core::Dialect d)
 extern "C" int LLVMFuzzerInitialize(int *, char ***)
 {
     // The adapters are pure and need no QCoreApplication.
-    const Core::Dialect all[DialectCount] = {Core::Dialect::PeelApi, Core::Dialect::ImagePipeline, Core::Dialect::Peel,
-                                             Core::Dialect::Peako, Core::Dialect::DeApi};
+    const Core::Dialect all[DialectCount] = { Core::Dialect::PeelApi, Core::Dialect::ImagePipeline,
+        Core::Dialect::Peel, Core::Dialect::Peako, Core::Dialect::DeApi };
     for (int i = 0; i < DialectCount; ++i) {
         g_adapters[i] = Dialects::Adapter::create(profileFor(all[i]));
         if (!g_adapters[i] || g_adapters[i]->dialect() != all[i]) {
@@ -100,8 +105,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const int function = (data[0] / DialectCount) % FunctionCount;
     const QByteArray body(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
     const Dialects::Adapter &a = *g_adapters[dialect];
-    const Check check{dialect, function};
-    const Dialects::JobRef job{QStringLiteral("job-1"), taskFor(a.dialect())};
+    const Check check { dialect, function };
+    const Dialects::JobRef job { QStringLiteral("job-1"), taskFor(a.dialect()) };
 
     switch (function) {
     case 0: // parseStatus
@@ -116,8 +121,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fail("submit without a job id and without an error", dialect, function);
         }
         break;
-    case 2: { // parseSseEvent: the body as data under each PeelAPI event type, and split as type\ndata
-        static const char *const types[] = {"status", "log", "result", "end", "message"};
+    case 2: { // parseSseEvent: the body as data under each PeelAPI event type, and split as
+              // type\ndata
+        static const char *const types[] = { "status", "log", "result", "end", "message" };
         for (const char *t : types)
             check.update(a.parseSseEvent(job.id, QByteArray(t), body, QByteArrayLiteral("1")));
         const qsizetype nl = body.indexOf('\n');

@@ -5,7 +5,6 @@
 #include "downloads/filenames.h"
 
 #include <QString>
-
 #include <cstdint>
 #include <cstdlib>
 
@@ -21,7 +20,8 @@ void checkSegment(const QString &s, qsizetype cap)
 {
     check(!s.isEmpty());
     check(s != QLatin1String(".") && s != QLatin1String(".."));
-    check(!s.contains(QLatin1Char('/')) && !s.contains(QLatin1Char('\\')) && !s.contains(QChar::Null));
+    check(!s.contains(QLatin1Char('/')) && !s.contains(QLatin1Char('\\'))
+        && !s.contains(QChar::Null));
     check(s.size() <= cap);
     for (qsizetype i = 0; i < s.size(); ++i) {
         const QChar c = s.at(i);
@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     // (lone surrogates, which JSON's \ud800 escapes can produce).
     const QString utf8 = QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
     const QString utf16(reinterpret_cast<const QChar *>(data), qsizetype(size / 2));
-    for (const QString &name : {utf8, utf16}) {
+    for (const QString &name : { utf8, utf16 }) {
         const QString seg = Downloads::FileNames::segment(name);
         checkSegment(seg, 100);
         check(seg == Downloads::FileNames::segment(name));

@@ -7,7 +7,6 @@
 #include <QByteArray>
 #include <QJsonDocument>
 #include <QString>
-
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -57,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fail("hasChannel() inconsistent");
 
     // Round trips through the serializers must not crash.
-    (void)Net::PusherFrame::subscribe(frame->channel(), frame->event(), QString::fromUtf8(frame->dataRaw()));
+    (void)Net::PusherFrame::subscribe(
+        frame->channel(), frame->event(), QString::fromUtf8(frame->dataRaw()));
     (void)Net::PusherFrame::unsubscribe(frame->channel());
     // Only a channel that survives UTF-8 (no lone surrogate from a \ud800 escape) must.
     const QString ch = frame->channel();

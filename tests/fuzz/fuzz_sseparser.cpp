@@ -9,7 +9,6 @@
 #include "net/sseparser.h"
 
 #include <QByteArray>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -120,14 +119,16 @@ void compare(const Run &a, const Run &b, const char *how)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const QByteArray input = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QByteArray input
+        = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
 
     const Run whole = feedSplit(input, {}, 0);
 
     // A few data-derived split points (sorted).
     std::vector<qsizetype> cuts;
     if (size > 1) {
-        const uint32_t seed = data[0] | (uint32_t(data[size - 1]) << 8) | (uint32_t(data[size / 2]) << 16);
+        const uint32_t seed
+            = data[0] | (uint32_t(data[size - 1]) << 8) | (uint32_t(data[size / 2]) << 16);
         for (int i = 0; i < 4; ++i)
             cuts.push_back(qsizetype((seed >> (i * 5)) % (size + 1)));
         cuts.push_back(qsizetype(size / 2));
@@ -151,7 +152,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         Net::SseParser p(QByteArrayLiteral("seed-id"));
         p.feed(QByteArrayView(input.constData(), input.size() / 2));
         p.reset();
-        p.feed(QByteArrayView(input.constData() + input.size() / 2, input.size() - input.size() / 2));
+        p.feed(
+            QByteArrayView(input.constData() + input.size() / 2, input.size() - input.size() / 2));
         p.finish();
         if (p.lastEventId().contains('\0'))
             fail("lastEventId contains NUL after reset");

@@ -2,7 +2,8 @@
 """Writes small seed corpora for the fuzz targets from the examples of docs/dialects.md.
 
 usage: make_seeds.py DOCS/dialects.md OUT_DIR
-OUT_DIR/fuzz_sseparser, OUT_DIR/fuzz_pusherframe, OUT_DIR/fuzz_dialects and OUT_DIR/fuzz_urlpolicy are
+OUT_DIR/fuzz_sseparser, OUT_DIR/fuzz_pusherframe, OUT_DIR/fuzz_dialects, OUT_DIR/fuzz_urlpolicy,
+OUT_DIR/fuzz_httpresponseparser and OUT_DIR/fuzz_pathsegment are
 (re)created.
 The document gives its examples as inline code spans, mostly field lists rather than JSON; every
 span that looks like a body is taken as is, and the concrete bodies below instantiate the shapes
@@ -169,8 +170,33 @@ urlpolicy_seeds = [
     bytes([0, 0]) + hops("ftp://a.example/x"),
 ]
 
+# fuzz_httpresponseparser: control byte (bit 0 HEAD, bit 1 small caps, rest split step), then the
+# server's answer.
+def answer(control, raw):
+    return bytes([control]) + raw
+
+http_seeds = [
+    answer(0, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}"),
+    answer(4, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-T: 1\r\n\r\n"),
+    answer(8, b"HTTP/1.0 200 OK\r\nContent-Type: text/event-stream\r\n\r\nretry: 1000\n\ndata: x\n\n"),
+    answer(1, b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"),
+    answer(0, b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n"),
+    answer(2, b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/x\r\nContent-Length: 0\r\n\r\n"),
+    answer(12, b"HTTP/1.1 404 Not Found\nContent-Length: 5, 5\n\nnope!"),
+    answer(0, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n40000000\r\nxxxx"),
+]
+
 n = write("fuzz_dialects", dialect_seeds)
 n2 = write("fuzz_sseparser", sse_seeds)
 n3 = write("fuzz_pusherframe", pusher_seeds)
 n4 = write("fuzz_urlpolicy", urlpolicy_seeds)
-print(f"seeds: {n} dialects, {n2} sseparser, {n3} pusherframe, {n4} urlpolicy in {out}")
+# fuzz_pathsegment: names a server may give a job, an output or a profile.
+segment_seeds = [
+    "pred_8d2f", "../../home/user/.config/autostart", "/etc/passwd", "..", ".", " .hidden ",
+    "a/b\\c", "C:\\Windows\\x", "con", "x" * 300, "\x1b]0;title\x07job", "e\u0301t\u00e9 \u202e gnp.exe",
+    "\u200b", "\U0001F600" * 60, b"\x00\xd8\x41\x00",  # a lone high surrogate as UTF-16
+]
+
+n5 = write("fuzz_httpresponseparser", http_seeds)
+n6 = write("fuzz_pathsegment", segment_seeds)
+print(f"seeds: {n} dialects, {n2} sseparser, {n3} pusherframe, {n4} urlpolicy, {n5} httpresponseparser, {n6} pathsegment in {out}")

@@ -11,7 +11,9 @@
 #   DIALECTS_RUNS    executions, fuzz_dialects    (default 10000000, capped by DIALECTS_SECONDS)
 #   DIALECTS_SECONDS time budget, fuzz_dialects   (default 180)
 #   URLPOLICY_RUNS   executions, fuzz_urlpolicy   (default 10000000)
-#   FUZZ_TARGETS     which targets to run (default "fuzz_sseparser fuzz_pusherframe fuzz_dialects fuzz_urlpolicy")
+#   HTTPRESPONSE_RUNS executions, fuzz_httpresponseparser (default 10000000)
+#   PATHSEGMENT_RUNS executions, fuzz_pathsegment (default 10000000)
+#   FUZZ_TARGETS     which targets to run (default "fuzz_sseparser fuzz_pusherframe fuzz_dialects fuzz_urlpolicy fuzz_httpresponseparser fuzz_pathsegment")
 #   FUZZ_NO_BUILD=1  skip the build
 set -euo pipefail
 
@@ -20,7 +22,7 @@ repo="$(cd "$here/../.." && pwd)"
 build="${FUZZ_BUILD_DIR:-/tmp/jobscope-fuzz-build}"
 work="${FUZZ_WORK_DIR:-/tmp/jobscope-fuzz-work}"
 jobs="${FUZZ_JOBS:-2}"
-targets="${FUZZ_TARGETS:-fuzz_sseparser fuzz_pusherframe fuzz_dialects fuzz_urlpolicy}"
+targets="${FUZZ_TARGETS:-fuzz_sseparser fuzz_pusherframe fuzz_dialects fuzz_urlpolicy fuzz_httpresponseparser fuzz_pathsegment}"
 
 # --- compiler: clang with libFuzzer (Debian 12: clang-14, libFuzzer ships in libclang-rt-14-dev)
 cxx=""
@@ -87,6 +89,8 @@ for t in $targets; do
     fuzz_pusherframe) run_target "$t" "${PUSHER_RUNS:-10000000}" 0 2048 || status=1 ;;
     fuzz_dialects)    run_target "$t" "${DIALECTS_RUNS:-10000000}" "${DIALECTS_SECONDS:-180}" 4096 || status=1 ;;
     fuzz_urlpolicy)   run_target "$t" "${URLPOLICY_RUNS:-10000000}" 0 1024 || status=1 ;;
+    fuzz_httpresponseparser) run_target "$t" "${HTTPRESPONSE_RUNS:-10000000}" 0 2048 || status=1 ;;
+    fuzz_pathsegment) run_target "$t" "${PATHSEGMENT_RUNS:-10000000}" 0 1024 || status=1 ;;
     *) echo "unknown target $t" >&2; status=1 ;;
   esac
 done

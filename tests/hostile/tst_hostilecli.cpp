@@ -1044,32 +1044,40 @@ private Q_SLOTS:
     // history.
     void item9_downloadOfUnknownJobRecordsIt()
     {
-        const QJsonObject done3 = S::spec({ S::route(QStringLiteral("GET"), QStringLiteral("/files/"), S::file(2048)),
-                                            S::route(QStringLiteral("GET"), QStringLiteral("/v1/jobs/"),
-                                                     S::status(QStringLiteral("peelapi"), QStringLiteral("succeeded"),
-                                                               { QStringLiteral("{base}/files/1.png"), QStringLiteral("{base}/files/2.png"),
-                                                                 QStringLiteral("{base}/files/3.png") })) });
+        const QJsonObject done3 = S::spec({ S::route(QStringLiteral("GET"),
+                                                QStringLiteral("/files/"), S::file(2048)),
+            S::route(QStringLiteral("GET"), QStringLiteral("/v1/jobs/"),
+                S::status(QStringLiteral("peelapi"), QStringLiteral("succeeded"),
+                    { QStringLiteral("{base}/files/1.png"), QStringLiteral("{base}/files/2.png"),
+                        QStringLiteral("{base}/files/3.png") })) });
         HostileProcess server(done3);
         QVERIFY(server.ok());
         CliProbe cli(QStringLiteral("item9 download of a job not in the history"), m_key);
         cli.start(S::connection(QStringLiteral("peelapi"), server.base())
-                  + QStringList{QStringLiteral("download"), QStringLiteral("J9"), QStringLiteral("--to"), cli.downloadDir()});
-        CliProbe::waitAll({&cli}, 60000);
+            + QStringList { QStringLiteral("download"), QStringLiteral("J9"),
+                QStringLiteral("--to"), cli.downloadDir() });
+        CliProbe::waitAll({ &cli }, 60000);
         ProbeResult r = cli.result();
         CliProbe::print(r, m_key);
-        QVERIFY2(!r.all().contains("FOREIGN KEY") && !r.all().contains("constraint"), qPrintable(describe(r)));
+        QVERIFY2(!r.all().contains("FOREIGN KEY") && !r.all().contains("constraint"),
+            qPrintable(describe(r)));
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         QVERIFY2(r.errorLines().isEmpty(), qPrintable(describe(r)));
-        const QStringList files = QDir(QDir(cli.downloadDir()).filePath(QStringLiteral("J9"))).entryList(QDir::Files);
+        const QStringList files
+            = QDir(QDir(cli.downloadDir()).filePath(QStringLiteral("J9"))).entryList(QDir::Files);
         QCOMPARE(files.size(), 3);
         // Now the history knows it: no connection options needed.
         QDir(QDir(cli.downloadDir()).filePath(QStringLiteral("J9"))).removeRecursively();
-        cli.start({QStringLiteral("download"), QStringLiteral("J9"), QStringLiteral("--to"), cli.downloadDir()});
-        CliProbe::waitAll({&cli}, 60000);
+        cli.start({ QStringLiteral("download"), QStringLiteral("J9"), QStringLiteral("--to"),
+            cli.downloadDir() });
+        CliProbe::waitAll({ &cli }, 60000);
         r = cli.result();
         CliProbe::print(r, m_key);
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        QCOMPARE(QDir(QDir(cli.downloadDir()).filePath(QStringLiteral("J9"))).entryList(QDir::Files).size(), 3);
+        QCOMPARE(QDir(QDir(cli.downloadDir()).filePath(QStringLiteral("J9")))
+                     .entryList(QDir::Files)
+                     .size(),
+            3);
     }
 
     // --- item 10: resume exits 0 only with every download complete

@@ -2,7 +2,6 @@
 
 #include <QRandomGenerator>
 #include <QTest>
-
 #include <optional>
 
 using Net::SseEvent;

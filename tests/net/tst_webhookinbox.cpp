@@ -3,7 +3,6 @@
 // signatures, stale timestamps, duplicates, oversized bodies and heads, other paths and methods,
 // silent clients, and the loopback-only rule.
 #include "net/webhookinbox.h"
-
 #include "testhttp.h"
 
 #include <QDateTime>
@@ -11,7 +10,6 @@
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
-
 #include <memory>
 
 using namespace TestSupport;

@@ -3,7 +3,6 @@
 // the dialect can, its URLs expired and its streams dropped — the server record is checked after
 // each step, and every refusal the client predicts is the sandbox's own 409.
 #include "qa/lifecyclecontrol.h"
-
 #include "sandbox/dialect.h"
 #include "sandboxsubmit.h"
 #include "testhttp.h"
@@ -18,7 +17,10 @@ using Qa::ControlResult;
 using Qa::LifecycleControl;
 
 namespace {
-QLatin1String k(const char *s) { return QLatin1String(s); }
+QLatin1String k(const char *s)
+{
+    return QLatin1String(s);
+}
 } // namespace
 
 class TestLifecycleControl final : public QObject
@@ -58,8 +60,8 @@ private:
     static void dialects()
     {
         QTest::addColumn<QString>("dialect");
-        for (const QString &d : {QStringLiteral("peelapi"), QStringLiteral("imagepipeline"), QStringLiteral("peel"), QStringLiteral("peako"),
-                                 QStringLiteral("deapi")})
+        for (const QString &d : { QStringLiteral("peelapi"), QStringLiteral("imagepipeline"),
+                 QStringLiteral("peel"), QStringLiteral("peako"), QStringLiteral("deapi") })
             QTest::newRow(qPrintable(d)) << d;
     }
 
@@ -81,14 +83,16 @@ private Q_SLOTS:
     // The client's copy of the phase table is the sandbox's own, word for word.
     void phaseTableMatchesSandbox()
     {
-        const Sandbox::Phase all[] = {Sandbox::Phase::Queued, Sandbox::Phase::Pending, Sandbox::Phase::Running, Sandbox::Phase::NeedsInput,
-                                      Sandbox::Phase::Succeeded, Sandbox::Phase::Failed, Sandbox::Phase::Cancelled};
-        for (Sandbox::Dialect d : {Sandbox::Dialect::PeelApi, Sandbox::Dialect::ImagePipeline, Sandbox::Dialect::Peel, Sandbox::Dialect::Peako,
-                                   Sandbox::Dialect::DeApi}) {
+        const Sandbox::Phase all[] = { Sandbox::Phase::Queued, Sandbox::Phase::Pending,
+            Sandbox::Phase::Running, Sandbox::Phase::NeedsInput, Sandbox::Phase::Succeeded,
+            Sandbox::Phase::Failed, Sandbox::Phase::Cancelled };
+        for (Sandbox::Dialect d : { Sandbox::Dialect::PeelApi, Sandbox::Dialect::ImagePipeline,
+                 Sandbox::Dialect::Peel, Sandbox::Dialect::Peako, Sandbox::Dialect::DeApi }) {
             QStringList expected;
             for (Sandbox::Phase p : all) {
                 const QString name = Sandbox::DialectTable::phaseName(p);
-                QCOMPARE(LifecycleControl::rawWord(Sandbox::DialectTable::name(d), name), Sandbox::DialectTable::rawState(d, p));
+                QCOMPARE(LifecycleControl::rawWord(Sandbox::DialectTable::name(d), name),
+                    Sandbox::DialectTable::rawState(d, p));
                 if (Sandbox::DialectTable::hasPhase(d, p))
                     expected.append(name);
             }
@@ -106,15 +110,19 @@ private Q_SLOTS:
         QVERIFY(!id.isEmpty());
         QJsonObject rec = record(id);
         QCOMPARE(rec.value(k("phase")).toString(), QStringLiteral("queued"));
-        QCOMPARE(rec.value(k("control")).toObject().value(k("hold")).toString(), QStringLiteral("queued"));
+        QCOMPARE(rec.value(k("control")).toObject().value(k("hold")).toString(),
+            QStringLiteral("queued"));
 
-        QSet<QString> visited{QStringLiteral("queued")};
-        for (int guard = 0; guard < 10 && !LifecycleControl::isTerminalPhase(rec.value(k("phase")).toString()); ++guard) {
+        QSet<QString> visited { QStringLiteral("queued") };
+        for (int guard = 0;
+             guard < 10 && !LifecycleControl::isTerminalPhase(rec.value(k("phase")).toString());
+             ++guard) {
             const QString from = rec.value(k("phase")).toString();
             QString target;
             for (const Qa::LifecycleStep &s : LifecycleControl::steps(rec)) {
                 if (!s.legal) {
-                    const ControlResult refused = sync([&](auto cb) { m_control->advance(id, s.phase, cb); });
+                    const ControlResult refused
+                        = sync([&](auto cb) { m_control->advance(id, s.phase, cb); });
                     QCOMPARE(refused.httpStatus, 409);
                     QCOMPARE(refused.reason, s.whyNot);
                     QCOMPARE(phase(id), from);
@@ -131,7 +139,8 @@ private Q_SLOTS:
             visited.insert(target);
 
             const ControlResult r = sync([&](auto cb) { m_control->advance(id, target, cb); });
-            QVERIFY2(r.ok(), qPrintable(QString::number(r.httpStatus) + QLatin1Char(' ') + r.reason));
+            QVERIFY2(
+                r.ok(), qPrintable(QString::number(r.httpStatus) + QLatin1Char(' ') + r.reason));
             QCOMPARE(r.action, QStringLiteral("advance"));
             QCOMPARE(r.jobId, id);
             if (!LifecycleControl::isTerminalPhase(target)) {
@@ -155,7 +164,9 @@ private Q_SLOTS:
 
         const ControlResult again = sync([&](auto cb) { m_control->advance(id, {}, cb); });
         QCOMPARE(again.httpStatus, 409);
-        QCOMPARE(again.reason, QStringLiteral("the job is already %1").arg(LifecycleControl::rawWord(dialect, QStringLiteral("succeeded"))));
+        QCOMPARE(again.reason,
+            QStringLiteral("the job is already %1")
+                .arg(LifecycleControl::rawWord(dialect, QStringLiteral("succeeded"))));
 
         // Expire: every URL minted so far is revoked; the record says from when.
         const ControlResult expired = sync([&](auto cb) { m_control->expire(id, cb); });
@@ -185,27 +196,31 @@ private Q_SLOTS:
 
         const QString id = submit(dialect);
         QVERIFY(!id.isEmpty());
-        const ControlResult r = sync([&](auto cb) { m_control->fail(id, codes.last(), QStringLiteral("QA says no"), cb); });
+        const ControlResult r = sync(
+            [&](auto cb) { m_control->fail(id, codes.last(), QStringLiteral("QA says no"), cb); });
         QVERIFY2(r.ok(), qPrintable(r.reason));
         const QJsonObject rec = record(id);
         QCOMPARE(rec.value(k("phase")).toString(), QStringLiteral("failed"));
-        QCOMPARE(rec.value(k("status")).toString(), LifecycleControl::rawWord(dialect, QStringLiteral("failed")));
+        QCOMPARE(rec.value(k("status")).toString(),
+            LifecycleControl::rawWord(dialect, QStringLiteral("failed")));
         QCOMPARE(rec.value(k("failure_reason_code")).toString(), codes.last());
         QCOMPARE(rec.value(k("error")).toString(), QStringLiteral("QA says no"));
 
-        const ControlResult again = sync([&](auto cb) { m_control->fail(id, codes.first(), {}, cb); });
+        const ControlResult again
+            = sync([&](auto cb) { m_control->fail(id, codes.first(), {}, cb); });
         QCOMPARE(again.httpStatus, 409);
         QVERIFY(again.reason.startsWith(QStringLiteral("the job is already")));
     }
 
-    // Cancel works where the dialect has a cancelled state and is refused with the reason elsewhere;
-    // release lets a held job carry on.
+    // Cancel works where the dialect has a cancelled state and is refused with the reason
+    // elsewhere; release lets a held job carry on.
     void cancelAndRelease_data() { dialects(); }
     void cancelAndRelease()
     {
         QFETCH(QString, dialect);
         const QString id = submit(dialect);
-        const bool canCancel = LifecycleControl::phases(dialect).contains(QStringLiteral("cancelled"));
+        const bool canCancel
+            = LifecycleControl::phases(dialect).contains(QStringLiteral("cancelled"));
         const ControlResult r = sync([&](auto cb) { m_control->cancel(id, cb); });
         if (canCancel) {
             QVERIFY(r.ok());
@@ -226,19 +241,23 @@ private Q_SLOTS:
     void askInput()
     {
         const QString id = submit(QStringLiteral("peel"));
-        ControlResult r = sync([&](auto cb) { m_control->askInput(id, QStringLiteral("Which region?"), cb); });
+        ControlResult r
+            = sync([&](auto cb) { m_control->askInput(id, QStringLiteral("Which region?"), cb); });
         QCOMPARE(r.httpStatus, 409);
         QCOMPARE(r.reason, QStringLiteral("only a running build can ask for input (it is queued)"));
 
         QVERIFY(sync([&](auto cb) { m_control->advance(id, QStringLiteral("running"), cb); }).ok());
         QVERIFY(sync([&](auto cb) { m_control->hold(id, {}, cb); }).ok());
-        QCOMPARE(record(id).value(k("control")).toObject().value(k("hold")).toString(), QStringLiteral("running"));
+        QCOMPARE(record(id).value(k("control")).toObject().value(k("hold")).toString(),
+            QStringLiteral("running"));
         r = sync([&](auto cb) { m_control->askInput(id, QStringLiteral("Which region?"), cb); });
         QVERIFY2(r.ok(), qPrintable(r.reason));
         const QJsonObject rec = record(id);
         QCOMPARE(rec.value(k("phase")).toString(), QStringLiteral("needs_input"));
-        QCOMPARE(rec.value(k("user_input_prompt")).toObject().value(k("message")).toString(), QStringLiteral("Which region?"));
-        QCOMPARE(LifecycleControl::legalNextStates(rec), (QStringList{QStringLiteral("running"), QStringLiteral("failed")}));
+        QCOMPARE(rec.value(k("user_input_prompt")).toObject().value(k("message")).toString(),
+            QStringLiteral("Which region?"));
+        QCOMPARE(LifecycleControl::legalNextStates(rec),
+            (QStringList { QStringLiteral("running"), QStringLiteral("failed") }));
 
         const QString other = submit(QStringLiteral("peako"));
         r = sync([&](auto cb) { m_control->askInput(other, {}, cb); });
@@ -260,7 +279,8 @@ private Q_SLOTS:
         QVERIFY(closed.listen(QHostAddress::LocalHost));
         const quint16 port = closed.serverPort();
         closed.close();
-        LifecycleControl nowhere(&m_nam, QUrl(QStringLiteral("http://127.0.0.1:%1/_sandbox").arg(port)));
+        LifecycleControl nowhere(
+            &m_nam, QUrl(QStringLiteral("http://127.0.0.1:%1/_sandbox").arg(port)));
         int calls = 0;
         nowhere.advance(QStringLiteral("x"), {}, [&](const ControlResult &res) {
             r = res;

@@ -327,15 +327,19 @@ void TestPusherHub::handshake_data()
 
     QTest::newRow("pusher-js url") << QStringLiteral("/app/") + kKey + kQuery << 0;
     QTest::newRow("behind a prefix") << QStringLiteral("/deapi/ws/app/") + kKey + kQuery << 0;
-    QTest::newRow("protocol 5") << QStringLiteral("/app/") + kKey + QStringLiteral("?protocol=5") << 0;
+    QTest::newRow("protocol 5") << QStringLiteral("/app/") + kKey + QStringLiteral("?protocol=5")
+                                << 0;
     QTest::newRow("wrong key") << QStringLiteral("/app/not-the-key") + kQuery << 4001;
     QTest::newRow("no key") << QStringLiteral("/app/") + kQuery << 4001;
     QTest::newRow("not an app path") << QStringLiteral("/socket") + kQuery << 4001;
     QTest::newRow("missing protocol")
         << QStringLiteral("/app/") + kKey + QStringLiteral("?client=js&version=8.4.0") << 4008;
-    QTest::newRow("protocol 4") << QStringLiteral("/app/") + kKey + QStringLiteral("?protocol=4") << 4007;
-    QTest::newRow("protocol 8") << QStringLiteral("/app/") + kKey + QStringLiteral("?protocol=8") << 4007;
-    QTest::newRow("protocol text") << QStringLiteral("/app/") + kKey + QStringLiteral("?protocol=seven") << 4007;
+    QTest::newRow("protocol 4") << QStringLiteral("/app/") + kKey + QStringLiteral("?protocol=4")
+                                << 4007;
+    QTest::newRow("protocol 8") << QStringLiteral("/app/") + kKey + QStringLiteral("?protocol=8")
+                                << 4007;
+    QTest::newRow("protocol text")
+        << QStringLiteral("/app/") + kKey + QStringLiteral("?protocol=seven") << 4007;
 }
 
 // Proves the URL checks: the app key is the last "app/{key}" pair of the path, a wrong key closes
@@ -863,7 +867,8 @@ void TestPusherHub::publishThroughput()
         thread.wait();
     });
     QMetaObject::invokeMethod(client, "open", Qt::QueuedConnection,
-        Q_ARG(QUrl, QUrl(m_base + QStringLiteral("/app/") + kKey + kQuery)), Q_ARG(QString, benchChannel));
+        Q_ARG(QUrl, QUrl(m_base + QStringLiteral("/app/") + kKey + kQuery)),
+        Q_ARG(QString, benchChannel));
     QTRY_VERIFY(client->ready.load());
     QCOMPARE(m_hub->subscriberCount(benchChannel), 1);
 

@@ -90,10 +90,9 @@ private Q_SLOTS:
         const QByteArray port = QByteArray::number(sb.port());
         const QByteArray token = "X-Sandbox-Token: " + sb.controlToken();
         const QByteArray key = "X-API-Key: " + sb.key("peako");
-        for (const QByteArray &host :
-            { QByteArray("evil.example:") + port, QByteArray("evil.example"),
-                QByteArray("127.0.0.1.evil.example:") + port, QByteArray("127.0.0.1:99999"),
-                QByteArray("127.0.0.1:x") }) {
+        for (const QByteArray &host : { QByteArray("evil.example:") + port,
+                 QByteArray("evil.example"), QByteArray("127.0.0.1.evil.example:") + port,
+                 QByteArray("127.0.0.1:99999"), QByteArray("127.0.0.1:x") }) {
             const QByteArray control = send(sb, "GET", "/_sandbox", { "Host: " + host, token });
             QCOMPARE(statusOf(control), 421);
             QVERIFY2(bodyOf(control)

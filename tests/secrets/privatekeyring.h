@@ -17,10 +17,10 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QProcess>
-#include <QUuid>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 #include <cstdio>
 
 namespace TestSupport {
@@ -98,7 +98,8 @@ inline int runKeyringModes(const QStringList &testArguments)
             result = runChild(self, testArguments, env);
         } else {
             env.insert(QStringLiteral("JOBSCOPE_TEST_KEYRING"), QStringLiteral("private"));
-            // A random throw-away password for the private keyring, in the child's environment only.
+            // A random throw-away password for the private keyring, in the child's environment
+            // only.
             env.insert(QStringLiteral("JOBSCOPE_TEST_KEYRING_PASSWORD"),
                 QString::fromLatin1(QUuid::createUuid().toByteArray(QUuid::WithoutBraces)));
             // The daemon creates the login keyring with the password read from stdin, unlocks it,

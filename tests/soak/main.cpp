@@ -1,4 +1,4 @@
-// jobscope-soak: the reliability soak of docs/quality.md ("dropped connections"). The app's real
+// jobscope-soak: the reliability soak of docs/hostile-servers.md (cuts, restarts). The app's real
 // Session::JobSession follows 1,000 jobs (SOAK_JOBS) over the five dialects on a real
 // jobscope-sandbox while every SSE stream and WebSocket is cut every 2-3 s and the sandbox is
 // killed and restarted twice on the same port and --data; then every job's final state, timeline,

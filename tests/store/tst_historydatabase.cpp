@@ -19,7 +19,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
-
 #include <atomic>
 #include <csignal>
 #include <sys/resource.h>
@@ -29,9 +28,13 @@ using namespace Store;
 
 namespace {
 
-QLatin1String k(const char *s) { return QLatin1String(s); }
+QLatin1String k(const char *s)
+{
+    return QLatin1String(s);
+}
 
-Core::Profile profileFor(Core::Dialect d, const QString &name, const QString &baseUrl = QStringLiteral("http://127.0.0.1:9/x"))
+Core::Profile profileFor(Core::Dialect d, const QString &name,
+    const QString &baseUrl = QStringLiteral("http://127.0.0.1:9/x"))
 {
     Core::Profile p = Core::Profile::defaultsFor(d);
     p.name = name;
@@ -40,7 +43,8 @@ Core::Profile profileFor(Core::Dialect d, const QString &name, const QString &ba
     return p;
 }
 
-StoredJob stored(const QString &id, const Core::Profile &profile, qint64 createdMs = 0, const QString &downloadDir = {})
+StoredJob stored(const QString &id, const Core::Profile &profile, qint64 createdMs = 0,
+    const QString &downloadDir = {})
 {
     StoredJob s;
     s.profile = profile;
@@ -48,15 +52,15 @@ StoredJob stored(const QString &id, const Core::Profile &profile, qint64 created
     s.job.profile = profile.name;
     s.job.dialect = profile.dialect;
     s.job.task = QStringLiteral("v1/portrait");
-    s.job.input = QJsonObject{{k("prompt"), QStringLiteral("fox %1").arg(id)}};
+    s.job.input = QJsonObject { { k("prompt"), QStringLiteral("fox %1").arg(id) } };
     s.job.createdMs = createdMs;
     s.via = Follow::Via::Sse;
     s.downloadDir = downloadDir;
     return s;
 }
 
-JobSnapshot snapshot(const QString &id, std::optional<Core::JobState> state, int firstTimeline, int timelineCount, int firstLog,
-                     int logCount)
+JobSnapshot snapshot(const QString &id, std::optional<Core::JobState> state, int firstTimeline,
+    int timelineCount, int firstLog, int logCount)
 {
     JobSnapshot s;
     s.job.id = id;
@@ -75,7 +79,8 @@ JobSnapshot snapshot(const QString &id, std::optional<Core::JobState> state, int
         s.job.timeline.append(e);
     }
     for (int i = 0; i < logCount; ++i)
-        s.job.logs.append(Core::LogLine{2000 + firstLog + i, QStringLiteral("info"), QStringLiteral("line %1").arg(firstLog + i)});
+        s.job.logs.append(Core::LogLine { 2000 + firstLog + i, QStringLiteral("info"),
+            QStringLiteral("line %1").arg(firstLog + i) });
     return s;
 }
 
@@ -142,7 +147,8 @@ QList<QStringList> parseCsv(const QString &text, bool *ok)
             row.append(cell);
             cell.clear();
             quoted = false;
-        } else if (c == QLatin1Char('\r') && i + 1 < text.size() && text.at(i + 1) == QLatin1Char('\n')) {
+        } else if (c == QLatin1Char('\r') && i + 1 < text.size()
+            && text.at(i + 1) == QLatin1Char('\n')) {
             row.append(cell);
             rows.append(row);
             row.clear();
@@ -189,7 +195,10 @@ private:
     QTemporaryDir m_dir;
     int m_serial = 0;
 
-    QString freshPath() { return m_dir.filePath(QStringLiteral("h%1/history.sqlite").arg(++m_serial)); }
+    QString freshPath()
+    {
+        return m_dir.filePath(QStringLiteral("h%1/history.sqlite").arg(++m_serial));
+    }
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
@@ -203,15 +212,20 @@ private Q_SLOTS:
         QVERIFY2(h.open(path, &error), qPrintable(error));
         QVERIFY(QFileInfo::exists(path));
         QCOMPARE(h.database().version(), Database::CurrentVersion);
-        for (const char *table : {"profiles", "jobs", "timeline", "logs", "outputs", "downloads"})
-            QVERIFY2(scalar(h.database(), QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='%1'")
-                                              .arg(QLatin1String(table)))
-                         == QLatin1String("1"),
-                     table);
-        QCOMPARE(scalar(h.database(), QStringLiteral("PRAGMA journal_mode")), QStringLiteral("wal"));
+        for (const char *table : { "profiles", "jobs", "timeline", "logs", "outputs", "downloads" })
+            QVERIFY2(scalar(h.database(),
+                         QStringLiteral(
+                             "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='%1'")
+                             .arg(QLatin1String(table)))
+                    == QLatin1String("1"),
+                table);
+        QCOMPARE(
+            scalar(h.database(), QStringLiteral("PRAGMA journal_mode")), QStringLiteral("wal"));
         QCOMPARE(scalar(h.database(), QStringLiteral("PRAGMA foreign_keys")), QStringLiteral("1"));
         // Foreign keys are enforced, not just declared: a job of no profile is refused.
-        QVERIFY(refused(h.database(), QStringLiteral("INSERT INTO jobs (job_id, profile_id, created_ms, updated_ms) VALUES ('x', 999, 1, 1)")));
+        QVERIFY(refused(h.database(),
+            QStringLiteral("INSERT INTO jobs (job_id, profile_id, created_ms, updated_ms) VALUES "
+                           "('x', 999, 1, 1)")));
     }
 
     // From every earlier version: rows written under that schema survive the migration and read
@@ -232,27 +246,48 @@ private Q_SLOTS:
             QString error;
             QVERIFY2(db.open(path, &error, from), qPrintable(error));
             QCOMPARE(db.version(), from);
-            QVERIFY(exec(db, QStringLiteral("INSERT INTO profiles (id, name, dialect, base_url, key_ref, settings) VALUES (7, ?, 'peako', ?, ?, ?)"),
-                         {profile.name, profile.baseUrl.toString(), profile.keyRef,
-                          QString::fromUtf8(QJsonDocument(profile.toJson()).toJson(QJsonDocument::Compact))}));
-            QVERIFY(exec(db, QStringLiteral("INSERT INTO jobs (job_id, profile_id, task, input, via, state, raw_status, progress, created_ms,"
-                                            " updated_ms, error) VALUES ('old-1', 7, 'api/render', '{\"template\":\"promo\"}', 'poll',"
-                                            " 'running', 'active', 0.25, 1000, 2000, '{}')")));
-            QVERIFY(exec(db, QStringLiteral("INSERT INTO jobs (job_id, profile_id, task, created_ms, updated_ms, state)"
-                                            " VALUES ('old-2', 7, 'api/transcribe', 900, 950, 'succeeded')")));
+            QVERIFY(exec(db,
+                QStringLiteral("INSERT INTO profiles (id, name, dialect, base_url, key_ref, "
+                               "settings) VALUES (7, ?, 'peako', ?, ?, ?)"),
+                { profile.name, profile.baseUrl.toString(), profile.keyRef,
+                    QString::fromUtf8(
+                        QJsonDocument(profile.toJson()).toJson(QJsonDocument::Compact)) }));
+            QVERIFY(exec(db,
+                QStringLiteral("INSERT INTO jobs (job_id, profile_id, task, input, via, state, "
+                               "raw_status, progress, created_ms,"
+                               " updated_ms, error) VALUES ('old-1', 7, 'api/render', "
+                               "'{\"template\":\"promo\"}', 'poll',"
+                               " 'running', 'active', 0.25, 1000, 2000, '{}')")));
+            QVERIFY(exec(db,
+                QStringLiteral(
+                    "INSERT INTO jobs (job_id, profile_id, task, created_ms, updated_ms, state)"
+                    " VALUES ('old-2', 7, 'api/transcribe', 900, 950, 'succeeded')")));
             for (int i = 0; i < 3; ++i) {
-                QVERIFY(exec(db, QStringLiteral("INSERT INTO timeline (job_id, seq, time_ms, channel, kind, state, raw_status, text)"
-                                                " VALUES ('old-1', ?, ?, 'poll', 'state', 'running', 'active', ?)"),
-                             {i, 1000 + i, QStringLiteral("t%1").arg(i)}));
-                QVERIFY(exec(db, QStringLiteral("INSERT INTO logs (job_id, seq, time_ms, level, message) VALUES ('old-1', ?, ?, 'info', ?)"),
-                             {i, 1000 + i, QStringLiteral("log %1").arg(i)}));
+                QVERIFY(exec(db,
+                    QStringLiteral(
+                        "INSERT INTO timeline (job_id, seq, time_ms, channel, kind, state, "
+                        "raw_status, text)"
+                        " VALUES ('old-1', ?, ?, 'poll', 'state', 'running', 'active', ?)"),
+                    { i, 1000 + i, QStringLiteral("t%1").arg(i) }));
+                QVERIFY(exec(db,
+                    QStringLiteral("INSERT INTO logs (job_id, seq, time_ms, level, message) VALUES "
+                                   "('old-1', ?, ?, 'info', ?)"),
+                    { i, 1000 + i, QStringLiteral("log %1").arg(i) }));
             }
             if (from >= 2) {
-                QVERIFY(exec(db, QStringLiteral("INSERT INTO outputs (job_id, seq, idx, variant, name, url, mime, size)"
-                                                " VALUES ('old-2', 0, 0, '', 'captions.json', 'http://x/c.json', 'application/json', 12)")));
-                QVERIFY(exec(db, QStringLiteral("INSERT INTO downloads (job_id, output_key, folder, path, state, bytes, total, sha256)"
-                                                " VALUES ('old-2', '0//captions.json', '/tmp/f', '/tmp/f/captions.json', 'done', 12, 12, 'ab')")));
-                QVERIFY(exec(db, QStringLiteral("UPDATE jobs SET download_dir = '/tmp/f' WHERE job_id = 'old-2'")));
+                QVERIFY(exec(db,
+                    QStringLiteral(
+                        "INSERT INTO outputs (job_id, seq, idx, variant, name, url, mime, size)"
+                        " VALUES ('old-2', 0, 0, '', 'captions.json', 'http://x/c.json', "
+                        "'application/json', 12)")));
+                QVERIFY(exec(db,
+                    QStringLiteral("INSERT INTO downloads (job_id, output_key, folder, path, "
+                                   "state, bytes, total, sha256)"
+                                   " VALUES ('old-2', '0//captions.json', '/tmp/f', "
+                                   "'/tmp/f/captions.json', 'done', 12, 12, 'ab')")));
+                QVERIFY(exec(db,
+                    QStringLiteral(
+                        "UPDATE jobs SET download_dir = '/tmp/f' WHERE job_id = 'old-2'")));
             }
             // The later schema is not there yet.
             if (from < 3)
@@ -293,14 +328,16 @@ private Q_SLOTS:
             QCOMPARE(old2->job.outputs.size(), 1);
             QCOMPARE(old2->job.outputs.first().name, QStringLiteral("captions.json"));
             QCOMPARE(h.downloads(QStringLiteral("old-2")).size(), 1);
-            QCOMPARE(h.downloads(QStringLiteral("old-2")).first().state, DownloadRecord::State::Done);
+            QCOMPARE(
+                h.downloads(QStringLiteral("old-2")).first().state, DownloadRecord::State::Done);
         } else {
             QVERIFY(old2->downloadDir.isEmpty());
         }
         // The unfinished filter works on the migrated rows (old-2 has all its files, or no folder).
-        QCOMPARE(ids(h.jobs(true)), QSet<QString>{QStringLiteral("old-1")});
+        QCOMPARE(ids(h.jobs(true)), QSet<QString> { QStringLiteral("old-1") });
         // And the migrated file takes new writes.
-        QVERIFY(h.writeSnapshots({snapshot(QStringLiteral("old-1"), Core::JobState::Succeeded, 3, 1, 3, 1)}));
+        QVERIFY(h.writeSnapshots(
+            { snapshot(QStringLiteral("old-1"), Core::JobState::Succeeded, 3, 1, 3, 1) }));
         QCOMPARE(h.job(QStringLiteral("old-1"))->job.timeline.size(), 4);
         QCOMPARE(h.markPurged(QStringLiteral("peako"), 950, 5000), 1);
     }
@@ -312,7 +349,8 @@ private Q_SLOTS:
         {
             Database db;
             QVERIFY(db.open(path, nullptr));
-            QVERIFY(exec(db, QStringLiteral("PRAGMA user_version=%1").arg(Database::CurrentVersion + 1)));
+            QVERIFY(exec(
+                db, QStringLiteral("PRAGMA user_version=%1").arg(Database::CurrentVersion + 1)));
         }
         HistoryDatabase h;
         QString error;
@@ -332,24 +370,29 @@ private Q_SLOTS:
         QVERIFY2(a.open(QString(), &error), qPrintable(error));
         QVERIFY(b.open(QString(), &error));
         QCOMPARE(a.database().version(), Database::CurrentVersion);
-        QVERIFY(a.recordJob(stored(QStringLiteral("m1"), profileFor(Core::Dialect::PeelApi, QStringLiteral("p")))));
+        QVERIFY(a.recordJob(
+            stored(QStringLiteral("m1"), profileFor(Core::Dialect::PeelApi, QStringLiteral("p")))));
         QCOMPARE(a.jobCount(), 1);
         QCOMPARE(b.jobCount(), 0); // private to its connection
         QCOMPARE(scalar(a.database(), QStringLiteral("PRAGMA foreign_keys")), QStringLiteral("1"));
     }
 
     // Snapshots: sequences continue across batches, a repeated batch is ignored, outputs are
-    // replaced, the error, state, raw status and progress round-trip; recordJob again keeps history.
+    // replaced, the error, state, raw status and progress round-trip; recordJob again keeps
+    // history.
     void snapshotsRoundTrip()
     {
         HistoryDatabase h;
         QVERIFY(h.open(freshPath(), nullptr));
         const Core::Profile p = profileFor(Core::Dialect::PeelApi, QStringLiteral("api"));
         QVERIFY(h.recordJob(stored(QStringLiteral("j1"), p, 5000)));
-        QVERIFY(h.writeSnapshots({snapshot(QStringLiteral("j1"), Core::JobState::Queued, 0, 2, 0, 3)}));
-        QVERIFY(h.writeSnapshots({snapshot(QStringLiteral("j1"), Core::JobState::Running, 2, 1, 3, 2)}));
+        QVERIFY(h.writeSnapshots(
+            { snapshot(QStringLiteral("j1"), Core::JobState::Queued, 0, 2, 0, 3) }));
+        QVERIFY(h.writeSnapshots(
+            { snapshot(QStringLiteral("j1"), Core::JobState::Running, 2, 1, 3, 2) }));
         // The same batch again (a retried write): nothing doubles, no error.
-        QVERIFY(h.writeSnapshots({snapshot(QStringLiteral("j1"), Core::JobState::Running, 2, 1, 3, 2)}));
+        QVERIFY(h.writeSnapshots(
+            { snapshot(QStringLiteral("j1"), Core::JobState::Running, 2, 1, 3, 2) }));
         std::optional<StoredJob> s = h.job(QStringLiteral("j1"));
         QVERIFY(s);
         QCOMPARE(s->job.timeline.size(), 3);
@@ -359,7 +402,8 @@ private Q_SLOTS:
         for (int i = 0; i < 5; ++i)
             QCOMPARE(s->job.logs.at(i).message, QStringLiteral("line %1").arg(i));
         QCOMPARE(s->job.timeline.at(2).channel, Core::Channel::Sse);
-        QCOMPARE(s->job.timeline.at(2).state, std::optional<Core::JobState>(Core::JobState::Running));
+        QCOMPARE(
+            s->job.timeline.at(2).state, std::optional<Core::JobState>(Core::JobState::Running));
         QCOMPARE(s->job.timeline.at(2).rawStatus, QStringLiteral("raw-2"));
         QCOMPARE(s->job.timeline.at(2).timeMs, qint64(1002));
         QCOMPARE(s->job.logs.at(4).timeMs, qint64(2004));
@@ -375,11 +419,11 @@ private Q_SLOTS:
         out.job.rawStatus = QStringLiteral("processing");
         out.job.progress = 0.5;
         out.job.hasProgress = true;
-        out.job.timings = QJsonObject{{k("queue_wait_s"), 1.5}};
-        out.job.credits = QJsonObject{{k("charged"), true}};
-        out.job.extra = QJsonObject{{k("model_id"), QStringLiteral("m-1")}};
-        out.job.captions = QJsonArray{QJsonObject{{k("text"), QStringLiteral("hi")}}};
-        for (const char *variant : {"w256", "full"}) {
+        out.job.timings = QJsonObject { { k("queue_wait_s"), 1.5 } };
+        out.job.credits = QJsonObject { { k("charged"), true } };
+        out.job.extra = QJsonObject { { k("model_id"), QStringLiteral("m-1") } };
+        out.job.captions = QJsonArray { QJsonObject { { k("text"), QStringLiteral("hi") } } };
+        for (const char *variant : { "w256", "full" }) {
             Core::Output o;
             o.url = QStringLiteral("http://x/%1.png").arg(QLatin1String(variant));
             o.name = QStringLiteral("%1.png").arg(QLatin1String(variant));
@@ -389,7 +433,7 @@ private Q_SLOTS:
             out.job.outputs.append(o);
         }
         out.job.outputs[1].inlineData = QByteArray("\x89PNG\0bytes", 10);
-        QVERIFY(h.writeSnapshots({out}));
+        QVERIFY(h.writeSnapshots({ out }));
         s = h.job(QStringLiteral("j1"));
         QCOMPARE(s->job.rawStatus, QStringLiteral("processing"));
         QVERIFY(s->job.hasProgress);
@@ -406,12 +450,12 @@ private Q_SLOTS:
 
         // A later batch with fewer outputs replaces them; one without outputs keeps them.
         JobSnapshot replaced = out;
-        replaced.job.outputs = {out.job.outputs.at(1)};
-        QVERIFY(h.writeSnapshots({replaced}));
+        replaced.job.outputs = { out.job.outputs.at(1) };
+        QVERIFY(h.writeSnapshots({ replaced }));
         QCOMPARE(h.job(QStringLiteral("j1"))->job.outputs.size(), 1);
         JobSnapshot none = out;
         none.job.outputs.clear();
-        QVERIFY(h.writeSnapshots({none}));
+        QVERIFY(h.writeSnapshots({ none }));
         QCOMPARE(h.job(QStringLiteral("j1"))->job.outputs.size(), 1);
 
         // The failure round-trips whole.
@@ -423,8 +467,8 @@ private Q_SLOTS:
         failed.job.error.retryable = true;
         failed.job.error.supportId = QStringLiteral("sup-1");
         failed.job.error.suggestedAction = QStringLiteral("retry");
-        failed.job.error.details = QJsonObject{{k("frame"), 3}};
-        QVERIFY(h.writeSnapshots({failed}));
+        failed.job.error.details = QJsonObject { { k("frame"), 3 } };
+        QVERIFY(h.writeSnapshots({ failed }));
         s = h.job(QStringLiteral("j1"));
         QCOMPARE(s->job.state, std::optional<Core::JobState>(Core::JobState::Failed));
         const Core::JobError &e = s->job.error;
@@ -449,10 +493,12 @@ private Q_SLOTS:
         QCOMPARE(s->job.logs.size(), 6);
         QCOMPARE(s->job.state, std::optional<Core::JobState>(Core::JobState::Failed));
         QCOMPARE(h.jobCount(), 1);
-        QCOMPARE(scalar(h.database(), QStringLiteral("SELECT count(*) FROM profiles")), QStringLiteral("1"));
+        QCOMPARE(scalar(h.database(), QStringLiteral("SELECT count(*) FROM profiles")),
+            QStringLiteral("1"));
 
         // A snapshot of a job the history never recorded is skipped, not an error.
-        QVERIFY(h.writeSnapshots({snapshot(QStringLiteral("stranger"), Core::JobState::Running, 0, 1, 0, 1)}));
+        QVERIFY(h.writeSnapshots(
+            { snapshot(QStringLiteral("stranger"), Core::JobState::Running, 0, 1, 0, 1) }));
         QCOMPARE(h.jobCount(), 1);
         QVERIFY(!h.job(QStringLiteral("stranger")));
     }
@@ -474,24 +520,24 @@ private Q_SLOTS:
         };
         using S = Core::JobState;
         using F = DownloadRecord::State;
-        const QList<Row> rows{
-            {"never-seen", std::nullopt, "", {}, true},
-            {"queued", S::Queued, "", {}, true},
-            {"running", S::Running, "/dl", {}, true},
-            {"needs-input", S::NeedsInput, "", {}, true},
-            {"ok-no-folder", S::Succeeded, "", {}, false},
-            {"ok-no-files-yet", S::Succeeded, "/dl", {}, true},
-            {"ok-one-pending", S::Succeeded, "/dl", {F::Done, F::Pending}, true},
-            {"ok-one-failed", S::Succeeded, "/dl", {F::Done, F::Failed}, true},
-            {"ok-one-running", S::Succeeded, "/dl", {F::Running, F::Done}, true},
-            {"ok-all-done", S::Succeeded, "/dl", {F::Done, F::Done}, false},
-            {"failed", S::Failed, "/dl", {F::Pending}, false},
-            {"cancelled", S::Cancelled, "/dl", {}, false},
+        const QList<Row> rows {
+            { "never-seen", std::nullopt, "", {}, true },
+            { "queued", S::Queued, "", {}, true },
+            { "running", S::Running, "/dl", {}, true },
+            { "needs-input", S::NeedsInput, "", {}, true },
+            { "ok-no-folder", S::Succeeded, "", {}, false },
+            { "ok-no-files-yet", S::Succeeded, "/dl", {}, true },
+            { "ok-one-pending", S::Succeeded, "/dl", { F::Done, F::Pending }, true },
+            { "ok-one-failed", S::Succeeded, "/dl", { F::Done, F::Failed }, true },
+            { "ok-one-running", S::Succeeded, "/dl", { F::Running, F::Done }, true },
+            { "ok-all-done", S::Succeeded, "/dl", { F::Done, F::Done }, false },
+            { "failed", S::Failed, "/dl", { F::Pending }, false },
+            { "cancelled", S::Cancelled, "/dl", {}, false },
         };
         qint64 t = 1000;
         for (const Row &r : rows) {
             QVERIFY(h.recordJob(stored(QLatin1String(r.id), p, t++, QLatin1String(r.dir))));
-            QVERIFY(h.writeSnapshots({snapshot(QLatin1String(r.id), r.state, 0, 1, 0, 0)}));
+            QVERIFY(h.writeSnapshots({ snapshot(QLatin1String(r.id), r.state, 0, 1, 0, 0) }));
             for (int i = 0; i < r.files.size(); ++i) {
                 DownloadRecord d;
                 d.jobId = QLatin1String(r.id);
@@ -503,7 +549,8 @@ private Q_SLOTS:
         }
         // A purged running job is not re-attached (the service forgot it).
         QVERIFY(h.recordJob(stored(QStringLiteral("purged-running"), p, 10)));
-        QVERIFY(h.writeSnapshots({snapshot(QStringLiteral("purged-running"), S::Running, 0, 1, 0, 0)}));
+        QVERIFY(h.writeSnapshots(
+            { snapshot(QStringLiteral("purged-running"), S::Running, 0, 1, 0, 0) }));
         QCOMPARE(h.markPurged(QStringLiteral("peako"), 11, 99), 1);
 
         QSet<QString> expected;
@@ -526,7 +573,8 @@ private Q_SLOTS:
     {
         HistoryDatabase h;
         QVERIFY(h.open(freshPath(), nullptr));
-        QVERIFY(h.recordJob(stored(QStringLiteral("d1"), profileFor(Core::Dialect::PeelApi, QStringLiteral("p")))));
+        QVERIFY(h.recordJob(
+            stored(QStringLiteral("d1"), profileFor(Core::Dialect::PeelApi, QStringLiteral("p")))));
         DownloadRecord r;
         r.jobId = QStringLiteral("d1");
         r.outputKey = DownloadRecord::keyFor(0, QStringLiteral("full"), QStringLiteral("a.png"));
@@ -542,7 +590,8 @@ private Q_SLOTS:
         r.updatedMs = 777;
         QVERIFY(h.writeDownload(r));
         DownloadRecord other = r;
-        other.outputKey = DownloadRecord::keyFor(0, QStringLiteral("w256"), QStringLiteral("a.png"));
+        other.outputKey
+            = DownloadRecord::keyFor(0, QStringLiteral("w256"), QStringLiteral("a.png"));
         other.state = DownloadRecord::State::Failed;
         other.error = QStringLiteral("HTTP 403");
         QVERIFY(h.writeDownload(other));
@@ -562,7 +611,8 @@ private Q_SLOTS:
         // A download of a job the history does not know is refused by the foreign key.
         DownloadRecord orphan = r;
         orphan.jobId = QStringLiteral("nobody");
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cannot record a download of nobody")));
+        QTest::ignoreMessage(
+            QtWarningMsg, QRegularExpression(QStringLiteral("cannot record a download of nobody")));
         QVERIFY(!h.writeDownload(orphan));
         QVERIFY(!h.lastError().isEmpty());
     }
@@ -575,12 +625,15 @@ private Q_SLOTS:
     {
         HistoryDatabase h;
         QVERIFY(h.open(freshPath(), nullptr));
-        const Core::Profile a = profileFor(Core::Dialect::DeApi, QStringLiteral("deapi"), QStringLiteral("http://127.0.0.1:9001/deapi"));
-        const Core::Profile b = profileFor(Core::Dialect::DeApi, QStringLiteral("deapi"), QStringLiteral("http://127.0.0.1:9002/deapi"));
+        const Core::Profile a = profileFor(Core::Dialect::DeApi, QStringLiteral("deapi"),
+            QStringLiteral("http://127.0.0.1:9001/deapi"));
+        const Core::Profile b = profileFor(Core::Dialect::DeApi, QStringLiteral("deapi"),
+            QStringLiteral("http://127.0.0.1:9002/deapi"));
         StoredJob first = stored(QStringLiteral("same"), a, 1000, QStringLiteral("/dl/a"));
-        first.job.input = QJsonObject{{k("prompt"), QStringLiteral("first")}};
+        first.job.input = QJsonObject { { k("prompt"), QStringLiteral("first") } };
         QVERIFY(h.recordJob(first));
-        QVERIFY(h.writeSnapshots({snapshot(QStringLiteral("same"), Core::JobState::Running, 0, 2, 0, 1)}));
+        QVERIFY(h.writeSnapshots(
+            { snapshot(QStringLiteral("same"), Core::JobState::Running, 0, 2, 0, 1) }));
         DownloadRecord r;
         r.jobId = QStringLiteral("same");
         r.outputKey = QStringLiteral("0//a.png");
@@ -588,7 +641,7 @@ private Q_SLOTS:
         QVERIFY(h.writeDownload(r));
 
         StoredJob second = stored(QStringLiteral("same"), b, 2000);
-        second.job.input = QJsonObject{{k("prompt"), QStringLiteral("second")}};
+        second.job.input = QJsonObject { { k("prompt"), QStringLiteral("second") } };
         second.job.task = QStringLiteral("other/task");
         QVERIFY(h.recordJob(second));
 
@@ -621,7 +674,8 @@ private Q_SLOTS:
         QCOMPARE(h.jobCount(), 2);
         QCOMPARE(h.findKey(b, QStringLiteral("same")), QStringLiteral("same"));
         // A third service with the same id: the second is kept apart too, under its own name.
-        const Core::Profile c = profileFor(Core::Dialect::DeApi, QStringLiteral("deapi"), QStringLiteral("http://127.0.0.1:9003/deapi"));
+        const Core::Profile c = profileFor(Core::Dialect::DeApi, QStringLiteral("deapi"),
+            QStringLiteral("http://127.0.0.1:9003/deapi"));
         QVERIFY(h.recordJob(stored(QStringLiteral("same"), c, 3000)));
         QCOMPARE(h.jobCount(), 3);
         QCOMPARE(h.findKey(b, QStringLiteral("same")), QStringLiteral("same@deapi~2"));
@@ -639,9 +693,11 @@ private Q_SLOTS:
         QVERIFY(h.recordJob(stored(QStringLiteral("old-peako"), peako, 100)));
         QVERIFY(h.recordJob(stored(QStringLiteral("new-peako"), peako, 5000)));
         QVERIFY(h.recordJob(stored(QStringLiteral("old-api"), api, 100)));
-        QVERIFY(h.writeSnapshots({snapshot(QStringLiteral("old-peako"), Core::JobState::Succeeded, 0, 2, 0, 2)}));
+        QVERIFY(h.writeSnapshots(
+            { snapshot(QStringLiteral("old-peako"), Core::JobState::Succeeded, 0, 2, 0, 2) }));
         QCOMPARE(h.markPurged(QStringLiteral("peako"), 1000, 4242), 1);
-        QCOMPARE(h.markPurged(QStringLiteral("peako"), 1000, 9999), 0); // already marked: the first time stays
+        QCOMPARE(h.markPurged(QStringLiteral("peako"), 1000, 9999),
+            0); // already marked: the first time stays
         QCOMPARE(h.jobCount(), 3);
         const std::optional<StoredJob> s = h.job(QStringLiteral("old-peako"));
         QVERIFY(s);
@@ -660,18 +716,22 @@ private Q_SLOTS:
         QVERIFY(h.open(freshPath(), nullptr));
         // Base64-like: '/', '+' and '=' must not make it slip past the redactor in JSON.
         const QString secret = QStringLiteral("sk-live/Zx9+q7Wm2vT4=");
-        const Core::Profile p = profileFor(Core::Dialect::PeelApi, QStringLiteral("api, \"quoted\""));
+        const Core::Profile p
+            = profileFor(Core::Dialect::PeelApi, QStringLiteral("api, \"quoted\""));
         for (int i = 0; i < 3; ++i) {
             StoredJob s = stored(QStringLiteral("e%1").arg(i), p, 1000 + i);
             if (i == 1)
-                s.job.input.insert(k("prompt"), QStringLiteral("use key ") + secret + QStringLiteral(" please"));
+                s.job.input.insert(
+                    k("prompt"), QStringLiteral("use key ") + secret + QStringLiteral(" please"));
             QVERIFY(h.recordJob(s));
             JobSnapshot snap = snapshot(s.job.id, Core::JobState::Succeeded, 0, 1, 0, 1);
             snap.job.progress = 1;
             snap.job.hasProgress = true;
             if (i == 1) {
-                snap.job.logs.append(Core::LogLine{5, QStringLiteral("warn"), QStringLiteral("Authorization: Bearer ") + secret});
-                snap.job.logs.append(Core::LogLine{6, QStringLiteral("info"), QStringLiteral("the key is ") + secret});
+                snap.job.logs.append(Core::LogLine {
+                    5, QStringLiteral("warn"), QStringLiteral("Authorization: Bearer ") + secret });
+                snap.job.logs.append(Core::LogLine {
+                    6, QStringLiteral("info"), QStringLiteral("the key is ") + secret });
             }
             if (i == 2) {
                 snap.job.state = Core::JobState::Failed;
@@ -679,7 +739,7 @@ private Q_SLOTS:
                 snap.job.error.providerCode = QStringLiteral("BAD");
                 snap.job.error.message = QStringLiteral("line one, \"two\"\r\nleaked ") + secret;
             }
-            QVERIFY(h.writeSnapshots({snap}));
+            QVERIFY(h.writeSnapshots({ snap }));
             DownloadRecord d;
             d.jobId = s.job.id;
             d.outputKey = QStringLiteral("0/full/a.png");
@@ -706,13 +766,15 @@ private Q_SLOTS:
         collectStrings(doc.object(), &strings);
         for (const QString &s : std::as_const(strings))
             QVERIFY2(!s.contains(secret), qPrintable(s));
-        QVERIFY(jsonBytes.contains(QByteArray(Core::Redactor::Mask.data(), Core::Redactor::Mask.size())));
+        QVERIFY(jsonBytes.contains(
+            QByteArray(Core::Redactor::Mask.data(), Core::Redactor::Mask.size())));
         const QJsonObject e1 = jobs.at(1).toObject();
         QCOMPARE(e1.value(k("id")).toString(), QStringLiteral("e1"));
         QCOMPARE(e1.value(k("logs")).toArray().size(), 3);
         QCOMPARE(e1.value(k("files")).toArray().size(), 1);
         QCOMPARE(e1.value(k("state")).toString(), QStringLiteral("succeeded"));
-        QCOMPARE(jobs.at(0).toObject().value(k("error")).toObject().value(k("code")).toString(), QStringLiteral("BAD"));
+        QCOMPARE(jobs.at(0).toObject().value(k("error")).toObject().value(k("code")).toString(),
+            QStringLiteral("BAD"));
 
         const QString csvPath = m_dir.filePath(QStringLiteral("export.csv"));
         QVERIFY2(h.exportCsv(csvPath, redactor), qPrintable(h.lastError()));
@@ -723,7 +785,8 @@ private Q_SLOTS:
         bool ok = false;
         const QList<QStringList> rows = parseCsv(csv, &ok);
         QVERIFY(ok);
-        QCOMPARE(rows.size(), 4); // the header and one row a job, although a message has a line break
+        QCOMPARE(
+            rows.size(), 4); // the header and one row a job, although a message has a line break
         for (const QStringList &row : rows)
             QCOMPARE(row.size(), rows.first().size());
         QCOMPARE(rows.first().first(), QStringLiteral("id"));
@@ -732,7 +795,8 @@ private Q_SLOTS:
         const int filesColumn = int(rows.first().indexOf(QStringLiteral("files")));
         QVERIFY(errorColumn > 0 && profileColumn > 0 && filesColumn > 0);
         QCOMPARE(rows.at(1).first(), QStringLiteral("e2"));
-        QVERIFY(rows.at(1).at(errorColumn).startsWith(QLatin1String("line one, \"two\"\r\nleaked ")));
+        QVERIFY(
+            rows.at(1).at(errorColumn).startsWith(QLatin1String("line one, \"two\"\r\nleaked ")));
         QCOMPARE(rows.at(1).at(profileColumn), p.name);
         QCOMPARE(rows.at(3).at(filesColumn), QStringLiteral("/dl/a,0.png"));
 
@@ -741,8 +805,10 @@ private Q_SLOTS:
         QFile b(blocker);
         QVERIFY(b.open(QIODevice::WriteOnly));
         b.close();
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cannot write .*x\\.json")));
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cannot write .*x\\.csv")));
+        QTest::ignoreMessage(
+            QtWarningMsg, QRegularExpression(QStringLiteral("cannot write .*x\\.json")));
+        QTest::ignoreMessage(
+            QtWarningMsg, QRegularExpression(QStringLiteral("cannot write .*x\\.csv")));
         QVERIFY(!h.exportJson(blocker + QStringLiteral("/x.json"), redactor));
         QVERIFY(h.lastError().contains(QLatin1String("cannot write")));
         QVERIFY(!h.exportCsv(blocker + QStringLiteral("/x.csv"), redactor));
@@ -761,10 +827,12 @@ private Q_SLOTS:
             HistoryDatabase &w = i % 2 ? cli : app;
             const QString id = QStringLiteral("s%1").arg(i);
             QVERIFY2(w.recordJob(stored(id, p, 1000 + i)), qPrintable(w.lastError()));
-            QVERIFY2(w.writeSnapshots({snapshot(id, Core::JobState::Running, 0, 1, 0, 1)}), qPrintable(w.lastError()));
+            QVERIFY2(w.writeSnapshots({ snapshot(id, Core::JobState::Running, 0, 1, 0, 1) }),
+                qPrintable(w.lastError()));
             // The other connection updates the job the first one recorded.
             HistoryDatabase &other = i % 2 ? app : cli;
-            QVERIFY2(other.writeSnapshots({snapshot(id, Core::JobState::Succeeded, 1, 1, 1, 1)}), qPrintable(other.lastError()));
+            QVERIFY2(other.writeSnapshots({ snapshot(id, Core::JobState::Succeeded, 1, 1, 1, 1) }),
+                qPrintable(other.lastError()));
         }
         QCOMPARE(app.jobCount(), 20);
         QCOMPARE(cli.jobCount(), 20);
@@ -772,9 +840,10 @@ private Q_SLOTS:
         QCOMPARE(s->job.state, std::optional<Core::JobState>(Core::JobState::Succeeded));
         QCOMPARE(s->job.timeline.size(), 2);
 
-        // Contention: a writer in another thread (its own connection) while this one holds the lock.
-        std::atomic<int> phase{0};
-        std::atomic<bool> wrote{false};
+        // Contention: a writer in another thread (its own connection) while this one holds the
+        // lock.
+        std::atomic<int> phase { 0 };
+        std::atomic<bool> wrote { false };
         QString threadError;
         std::thread other([&] {
             HistoryDatabase h;
@@ -838,8 +907,8 @@ private Q_SLOTS:
         u.state = Core::JobState::Running;
         u.rawStatus = QStringLiteral("processing");
         u.progress = 0.4;
-        u.logs = {Core::LogLine{10, QStringLiteral("info"), QStringLiteral("warming up")},
-                  Core::LogLine{11, QStringLiteral("info"), QStringLiteral("painting")}};
+        u.logs = { Core::LogLine { 10, QStringLiteral("info"), QStringLiteral("warming up") },
+            Core::LogLine { 11, QStringLiteral("info"), QStringLiteral("painting") } };
         tracker.apply(u);
         history.flush();
         {
@@ -860,12 +929,12 @@ private Q_SLOTS:
         u.channel = Core::Channel::Sse;
         u.state = Core::JobState::Succeeded;
         u.rawStatus = QStringLiteral("succeeded");
-        u.logs = {Core::LogLine{12, QStringLiteral("info"), QStringLiteral("done")}};
+        u.logs = { Core::LogLine { 12, QStringLiteral("info"), QStringLiteral("done") } };
         Core::Output o;
         o.url = QStringLiteral("http://x/full.png");
         o.name = QStringLiteral("full.png");
         o.variant = QStringLiteral("full");
-        u.outputs = {o};
+        u.outputs = { o };
         tracker.apply(u);
         tracker.apply(u); // a replay changes nothing
         history.flush();
@@ -894,13 +963,16 @@ private Q_SLOTS:
         {
             HistoryDatabase seed;
             QVERIFY(seed.open(path, nullptr));
-            QVERIFY(seed.recordJob(stored(QStringLiteral("c1"), profileFor(Core::Dialect::Peako, QStringLiteral("pk")), 10)));
-            QVERIFY(seed.writeSnapshots({snapshot(QStringLiteral("c1"), Core::JobState::Running, 0, 2, 0, 2)}));
+            QVERIFY(seed.recordJob(stored(
+                QStringLiteral("c1"), profileFor(Core::Dialect::Peako, QStringLiteral("pk")), 10)));
+            QVERIFY(seed.writeSnapshots(
+                { snapshot(QStringLiteral("c1"), Core::JobState::Running, 0, 2, 0, 2) }));
         }
         JobHistory history(path);
         history.open();
         QThread *const caller = QThread::currentThread();
-        QThread *jobsThread = nullptr, *jobThread = nullptr, *downloadsThread = nullptr, *exportThread = nullptr, *purgeThread = nullptr;
+        QThread *jobsThread = nullptr, *jobThread = nullptr, *downloadsThread = nullptr,
+                *exportThread = nullptr, *purgeThread = nullptr;
         QList<StoredJob> loaded;
         std::optional<StoredJob> one;
         bool exported = false;
@@ -913,11 +985,13 @@ private Q_SLOTS:
             jobThread = QThread::currentThread();
             one = j;
         });
-        history.loadDownloads(QStringLiteral("c1"), [&](QList<DownloadRecord>) { downloadsThread = QThread::currentThread(); });
-        history.exportTo(m_dir.filePath(QStringLiteral("async.csv")), true, Core::Redactor(), [&](bool ok, const QString &) {
-            exportThread = QThread::currentThread();
-            exported = ok;
-        });
+        history.loadDownloads(QStringLiteral("c1"),
+            [&](QList<DownloadRecord>) { downloadsThread = QThread::currentThread(); });
+        history.exportTo(m_dir.filePath(QStringLiteral("async.csv")), true, Core::Redactor(),
+            [&](bool ok, const QString &) {
+                exportThread = QThread::currentThread();
+                exported = ok;
+            });
         history.markPurged(QStringLiteral("peako"), 11, [&](int n) {
             purgeThread = QThread::currentThread();
             purged = n;
@@ -965,7 +1039,7 @@ private Q_SLOTS:
         QCOMPARE(failed.count(), 0);
 
         // chmod cannot do this here: SQLite keeps its descriptors open, and root ignores modes.
-        rlimit saved{};
+        rlimit saved {};
         QVERIFY(getrlimit(RLIMIT_FSIZE, &saved) == 0);
         const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
         auto diskFull = [&](bool full) {
@@ -980,11 +1054,13 @@ private Q_SLOTS:
             u.jobId = QStringLiteral("w1");
             u.channel = Core::Channel::Poll;
             u.state = Core::JobState::Running;
-            u.logs = {Core::LogLine{++serial, QStringLiteral("info"), QString(4096, QLatin1Char('x')) + QString::number(serial)}};
+            u.logs = { Core::LogLine { ++serial, QStringLiteral("info"),
+                QString(4096, QLatin1Char('x')) + QString::number(serial) } };
             tracker.apply(u);
             history.flush();
         };
-        for (const char *m : {"cannot commit a batch", "cannot commit a batch", "cannot commit a batch", "cannot record job w2"})
+        for (const char *m : { "cannot commit a batch", "cannot commit a batch",
+                 "cannot commit a batch", "cannot record job w2" })
             QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QLatin1String(m)));
         QVERIFY(diskFull(true));
         for (int i = 0; i < 3; ++i)
@@ -996,12 +1072,14 @@ private Q_SLOTS:
         QTRY_COMPARE(failed.count(), 2); // three failed batches and one failed record: two kinds
         QTest::qWait(100);
         QCOMPARE(failed.count(), 2);
-        QVERIFY2(failed.at(0).at(0).toString().contains(QLatin1String("cannot")), qPrintable(failed.at(0).at(0).toString()));
+        QVERIFY2(failed.at(0).at(0).toString().contains(QLatin1String("cannot")),
+            qPrintable(failed.at(0).at(0).toString()));
         QVERIFY(failed.at(1).at(0).toString().contains(QLatin1String("w2")));
 
         // Space is back: later writes land.
         logLine();
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cannot commit a batch of the history")));
+        QTest::ignoreMessage(QtWarningMsg,
+            QRegularExpression(QStringLiteral("cannot commit a batch of the history")));
         QVERIFY(diskFull(true));
         logLine(); // fails again after a success: reported again
         QVERIFY(diskFull(false));

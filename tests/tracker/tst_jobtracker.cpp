@@ -9,8 +9,8 @@ using Tracker::JobTracker;
 
 namespace {
 
-JobUpdate update(Channel channel, std::optional<JobState> state, const QString &raw = {}, std::optional<double> progress = {},
-                 const QString &key = {})
+JobUpdate update(Channel channel, std::optional<JobState> state, const QString &raw = {},
+    std::optional<double> progress = {}, const QString &key = {})
 {
     JobUpdate u;
     u.jobId = QStringLiteral("job_1");
@@ -70,7 +70,8 @@ private Q_SLOTS:
     void reopenAfterRevise()
     {
         Tracker::JobTracker t;
-        t.track(QStringLiteral("api"), QStringLiteral("p"), Core::Dialect::Peel, QStringLiteral("v1/apis"));
+        t.track(QStringLiteral("api"), QStringLiteral("p"), Core::Dialect::Peel,
+            QStringLiteral("v1/apis"));
         Core::JobUpdate u;
         u.jobId = QStringLiteral("api");
         u.state = Core::JobState::Succeeded;
@@ -94,11 +95,17 @@ private Q_SLOTS:
     void sameUpdateThroughThreeChannelsIsRecordedOnce()
     {
         JobTracker t;
-        t.track(QStringLiteral("job_1"), QStringLiteral("sandbox-deapi"), Dialect::DeApi, QStringLiteral("api/v1/client/txt2img"));
-        QVERIFY(t.apply(update(Channel::Pusher, JobState::Running, QStringLiteral("processing"), 0.5)) & JobTracker::State);
-        QVERIFY(t.apply(update(Channel::Pusher, JobState::Succeeded, QStringLiteral("done"), 1.0)) & JobTracker::State);
-        QCOMPARE(t.apply(update(Channel::Poll, JobState::Succeeded, QStringLiteral("done"), 1.0)), JobTracker::Changes(JobTracker::None));
-        QCOMPARE(t.apply(update(Channel::Webhook, JobState::Succeeded, QStringLiteral("done"))), JobTracker::Changes(JobTracker::None));
+        t.track(QStringLiteral("job_1"), QStringLiteral("sandbox-deapi"), Dialect::DeApi,
+            QStringLiteral("api/v1/client/txt2img"));
+        QVERIFY(
+            t.apply(update(Channel::Pusher, JobState::Running, QStringLiteral("processing"), 0.5))
+            & JobTracker::State);
+        QVERIFY(t.apply(update(Channel::Pusher, JobState::Succeeded, QStringLiteral("done"), 1.0))
+            & JobTracker::State);
+        QCOMPARE(t.apply(update(Channel::Poll, JobState::Succeeded, QStringLiteral("done"), 1.0)),
+            JobTracker::Changes(JobTracker::None));
+        QCOMPARE(t.apply(update(Channel::Webhook, JobState::Succeeded, QStringLiteral("done"))),
+            JobTracker::Changes(JobTracker::None));
         const auto *job = t.job(QStringLiteral("job_1"));
         QCOMPARE(stateEntries(*job), 2);
         QCOMPARE(job->timeline.last().channel, Channel::Pusher);
@@ -112,7 +119,7 @@ private Q_SLOTS:
         JobTracker t;
         t.track(QStringLiteral("job_1"), {}, Dialect::PeelApi, {});
         JobUpdate log = update(Channel::Sse, std::nullopt, {}, {}, QStringLiteral("sse:2"));
-        log.logs.append({1000, QStringLiteral("info"), QStringLiteral("Processing input")});
+        log.logs.append({ 1000, QStringLiteral("info"), QStringLiteral("Processing input") });
         QVERIFY(t.apply(log) & JobTracker::Log);
         QCOMPARE(t.apply(log), JobTracker::Changes(JobTracker::None));
         log.eventKey = QStringLiteral("poll:x"); // same line through another channel: same content
@@ -126,10 +133,13 @@ private Q_SLOTS:
         JobTracker t;
         t.track(QStringLiteral("job_1"), {}, Dialect::Peako, {});
         t.apply(update(Channel::Poll, JobState::Running, QStringLiteral("active"), 0.3));
-        QCOMPARE(t.apply(update(Channel::Poll, JobState::Queued, QStringLiteral("queued"))), JobTracker::Changes(JobTracker::None));
+        QCOMPARE(t.apply(update(Channel::Poll, JobState::Queued, QStringLiteral("queued"))),
+            JobTracker::Changes(JobTracker::None));
         t.apply(update(Channel::Poll, JobState::Failed, QStringLiteral("failed")));
-        QCOMPARE(t.apply(update(Channel::Poll, JobState::Running, QStringLiteral("active"), 0.9)), JobTracker::Changes(JobTracker::None));
-        QCOMPARE(t.apply(update(Channel::Poll, JobState::Succeeded, QStringLiteral("done"))), JobTracker::Changes(JobTracker::None));
+        QCOMPARE(t.apply(update(Channel::Poll, JobState::Running, QStringLiteral("active"), 0.9)),
+            JobTracker::Changes(JobTracker::None));
+        QCOMPARE(t.apply(update(Channel::Poll, JobState::Succeeded, QStringLiteral("done"))),
+            JobTracker::Changes(JobTracker::None));
         const auto *job = t.job(QStringLiteral("job_1"));
         QCOMPARE(*job->state, JobState::Failed);
         QCOMPARE(job->progress, 0.3);
@@ -141,8 +151,10 @@ private Q_SLOTS:
         JobTracker t;
         t.track(QStringLiteral("job_1"), {}, Dialect::Peel, {});
         t.apply(update(Channel::Poll, JobState::Running, QStringLiteral("running")));
-        QVERIFY(t.apply(update(Channel::Poll, JobState::NeedsInput, QStringLiteral("needs_input"))) & JobTracker::State);
-        QVERIFY(t.apply(update(Channel::Poll, JobState::Running, QStringLiteral("running"))) & JobTracker::State);
+        QVERIFY(t.apply(update(Channel::Poll, JobState::NeedsInput, QStringLiteral("needs_input")))
+            & JobTracker::State);
+        QVERIFY(t.apply(update(Channel::Poll, JobState::Running, QStringLiteral("running")))
+            & JobTracker::State);
         QCOMPARE(stateEntries(*t.job(QStringLiteral("job_1"))), 3);
     }
 
@@ -153,7 +165,8 @@ private Q_SLOTS:
         JobTracker t;
         t.track(QStringLiteral("job_1"), {}, Dialect::ImagePipeline, {});
         t.apply(update(Channel::Poll, JobState::Queued, QStringLiteral("queued")));
-        QVERIFY(t.apply(update(Channel::Poll, JobState::Queued, QStringLiteral("pending"))) & JobTracker::State);
+        QVERIFY(t.apply(update(Channel::Poll, JobState::Queued, QStringLiteral("pending")))
+            & JobTracker::State);
         QCOMPARE(t.job(QStringLiteral("job_1"))->rawStatus, QStringLiteral("pending"));
         QCOMPARE(stateEntries(*t.job(QStringLiteral("job_1"))), 2);
     }
@@ -164,8 +177,10 @@ private Q_SLOTS:
         JobTracker t;
         t.track(QStringLiteral("job_1"), {}, Dialect::DeApi, {});
         t.apply(update(Channel::Pusher, JobState::Running, {}, 0.6));
-        QCOMPARE(t.apply(update(Channel::Poll, JobState::Running, {}, 0.4)), JobTracker::Changes(JobTracker::None));
-        QCOMPARE(t.apply(update(Channel::Poll, JobState::Running, {}, 2.5)), JobTracker::Changes(JobTracker::None));
+        QCOMPARE(t.apply(update(Channel::Poll, JobState::Running, {}, 0.4)),
+            JobTracker::Changes(JobTracker::None));
+        QCOMPARE(t.apply(update(Channel::Poll, JobState::Running, {}, 2.5)),
+            JobTracker::Changes(JobTracker::None));
         QCOMPARE(t.job(QStringLiteral("job_1"))->progress, 0.6);
         t.apply(update(Channel::Poll, JobState::Succeeded, QStringLiteral("done")));
         QCOMPARE(t.job(QStringLiteral("job_1"))->progress, 1.0);
@@ -177,13 +192,16 @@ private Q_SLOTS:
         JobTracker t;
         t.track(QStringLiteral("job_1"), {}, Dialect::Peako, {});
         JobUpdate a = update(Channel::Poll, JobState::Succeeded, QStringLiteral("done"));
-        a.outputs.append({QStringLiteral("http://x/a.avi?sig=1"), QStringLiteral("a.avi"), {}, 0, {}, -1, {}});
+        a.outputs.append(
+            { QStringLiteral("http://x/a.avi?sig=1"), QStringLiteral("a.avi"), {}, 0, {}, -1, {} });
         t.apply(a);
         JobUpdate b = update(Channel::Poll, JobState::Succeeded, QStringLiteral("done"));
-        b.outputs.append({QStringLiteral("http://x/a.avi?sig=2"), QStringLiteral("a.avi"), {}, 0, {}, -1, {}});
+        b.outputs.append(
+            { QStringLiteral("http://x/a.avi?sig=2"), QStringLiteral("a.avi"), {}, 0, {}, -1, {} });
         QVERIFY(t.apply(b) & JobTracker::Outputs);
         QCOMPARE(t.job(QStringLiteral("job_1"))->outputs.size(), 1);
-        QCOMPARE(t.job(QStringLiteral("job_1"))->outputs.first().url, QStringLiteral("http://x/a.avi?sig=2"));
+        QCOMPARE(t.job(QStringLiteral("job_1"))->outputs.first().url,
+            QStringLiteral("http://x/a.avi?sig=2"));
     }
 
     // PeelAPI reports the same image through the stream (index 0 in every result event) and the
@@ -193,12 +211,16 @@ private Q_SLOTS:
         JobTracker t;
         t.track(QStringLiteral("job_1"), {}, Dialect::PeelApi, {});
         JobUpdate sse = update(Channel::Sse, std::nullopt);
-        sse.outputs.append({QStringLiteral("http://x/output_2.png?a"), QStringLiteral("output_2.png"), QStringLiteral("full"), 0, {}, -1, {}});
-        sse.outputs.append({QStringLiteral("http://x/output_1.png?a"), QStringLiteral("output_1.png"), QStringLiteral("full"), 0, {}, -1, {}});
+        sse.outputs.append({ QStringLiteral("http://x/output_2.png?a"),
+            QStringLiteral("output_2.png"), QStringLiteral("full"), 0, {}, -1, {} });
+        sse.outputs.append({ QStringLiteral("http://x/output_1.png?a"),
+            QStringLiteral("output_1.png"), QStringLiteral("full"), 0, {}, -1, {} });
         t.apply(sse);
         JobUpdate poll = update(Channel::Poll, JobState::Succeeded, QStringLiteral("succeeded"));
-        poll.outputs.append({QStringLiteral("http://x/output_1.png?b"), QStringLiteral("output_1.png"), QStringLiteral("full"), 0, {}, -1, {}});
-        poll.outputs.append({QStringLiteral("http://x/output_2.png?b"), QStringLiteral("output_2.png"), QStringLiteral("full"), 1, {}, -1, {}});
+        poll.outputs.append({ QStringLiteral("http://x/output_1.png?b"),
+            QStringLiteral("output_1.png"), QStringLiteral("full"), 0, {}, -1, {} });
+        poll.outputs.append({ QStringLiteral("http://x/output_2.png?b"),
+            QStringLiteral("output_2.png"), QStringLiteral("full"), 1, {}, -1, {} });
         t.apply(poll);
         QCOMPARE(t.job(QStringLiteral("job_1"))->outputs.size(), 2);
     }
@@ -254,7 +276,8 @@ private Q_SLOTS:
             t.track(QStringLiteral("job_%1").arg(j), {}, Dialect::DeApi, {});
         for (int step = 1; step <= 10; ++step) {
             for (int j = 0; j < 50; ++j) {
-                JobUpdate u = update(Channel::Pusher, JobState::Running, QStringLiteral("processing"), step / 10.0);
+                JobUpdate u = update(
+                    Channel::Pusher, JobState::Running, QStringLiteral("processing"), step / 10.0);
                 u.jobId = QStringLiteral("job_%1").arg(j);
                 t.apply(u);
             }

@@ -6,9 +6,8 @@
 #include "follow/jobfollower.h"
 #include "net/httpcall.h"
 #include "net/trafficlog.h"
-#include "tracker/jobtracker.h"
-
 #include "testhttp.h"
+#include "tracker/jobtracker.h"
 
 #include <QJsonDocument>
 #include <QProcess>
@@ -23,8 +22,8 @@ namespace {
 // Every text a log entry holds, so a key can be searched for in all of it.
 QByteArray allText(const TrafficLog::Entry &e)
 {
-    QByteArray out = e.jobId.toUtf8() + '\n' + e.method + '\n' + e.url.toUtf8() + '\n' + e.body + '\n' + e.mime + '\n'
-        + e.note.toUtf8() + '\n';
+    QByteArray out = e.jobId.toUtf8() + '\n' + e.method + '\n' + e.url.toUtf8() + '\n' + e.body
+        + '\n' + e.mime + '\n' + e.note.toUtf8() + '\n';
     for (const auto &h : e.headers)
         out += h.first + ": " + h.second + '\n';
     return out;
@@ -45,13 +44,14 @@ private:
         QNetworkAccessManager nam;
         Tracker::JobTracker tracker;
         Core::Redactor redactor;
-        TrafficLog log{&redactor};
-        Follow::FollowContext ctx{&nam, &tracker};
+        TrafficLog log { &redactor };
+        Follow::FollowContext ctx { &nam, &tracker };
     };
 
     Core::Profile profile(const char *dialect) const
     {
-        Core::Profile p = Core::Profile::defaultsFor(*Core::dialectFromName(QString::fromLatin1(dialect)));
+        Core::Profile p
+            = Core::Profile::defaultsFor(*Core::dialectFromName(QString::fromLatin1(dialect)));
         p.name = QString::fromLatin1(dialect);
         p.baseUrl = QUrl(m_sb->base(dialect));
         p.apiKey = QString::fromUtf8(m_sb->key(dialect));
@@ -67,7 +67,8 @@ private:
 
     // Submits through an HttpCall that records into the log, files the call under the new job,
     // then follows the job until it settles.
-    QString submitAndFollow(Rig &rig, const char *dialect, const QString &task, const QJsonObject &body, Follow::Via via)
+    QString submitAndFollow(Rig &rig, const char *dialect, const QString &task,
+        const QJsonObject &body, Follow::Via via)
     {
         const Core::Profile p = profile(dialect);
         rig.redactor.addSecret(p.apiKey);
@@ -91,7 +92,7 @@ private:
         rig.log.moveToJob(call.requestSeq(), r.jobId);
         rig.log.moveToJob(call.responseSeq(), r.jobId);
         rig.tracker.track(r.jobId, p.name, p.dialect, task);
-        Follow::JobFollower follower(&rig.ctx, p.name, {r.jobId, task}, body, via);
+        Follow::JobFollower follower(&rig.ctx, p.name, { r.jobId, task }, body, via);
         QSignalSpy settled(&follower, &Follow::JobFollower::settled);
         follower.start();
         if (!settled.wait(30000))
@@ -101,7 +102,8 @@ private:
 
     static int count(const QList<TrafficLog::Entry> &entries, TrafficLog::Kind kind)
     {
-        return int(std::count_if(entries.cbegin(), entries.cend(), [kind](const TrafficLog::Entry &e) { return e.kind == kind; }));
+        return int(std::count_if(entries.cbegin(), entries.cend(),
+            [kind](const TrafficLog::Entry &e) { return e.kind == kind; }));
     }
 
     void verifyNoKey(const TrafficLog &log, const QByteArray &key)
@@ -117,14 +119,16 @@ private:
         QVERIFY(seen > 0);
     }
 
-    // Runs the command through bash with JOBSCOPE_KEY set; returns curl's output ("-w" adds the status).
+    // Runs the command through bash with JOBSCOPE_KEY set; returns curl's output ("-w" adds the
+    // status).
     static QByteArray runCurl(const QString &command, const QByteArray &key, int *exitCode)
     {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("JOBSCOPE_KEY"), QString::fromUtf8(key));
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral("bash"), {QStringLiteral("-c"), command + QStringLiteral(" -sS -m 10 -w '\\n%{http_code}'")});
+        p.start(QStringLiteral("bash"),
+            { QStringLiteral("-c"), command + QStringLiteral(" -sS -m 10 -w '\\n%{http_code}'") });
         // The in-process sandbox must keep serving while curl talks to it: wait in an event loop.
         QEventLoop loop;
         QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
@@ -147,14 +151,16 @@ private Q_SLOTS:
     void peelApiOverSse()
     {
         Rig rig;
-        const QJsonObject body{{QLatin1String("prompt"), QStringLiteral("traffic")}, {QLatin1String("width"), 64},
-                               {QLatin1String("height"), 64},
-                               {QLatin1String("sandbox"), QJsonObject{{QLatin1String("duration_ms"), 800}}}};
-        const QString id = submitAndFollow(rig, "peelapi", QStringLiteral("v1/portrait"), body, Follow::Via::Sse);
+        const QJsonObject body { { QLatin1String("prompt"), QStringLiteral("traffic") },
+            { QLatin1String("width"), 64 }, { QLatin1String("height"), 64 },
+            { QLatin1String("sandbox"), QJsonObject { { QLatin1String("duration_ms"), 800 } } } };
+        const QString id = submitAndFollow(
+            rig, "peelapi", QStringLiteral("v1/portrait"), body, Follow::Via::Sse);
         QVERIFY(!id.isEmpty());
         const QList<TrafficLog::Entry> entries = rig.log.entries(id);
         QVERIFY(count(entries, TrafficLog::Kind::HttpRequest) >= 1); // the submit at least
-        QVERIFY(count(entries, TrafficLog::Kind::HttpResponse) >= 2); // its answer and the stream's head
+        QVERIFY(count(entries, TrafficLog::Kind::HttpResponse)
+            >= 2); // its answer and the stream's head
         QVERIFY(count(entries, TrafficLog::Kind::SseConnect) >= 1);
         QVERIFY(count(entries, TrafficLog::Kind::SseEvent) >= 2);
         QVERIFY(count(entries, TrafficLog::Kind::SseDisconnect) >= 1);
@@ -182,10 +188,11 @@ private Q_SLOTS:
     void deApiOverPusher()
     {
         Rig rig;
-        const QJsonObject body{{QLatin1String("prompt"), QStringLiteral("traffic")}, {QLatin1String("width"), 64},
-                               {QLatin1String("height"), 64},
-                               {QLatin1String("sandbox"), QJsonObject{{QLatin1String("duration_ms"), 800}}}};
-        const QString id = submitAndFollow(rig, "deapi", QStringLiteral("api/v1/client/txt2img"), body, Follow::Via::Pusher);
+        const QJsonObject body { { QLatin1String("prompt"), QStringLiteral("traffic") },
+            { QLatin1String("width"), 64 }, { QLatin1String("height"), 64 },
+            { QLatin1String("sandbox"), QJsonObject { { QLatin1String("duration_ms"), 800 } } } };
+        const QString id = submitAndFollow(
+            rig, "deapi", QStringLiteral("api/v1/client/txt2img"), body, Follow::Via::Pusher);
         QVERIFY(!id.isEmpty());
         const QList<TrafficLog::Entry> entries = rig.log.entries(id);
         QVERIFY(count(entries, TrafficLog::Kind::HttpRequest) >= 2); // submit and the initial read
@@ -201,9 +208,13 @@ private Q_SLOTS:
         for (const TrafficLog::Entry &e : connection) {
             QVERIFY2(!allText(e).contains(appKey.toUtf8()), allText(e).constData());
             if (e.kind == TrafficLog::Kind::WsOut && e.method == "pusher:subscribe")
-                QVERIFY2(QJsonDocument::fromJson(e.body).object().value(QLatin1String("data")).toObject().value(QLatin1String("auth"))
-                             == QLatin1String("[redacted]"),
-                         e.body.constData());
+                QVERIFY2(QJsonDocument::fromJson(e.body)
+                             .object()
+                             .value(QLatin1String("data"))
+                             .toObject()
+                             .value(QLatin1String("auth"))
+                        == QLatin1String("[redacted]"),
+                    e.body.constData());
         }
         verifyNoKey(rig.log, m_sb->key("deapi"));
     }
@@ -215,10 +226,11 @@ private Q_SLOTS:
         if (QStandardPaths::findExecutable(QStringLiteral("curl")).isEmpty())
             QSKIP("curl is not installed");
         Rig rig;
-        const QJsonObject body{{QLatin1String("prompt"), QStringLiteral("curl me")}, {QLatin1String("width"), 64},
-                               {QLatin1String("height"), 64},
-                               {QLatin1String("sandbox"), QJsonObject{{QLatin1String("duration_ms"), 300}}}};
-        const QString id = submitAndFollow(rig, "peelapi", QStringLiteral("v1/portrait"), body, Follow::Via::Poll);
+        const QJsonObject body { { QLatin1String("prompt"), QStringLiteral("curl me") },
+            { QLatin1String("width"), 64 }, { QLatin1String("height"), 64 },
+            { QLatin1String("sandbox"), QJsonObject { { QLatin1String("duration_ms"), 300 } } } };
+        const QString id = submitAndFollow(
+            rig, "peelapi", QStringLiteral("v1/portrait"), body, Follow::Via::Poll);
         QVERIFY(!id.isEmpty());
         const QByteArray key = m_sb->key("peelapi");
         quint64 statusRead = 0;
@@ -246,9 +258,11 @@ private Q_SLOTS:
         QVERIFY2(post.contains(QLatin1String("--data-raw")), qPrintable(post));
         out = runCurl(post, key, &exitCode);
         QVERIFY2(exitCode == 0, out.constData());
-        QVERIFY2(out.endsWith("\n200") || out.endsWith("\n201") || out.endsWith("\n202"), out.constData());
+        QVERIFY2(out.endsWith("\n200") || out.endsWith("\n201") || out.endsWith("\n202"),
+            out.constData());
         // Only request entries have a curl.
-        QVERIFY(rig.log.curlFor(statusRead + 1).isEmpty() || rig.log.entry(statusRead + 1)->kind == TrafficLog::Kind::HttpRequest);
+        QVERIFY(rig.log.curlFor(statusRead + 1).isEmpty()
+            || rig.log.entry(statusRead + 1)->kind == TrafficLog::Kind::HttpRequest);
         QVERIFY(rig.log.curlFor(999999).isEmpty());
     }
 
@@ -262,14 +276,17 @@ private Q_SLOTS:
         log.setMaxEntries(25);
         QSignalSpy spy(&log, &TrafficLog::recorded);
         for (int i = 0; i < 100; ++i)
-            log.recordRequest(QStringLiteral("a"), "GET", QStringLiteral("http://x/%1").arg(i), {}, {});
+            log.recordRequest(
+                QStringLiteral("a"), "GET", QStringLiteral("http://x/%1").arg(i), {}, {});
         QCOMPARE(spy.count(), 100);
         QCOMPARE(log.entries(QStringLiteral("a")).size(), 10);
         QCOMPARE(log.entries(QStringLiteral("a")).first().url, QStringLiteral("http://x/90"));
         QCOMPARE(log.size(), 10);
         for (int i = 0; i < 20; ++i) {
-            log.recordRequest(QStringLiteral("b"), "GET", QStringLiteral("http://b/%1").arg(i), {}, {});
-            log.recordRequest(QStringLiteral("c"), "GET", QStringLiteral("http://c/%1").arg(i), {}, {});
+            log.recordRequest(
+                QStringLiteral("b"), "GET", QStringLiteral("http://b/%1").arg(i), {}, {});
+            log.recordRequest(
+                QStringLiteral("c"), "GET", QStringLiteral("http://c/%1").arg(i), {}, {});
         }
         QCOMPARE(log.size(), 25);
         // b and c hold 10 each (their own bound); the overall bound took a's oldest five.
@@ -284,9 +301,11 @@ private Q_SLOTS:
         QCOMPARE(log.firstSeq(QStringLiteral("c")), log.entries(QStringLiteral("c")).first().seq);
         // Many more per-job drops: the internal index stays bounded and lookups stay right.
         for (int i = 0; i < 20000; ++i)
-            log.recordRequest(QStringLiteral("d"), "GET", QStringLiteral("http://d/%1").arg(i), {}, {});
+            log.recordRequest(
+                QStringLiteral("d"), "GET", QStringLiteral("http://d/%1").arg(i), {}, {});
         QCOMPARE(log.entries(QStringLiteral("d")).size(), 10);
-        QCOMPARE(log.entry(log.entries(QStringLiteral("d")).first().seq)->url, QStringLiteral("http://d/19990"));
+        QCOMPARE(log.entry(log.entries(QStringLiteral("d")).first().seq)->url,
+            QStringLiteral("http://d/19990"));
         QCOMPARE(log.size(), 25);
     }
 
@@ -302,8 +321,9 @@ private Q_SLOTS:
         QByteArray big(990, 'x');
         big += key.toUtf8(); // straddles the cap
         big += QByteArray(5000, 'y');
-        const quint64 s1 = log.recordResponse(QStringLiteral("j"), "GET", QStringLiteral("http://h/p?api_key=") + key, 200,
-                                              {{"Content-Type", "application/json"}, {"Set-Cookie", "sid=1"}}, big, 12);
+        const quint64 s1 = log.recordResponse(QStringLiteral("j"), "GET",
+            QStringLiteral("http://h/p?api_key=") + key, 200,
+            { { "Content-Type", "application/json" }, { "Set-Cookie", "sid=1" } }, big, 12);
         const TrafficLog::Entry *e = log.entry(s1);
         QVERIFY(e);
         QVERIFY(e->body.size() < 1100);
@@ -313,12 +333,13 @@ private Q_SLOTS:
         QVERIFY(!e->url.contains(key));
         QCOMPARE(e->headers.at(1).second, QByteArray("[redacted]"));
         QByteArray png("\x89PNG\r\n\x1a\n\0\0\0", 11);
-        const quint64 s2 = log.recordResponse(QStringLiteral("j"), "GET", QStringLiteral("http://h/i.png"), 200,
-                                              {{"Content-Type", "image/png"}}, png, 1);
+        const quint64 s2 = log.recordResponse(QStringLiteral("j"), "GET",
+            QStringLiteral("http://h/i.png"), 200, { { "Content-Type", "image/png" } }, png, 1);
         QCOMPARE(log.entry(s2)->body, QByteArray("<binary, 11 bytes, image/png>"));
-        const quint64 s3 = log.recordRequest(QStringLiteral("j"), "POST", QStringLiteral("http://h/s"),
-                                             {{"X-API-Key", key.toUtf8()}, {"Content-Type", "application/json"}},
-                                             "{\"note\":\"" + key.toUtf8() + "\"}");
+        const quint64 s3
+            = log.recordRequest(QStringLiteral("j"), "POST", QStringLiteral("http://h/s"),
+                { { "X-API-Key", key.toUtf8() }, { "Content-Type", "application/json" } },
+                "{\"note\":\"" + key.toUtf8() + "\"}");
         QVERIFY(!allText(*log.entry(s3)).contains(key.toUtf8()));
         QCOMPARE(log.entry(s3)->headers.first().first, QByteArray("X-API-Key"));
         QVERIFY(log.curlFor(s3).contains(QLatin1String("\"X-API-Key: $JOBSCOPE_KEY\"")));

@@ -9,7 +9,6 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QWheelEvent>
-
 #include <algorithm>
 
 namespace Ui {
@@ -41,10 +40,14 @@ ImageViewer::ImageViewer(QWidget *parent)
         tools->addWidget(b);
         return b;
     };
-    button(tr("Fit"), tr("Scale the image to the space available"), &ImageViewer::fit)->setObjectName(QStringLiteral("fit"));
-    button(tr("100%"), tr("Show the image at its actual size"), &ImageViewer::actualSize)->setObjectName(QStringLiteral("actual"));
-    button(QStringLiteral("−"), tr("Zoom out"), &ImageViewer::zoomOut)->setObjectName(QStringLiteral("zoomOut"));
-    button(QStringLiteral("+"), tr("Zoom in"), &ImageViewer::zoomIn)->setObjectName(QStringLiteral("zoomIn"));
+    button(tr("Fit"), tr("Scale the image to the space available"), &ImageViewer::fit)
+        ->setObjectName(QStringLiteral("fit"));
+    button(tr("100%"), tr("Show the image at its actual size"), &ImageViewer::actualSize)
+        ->setObjectName(QStringLiteral("actual"));
+    button(QStringLiteral("−"), tr("Zoom out"), &ImageViewer::zoomOut)
+        ->setObjectName(QStringLiteral("zoomOut"));
+    button(QStringLiteral("+"), tr("Zoom in"), &ImageViewer::zoomIn)
+        ->setObjectName(QStringLiteral("zoomIn"));
     m_zoomLabel->setAutoRaise(true);
     m_zoomLabel->setEnabled(false);
     tools->addWidget(m_zoomLabel);
@@ -83,7 +86,8 @@ double ImageViewer::zoom() const
     if (!m_fit || m_image.isNull())
         return m_zoom;
     const QSize area = m_scroll->viewport()->size() - QSize(4, 4);
-    const double z = std::min(double(area.width()) / m_image.width(), double(area.height()) / m_image.height());
+    const double z = std::min(
+        double(area.width()) / m_image.width(), double(area.height()) / m_image.height());
     return std::clamp(z, kMin, kMax);
 }
 
@@ -129,7 +133,8 @@ void ImageViewer::render()
     const QSize size = (QSizeF(m_image.size()) * z).toSize().expandedTo(QSize(1, 1));
     // Smooth scaling when shrinking; exact pixels when enlarging, so 800 % shows real pixels.
     const Qt::TransformationMode mode = z < 1.0 ? Qt::SmoothTransformation : Qt::FastTransformation;
-    m_label->setPixmap(QPixmap::fromImage(z == 1.0 ? m_image : m_image.scaled(size, Qt::KeepAspectRatio, mode)));
+    m_label->setPixmap(
+        QPixmap::fromImage(z == 1.0 ? m_image : m_image.scaled(size, Qt::KeepAspectRatio, mode)));
     m_label->resize(size.expandedTo(m_fit ? m_scroll->viewport()->size() : size));
     m_zoomLabel->setText(QStringLiteral("%1 %").arg(qRound(z * 100)));
 }
@@ -153,7 +158,8 @@ bool ImageViewer::eventFilter(QObject *watched, QEvent *event)
             return true;
         }
     }
-    if (watched == m_scroll->viewport() && event->type() == QEvent::Resize && (m_fit || m_image.isNull()))
+    if (watched == m_scroll->viewport() && event->type() == QEvent::Resize
+        && (m_fit || m_image.isNull()))
         render();
     return QWidget::eventFilter(watched, event);
 }

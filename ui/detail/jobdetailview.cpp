@@ -15,7 +15,8 @@
 
 namespace Ui {
 
-JobDetailView::JobDetailView(Tracker::JobTracker *tracker, QNetworkAccessManager *nam, QWidget *parent)
+JobDetailView::JobDetailView(
+    Tracker::JobTracker *tracker, QNetworkAccessManager *nam, QWidget *parent)
     : QWidget(parent)
     , m_tracker(tracker)
     , m_nam(nam ? nam : new QNetworkAccessManager(this))
@@ -101,7 +102,8 @@ void JobDetailView::refresh()
     m_logs->showJob(job);
     m_results->showJob(job);
     // The sandbox record is re-read when the client saw the state change, not on every tick.
-    const std::optional<int> state = job && job->state ? std::optional<int>(int(*job->state)) : std::nullopt;
+    const std::optional<int> state
+        = job && job->state ? std::optional<int>(int(*job->state)) : std::nullopt;
     if (job && state != m_lastState) {
         const bool first = !m_lastState.has_value();
         m_lastState = state;

@@ -4,7 +4,6 @@
 
 #include <QUrl>
 #include <QWidget>
-
 #include <optional>
 
 class QLabel;
@@ -39,7 +38,8 @@ class JobDetailView final : public QWidget
 
 public:
     // `nam` is used by the lifecycle stepper; nullptr: the view makes its own.
-    explicit JobDetailView(Tracker::JobTracker *tracker, QNetworkAccessManager *nam = nullptr, QWidget *parent = nullptr);
+    explicit JobDetailView(Tracker::JobTracker *tracker, QNetworkAccessManager *nam = nullptr,
+        QWidget *parent = nullptr);
 
     void setRedactor(const Core::Redactor *redactor);
     // Shows the job (an empty id, or one the tracker does not know: the empty state).
@@ -60,7 +60,10 @@ public:
     ResultsTab *results() const { return m_results; }
     LifecycleStepper *stepper() const { return m_stepper; }
     bool isShowingEmptyState() const;
-    int refreshCount() const { return m_refreshes; } // how often the tabs were fed (tests: batching)
+    int refreshCount() const
+    {
+        return m_refreshes;
+    } // how often the tabs were fed (tests: batching)
 
 Q_SIGNALS:
     void downloadRequested(const QString &jobId);

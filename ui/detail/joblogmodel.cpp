@@ -12,14 +12,14 @@ namespace Ui {
 namespace {
 QString timeText(qint64 ms)
 {
-    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss.zzz")) : QString();
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss.zzz"))
+                  : QString();
 }
 } // namespace
 
 JobLogModel::JobLogModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 QString JobLogModel::normalizedLevel(const QString &level)
 {
@@ -35,7 +35,8 @@ QString JobLogModel::normalizedLevel(const QString &level)
 
 JobLogModel::Line JobLogModel::lineFrom(const Core::LogLine &l) const
 {
-    return Line{l.timeMs, normalizedLevel(l.level), m_redactor ? m_redactor->redact(l.message) : l.message};
+    return Line { l.timeMs, normalizedLevel(l.level),
+        m_redactor ? m_redactor->redact(l.message) : l.message };
 }
 
 void JobLogModel::update(const Tracker::TrackedJob *job)
@@ -56,7 +57,8 @@ void JobLogModel::update(const Tracker::TrackedJob *job)
     }
     if (job->logs.size() == m_sourceCount)
         return;
-    beginInsertRows({}, int(m_lines.size()), int(m_lines.size() + job->logs.size() - m_sourceCount - 1));
+    beginInsertRows(
+        {}, int(m_lines.size()), int(m_lines.size() + job->logs.size() - m_sourceCount - 1));
     for (qsizetype i = m_sourceCount; i < job->logs.size(); ++i)
         m_lines.append(lineFrom(job->logs.at(i)));
     m_sourceCount = job->logs.size();
@@ -96,15 +98,17 @@ QVariant JobLogModel::data(const QModelIndex &index, int role) const
     case TimeRole:
         return l.timeMs;
     case LineRole:
-        return QStringLiteral("%1 %2 %3").arg(timeText(l.timeMs), l.level.toUpper().leftJustified(5), l.message);
+        return QStringLiteral("%1 %2 %3")
+            .arg(timeText(l.timeMs), l.level.toUpper().leftJustified(5), l.message);
     case Qt::ForegroundRole: {
         if (l.level == u"info")
             return {};
         const QColor text = QGuiApplication::palette().color(QPalette::Text);
         auto mix = [&](QColor accent, int accentWeight) {
             const int t = 3 - accentWeight;
-            return QColor((t * text.red() + accentWeight * accent.red()) / 3, (t * text.green() + accentWeight * accent.green()) / 3,
-                          (t * text.blue() + accentWeight * accent.blue()) / 3);
+            return QColor((t * text.red() + accentWeight * accent.red()) / 3,
+                (t * text.green() + accentWeight * accent.green()) / 3,
+                (t * text.blue() + accentWeight * accent.blue()) / 3);
         };
         if (l.level == u"error")
             return mix(QColor(0xd0, 0x30, 0x30), 2);
@@ -112,7 +116,8 @@ QVariant JobLogModel::data(const QModelIndex &index, int role) const
             return mix(QColor(0xc0, 0x80, 0x00), 2);
         // debug: half way to the background, quieter than everything else
         const QColor base = QGuiApplication::palette().color(QPalette::Base);
-        return QColor((text.red() + base.red()) / 2, (text.green() + base.green()) / 2, (text.blue() + base.blue()) / 2);
+        return QColor((text.red() + base.red()) / 2, (text.green() + base.green()) / 2,
+            (text.blue() + base.blue()) / 2);
     }
     }
     return {};

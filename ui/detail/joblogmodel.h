@@ -26,8 +26,8 @@ public:
     enum Column { Time, Level, Message, ColumnCount };
     enum Role {
         LevelRole = Qt::UserRole + 1, // normalized level: debug, info, warn, error
-        TimeRole,                     // ms since epoch
-        LineRole,                     // the whole line as plain text ("time level message")
+        TimeRole, // ms since epoch
+        LineRole, // the whole line as plain text ("time level message")
     };
 
     explicit JobLogModel(QObject *parent = nullptr);
@@ -42,7 +42,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(
+        int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
     struct Line

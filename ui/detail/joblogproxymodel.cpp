@@ -6,8 +6,7 @@ namespace Ui {
 
 JobLogProxyModel::JobLogProxyModel(QObject *parent)
     : QSortFilterProxyModel(parent)
-{
-}
+{ }
 
 void JobLogProxyModel::setLevelShown(const QString &level, bool shown)
 {
@@ -33,7 +32,8 @@ bool JobLogProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &source
     const QModelIndex index = sourceModel()->index(sourceRow, JobLogModel::Message, sourceParent);
     if (m_hidden.contains(index.data(JobLogModel::LevelRole).toString()))
         return false;
-    return m_search.isEmpty() || index.data(Qt::DisplayRole).toString().contains(m_search, Qt::CaseInsensitive);
+    return m_search.isEmpty()
+        || index.data(Qt::DisplayRole).toString().contains(m_search, Qt::CaseInsensitive);
 }
 
 } // namespace Ui

@@ -8,8 +8,7 @@ namespace Ui {
 
 JobTimelineModel::JobTimelineModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 void JobTimelineModel::update(const Tracker::TrackedJob *job)
 {
@@ -62,8 +61,9 @@ QVariant JobTimelineModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (index.column()) {
         case Time:
-            return QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(role == Qt::ToolTipRole ? QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")
-                                                                                             : QStringLiteral("HH:mm:ss.zzz"));
+            return QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(role == Qt::ToolTipRole
+                    ? QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")
+                    : QStringLiteral("HH:mm:ss.zzz"));
         case Kind:
             return Tracker::TimelineEntry::kindName(e.kind);
         case State: {
@@ -82,7 +82,8 @@ QVariant JobTimelineModel::data(const QModelIndex &index, int role) const
         // Muted accents mixed from the palette's text colour, readable on light and dark themes.
         const QColor text = QGuiApplication::palette().color(QPalette::Text);
         auto mix = [&](QColor accent) {
-            return QColor((text.red() + 2 * accent.red()) / 3, (text.green() + 2 * accent.green()) / 3, (text.blue() + 2 * accent.blue()) / 3);
+            return QColor((text.red() + 2 * accent.red()) / 3,
+                (text.green() + 2 * accent.green()) / 3, (text.blue() + 2 * accent.blue()) / 3);
         };
         if (e.kind == Tracker::TimelineEntry::Kind::Error)
             return mix(QColor(0xd0, 0x30, 0x30));

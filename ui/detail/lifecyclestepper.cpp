@@ -17,7 +17,10 @@
 namespace Ui {
 
 namespace {
-QLatin1String k(const char *s) { return QLatin1String(s); }
+QLatin1String k(const char *s)
+{
+    return QLatin1String(s);
+}
 } // namespace
 
 LifecycleStepper::LifecycleStepper(QNetworkAccessManager *nam, QWidget *parent)
@@ -60,7 +63,8 @@ LifecycleStepper::LifecycleStepper(QNetworkAccessManager *nam, QWidget *parent)
     bold.setBold(true);
     m_state->setFont(bold);
     stateRow->addWidget(m_state, 1);
-    QPushButton *refreshButton = makeButton(tr("Refresh"), QStringLiteral("refresh"), tr("Read the job from the sandbox again"));
+    QPushButton *refreshButton = makeButton(
+        tr("Refresh"), QStringLiteral("refresh"), tr("Read the job from the sandbox again"));
     connect(refreshButton, &QPushButton::clicked, this, &LifecycleStepper::refresh);
     stateRow->addWidget(refreshButton);
     form->addRow(tr("Sandbox state"), stateRow);
@@ -70,13 +74,16 @@ LifecycleStepper::LifecycleStepper(QNetworkAccessManager *nam, QWidget *parent)
     advanceBox->setSpacing(2);
     advanceBox->addLayout(m_advanceRow);
     m_holdEachStep->setChecked(true);
-    m_holdEachStep->setToolTip(tr("Hold the job in the state it was advanced to, so it waits for the next step"));
+    m_holdEachStep->setToolTip(
+        tr("Hold the job in the state it was advanced to, so it waits for the next step"));
     advanceBox->addWidget(m_holdEachStep);
     form->addRow(tr("Advance to"), advanceBox);
 
     auto *holdRow = new QHBoxLayout;
-    QPushButton *hold = makeButton(tr("Hold here"), QStringLiteral("hold"), tr("Keep the job in its current state until advanced or released"));
-    QPushButton *release = makeButton(tr("Release"), QStringLiteral("release"), tr("Clear the hold; the job carries on by itself"));
+    QPushButton *hold = makeButton(tr("Hold here"), QStringLiteral("hold"),
+        tr("Keep the job in its current state until advanced or released"));
+    QPushButton *release = makeButton(tr("Release"), QStringLiteral("release"),
+        tr("Clear the hold; the job carries on by itself"));
     holdRow->addWidget(hold);
     holdRow->addWidget(release);
     holdRow->addStretch(1);
@@ -92,7 +99,8 @@ LifecycleStepper::LifecycleStepper(QNetworkAccessManager *nam, QWidget *parent)
     m_codes->setMinimumContentsLength(18);
     m_codes->setToolTip(tr("The reason code the job fails with"));
     m_failMessage->setPlaceholderText(tr("Message (optional)"));
-    QPushButton *fail = makeButton(tr("Fail"), QStringLiteral("fail"), tr("Fail the job now with this reason code"));
+    QPushButton *fail = makeButton(
+        tr("Fail"), QStringLiteral("fail"), tr("Fail the job now with this reason code"));
     failRow->addWidget(m_codes);
     failRow->addWidget(m_failMessage, 1);
     failRow->addWidget(fail);
@@ -100,25 +108,31 @@ LifecycleStepper::LifecycleStepper(QNetworkAccessManager *nam, QWidget *parent)
     connect(fail, &QPushButton::clicked, this, [this] {
         const QString code = m_codes->currentText();
         const QString message = m_failMessage->text();
-        act(QStringLiteral("fail"), [this, code, message](const auto &cb) { m_control->fail(m_jobId, code, message, cb); });
+        act(QStringLiteral("fail"),
+            [this, code, message](const auto &cb) { m_control->fail(m_jobId, code, message, cb); });
     });
 
     auto *askLayout = new QHBoxLayout(m_askRow);
     askLayout->setContentsMargins(0, 0, 0, 0);
     m_prompt->setPlaceholderText(tr("Prompt text (empty: the sandbox's default question)"));
-    QPushButton *ask = makeButton(tr("Ask for input"), QStringLiteral("ask-input"), tr("Pause the running build in needs_input"));
+    QPushButton *ask = makeButton(tr("Ask for input"), QStringLiteral("ask-input"),
+        tr("Pause the running build in needs_input"));
     askLayout->addWidget(m_prompt, 1);
     askLayout->addWidget(ask);
     form->addRow(tr("Input"), m_askRow);
     connect(ask, &QPushButton::clicked, this, [this] {
         const QString prompt = m_prompt->text();
-        act(QStringLiteral("ask-input"), [this, prompt](const auto &cb) { m_control->askInput(m_jobId, prompt, cb); });
+        act(QStringLiteral("ask-input"),
+            [this, prompt](const auto &cb) { m_control->askInput(m_jobId, prompt, cb); });
     });
 
     auto *otherRow = new QHBoxLayout;
-    QPushButton *cancel = makeButton(tr("Cancel job"), QStringLiteral("cancel"), tr("Cancel the job now"));
-    QPushButton *expire = makeButton(tr("Expire URLs"), QStringLiteral("expire"), tr("Every result URL minted so far answers 403; a new status read mints working ones"));
-    QPushButton *drop = makeButton(tr("Drop streams"), QStringLiteral("drop"), tr("Cut this job's SSE streams (and deAPI's WebSockets)"));
+    QPushButton *cancel
+        = makeButton(tr("Cancel job"), QStringLiteral("cancel"), tr("Cancel the job now"));
+    QPushButton *expire = makeButton(tr("Expire URLs"), QStringLiteral("expire"),
+        tr("Every result URL minted so far answers 403; a new status read mints working ones"));
+    QPushButton *drop = makeButton(tr("Drop streams"), QStringLiteral("drop"),
+        tr("Cut this job's SSE streams (and deAPI's WebSockets)"));
     otherRow->addWidget(cancel);
     otherRow->addWidget(expire);
     otherRow->addWidget(drop);
@@ -185,7 +199,10 @@ void LifecycleStepper::refresh()
             return; // an answer about the job shown before
         if (!r.ok()) {
             m_busy = false;
-            m_status->setText(tr("Reading the job failed: %1 %2").arg(r.httpStatus ? QString::number(r.httpStatus) : QString(), r.reason).simplified());
+            m_status->setText(
+                tr("Reading the job failed: %1 %2")
+                    .arg(r.httpStatus ? QString::number(r.httpStatus) : QString(), r.reason)
+                    .simplified());
             applyRecord({});
             return;
         }
@@ -194,8 +211,10 @@ void LifecycleStepper::refresh()
         // Completing a job renders its outputs first: the sandbox reaches the asked-for state a
         // moment after it accepted the advance, so re-read until it is there (at most ~10 s).
         const QString now = phase();
-        if (!m_expect.isEmpty() && now != m_expect && !Qa::LifecycleControl::isTerminalPhase(now) && ++m_expectReads < 40) {
-            m_state->setText(m_state->text() + QStringLiteral("  ·  ") + tr("on its way to %1").arg(m_expect));
+        if (!m_expect.isEmpty() && now != m_expect && !Qa::LifecycleControl::isTerminalPhase(now)
+            && ++m_expectReads < 40) {
+            m_state->setText(
+                m_state->text() + QStringLiteral("  ·  ") + tr("on its way to %1").arg(m_expect));
             QTimer::singleShot(250, this, [this, id] {
                 if (id == m_jobId)
                     refresh();
@@ -226,7 +245,8 @@ QPushButton *LifecycleStepper::button(const QString &action) const
     return m_buttons.value(action);
 }
 
-void LifecycleStepper::act(const QString &action, const std::function<void(const std::function<void(const Qa::ControlResult &)> &)> &call)
+void LifecycleStepper::act(const QString &action,
+    const std::function<void(const std::function<void(const Qa::ControlResult &)> &)> &call)
 {
     if (!m_active || m_jobId.isEmpty())
         return;
@@ -246,11 +266,13 @@ void LifecycleStepper::report(const Qa::ControlResult &r)
 {
     QString what = r.action;
     if (r.action == u"advance" && r.body.contains(k("job")))
-        what = tr("advance → %1").arg(r.body.value(k("job")).toObject().value(k("status")).toString());
+        what = tr("advance → %1")
+                   .arg(r.body.value(k("job")).toObject().value(k("status")).toString());
     if (r.ok())
         m_status->setText(tr("%1: done (HTTP %2)").arg(what).arg(r.httpStatus));
     else if (r.httpStatus)
-        m_status->setText(tr("%1: refused (HTTP %2) — %3").arg(what).arg(r.httpStatus).arg(r.reason));
+        m_status->setText(
+            tr("%1: refused (HTTP %2) — %3").arg(what).arg(r.httpStatus).arg(r.reason));
     else
         m_status->setText(tr("%1: no answer — %2").arg(what, r.reason));
     Q_EMIT actionFinished(r);
@@ -261,12 +283,15 @@ void LifecycleStepper::applyRecord(const QJsonObject &record)
     m_record = record;
     const QString dialect = record.value(k("dialect")).toString();
     if (record.isEmpty()) {
-        m_state->setText(!m_active ? tr("No sandbox") : m_jobId.isEmpty() ? tr("No job selected") : tr("…"));
+        m_state->setText(!m_active  ? tr("No sandbox")
+                : m_jobId.isEmpty() ? tr("No job selected")
+                                    : tr("…"));
     } else {
         const QString phaseName = record.value(k("phase")).toString();
         const QString raw = record.value(k("status")).toString();
         QString text = raw == phaseName ? phaseName : QStringLiteral("%1 (%2)").arg(phaseName, raw);
-        text += QStringLiteral("  ·  %1 %").arg(qRound(record.value(k("progress")).toDouble() * 100));
+        text += QStringLiteral("  ·  %1 %")
+                    .arg(qRound(record.value(k("progress")).toDouble() * 100));
         const QString held = record.value(k("control")).toObject().value(k("hold")).toString();
         if (!held.isEmpty())
             text += QStringLiteral("  ·  ") + tr("held in %1").arg(held);
@@ -286,7 +311,8 @@ void LifecycleStepper::applyRecord(const QJsonObject &record)
     for (const Qa::LifecycleStep &s : Qa::LifecycleControl::steps(record)) {
         if (s.phase == u"failed" || s.phase == u"cancelled")
             continue;
-        auto *b = new QPushButton(s.rawWord == s.phase ? s.phase : QStringLiteral("%1 (%2)").arg(s.phase, s.rawWord));
+        auto *b = new QPushButton(
+            s.rawWord == s.phase ? s.phase : QStringLiteral("%1 (%2)").arg(s.phase, s.rawWord));
         b->setObjectName(QStringLiteral("advance:") + s.phase);
         b->setToolTip(s.legal ? tr("Advance the job to %1").arg(s.rawWord) : s.whyNot);
         b->setProperty("legal", s.legal);
@@ -294,16 +320,18 @@ void LifecycleStepper::applyRecord(const QJsonObject &record)
         connect(b, &QPushButton::clicked, this, [this, to] {
             m_expect = to;
             m_expectReads = 0;
-            const bool holdThere = m_holdEachStep->isChecked() && !Qa::LifecycleControl::isTerminalPhase(to);
+            const bool holdThere
+                = m_holdEachStep->isChecked() && !Qa::LifecycleControl::isTerminalPhase(to);
             act(QStringLiteral("advance"), [this, to, holdThere](const auto &cb) {
-                m_control->advance(m_jobId, to, [this, to, holdThere, cb](const Qa::ControlResult &r) {
-                    if (!r.ok())
-                        m_expect.clear();
-                    if (!r.ok() || !holdThere)
-                        return cb(r);
-                    // Hold it where it now is; the advance's answer is what the user sees.
-                    m_control->hold(m_jobId, to, [r, cb](const Qa::ControlResult &) { cb(r); });
-                });
+                m_control->advance(
+                    m_jobId, to, [this, to, holdThere, cb](const Qa::ControlResult &r) {
+                        if (!r.ok())
+                            m_expect.clear();
+                        if (!r.ok() || !holdThere)
+                            return cb(r);
+                        // Hold it where it now is; the advance's answer is what the user sees.
+                        m_control->hold(m_jobId, to, [r, cb](const Qa::ControlResult &) { cb(r); });
+                    });
             });
         });
         m_advanceRow->addWidget(b);
@@ -313,7 +341,8 @@ void LifecycleStepper::applyRecord(const QJsonObject &record)
 
     const QStringList phases = Qa::LifecycleControl::phases(dialect);
     m_askRow->setVisible(dialect.isEmpty() || phases.contains(QStringLiteral("needs_input")));
-    m_buttons.value(QStringLiteral("cancel"))->setVisible(dialect.isEmpty() || phases.contains(QStringLiteral("cancelled")));
+    m_buttons.value(QStringLiteral("cancel"))
+        ->setVisible(dialect.isEmpty() || phases.contains(QStringLiteral("cancelled")));
     if (!dialect.isEmpty())
         loadFailures(dialect);
     updateEnabled();
@@ -336,13 +365,14 @@ void LifecycleStepper::loadFailures(const QString &dialect)
     if (m_failureCodes.contains(dialect))
         return fill(m_failureCodes.value(dialect));
     m_codes->clear();
-    m_control->failures(dialect, [this, dialect, fill](const QStringList &codes, const Qa::ControlResult &r) {
-        if (!r.ok())
-            return;
-        m_failureCodes.insert(dialect, codes);
-        if (m_codesFor == dialect)
-            fill(codes);
-    });
+    m_control->failures(
+        dialect, [this, dialect, fill](const QStringList &codes, const Qa::ControlResult &r) {
+            if (!r.ok())
+                return;
+            m_failureCodes.insert(dialect, codes);
+            if (m_codesFor == dialect)
+                fill(codes);
+        });
 }
 
 void LifecycleStepper::updateEnabled()
@@ -364,7 +394,9 @@ void LifecycleStepper::updateEnabled()
     const QString already = tr("the job is already %1").arg(m_record.value(k("status")).toString());
     enable("refresh", m_active && !m_jobId.isEmpty());
     enable("hold", have && !terminal, already);
-    enable("release", have && !m_record.value(k("control")).toObject().value(k("hold")).toString().isEmpty(), tr("the job is not held"));
+    enable("release",
+        have && !m_record.value(k("control")).toObject().value(k("hold")).toString().isEmpty(),
+        tr("the job is not held"));
     enable("fail", have && !terminal && m_codes->count() > 0, already);
     enable("ask-input", have && p == u"running", tr("only a running build can ask for input"));
     enable("cancel", have && !terminal, already);

@@ -53,7 +53,8 @@ public:
     QString stateText() const;
     QString statusText() const;
     QPushButton *advanceButton(const QString &phase) const { return m_advance.value(phase); }
-    QPushButton *button(const QString &action) const; // hold, release, fail, ask-input, cancel, expire, drop, refresh
+    QPushButton *button(const QString &action)
+        const; // hold, release, fail, ask-input, cancel, expire, drop, refresh
     QComboBox *failureCodes() const { return m_codes; }
     QLineEdit *failureMessage() const { return m_failMessage; }
     QLineEdit *inputPrompt() const { return m_prompt; }
@@ -64,7 +65,8 @@ Q_SIGNALS:
     void actionFinished(const Qa::ControlResult &result);
 
 private:
-    void act(const QString &action, const std::function<void(const std::function<void(const Qa::ControlResult &)> &)> &call);
+    void act(const QString &action,
+        const std::function<void(const std::function<void(const Qa::ControlResult &)> &)> &call);
     void report(const Qa::ControlResult &r);
     void applyRecord(const QJsonObject &record);
     void loadFailures(const QString &dialect);
@@ -77,7 +79,7 @@ private:
     QJsonObject m_record;
     QHash<QString, QStringList> m_failureCodes; // per dialect, fetched once
     QString m_codesFor;
-    QString m_expect;   // the state an advance asked for, while the sandbox is still getting there
+    QString m_expect; // the state an advance asked for, while the sandbox is still getting there
     int m_expectReads = 0;
 
     QLabel *m_hint;

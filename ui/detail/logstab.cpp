@@ -36,10 +36,9 @@ LogsTab::LogsTab(QWidget *parent)
     bar->setContentsMargins(4, 0, 4, 0);
     layout->addLayout(bar);
 
-    const QList<QPair<QString, QString>> levels{{QStringLiteral("debug"), tr("Debug")},
-                                                {QStringLiteral("info"), tr("Info")},
-                                                {QStringLiteral("warn"), tr("Warn")},
-                                                {QStringLiteral("error"), tr("Error")}};
+    const QList<QPair<QString, QString>> levels { { QStringLiteral("debug"), tr("Debug") },
+        { QStringLiteral("info"), tr("Info") }, { QStringLiteral("warn"), tr("Warn") },
+        { QStringLiteral("error"), tr("Error") } };
     for (const auto &[level, title] : levels) {
         auto *b = new QToolButton(this);
         b->setText(title);
@@ -47,7 +46,8 @@ LogsTab::LogsTab(QWidget *parent)
         b->setChecked(true);
         b->setToolTip(tr("Show %1 lines").arg(level));
         b->setObjectName(level);
-        connect(b, &QToolButton::toggled, this, [this, level](bool on) { m_proxy->setLevelShown(level, on); });
+        connect(b, &QToolButton::toggled, this,
+            [this, level](bool on) { m_proxy->setLevelShown(level, on); });
         bar->addWidget(b);
         m_levels.insert(level, b);
     }
@@ -138,10 +138,13 @@ void LogsTab::setAutoScroll(bool on)
 QString LogsTab::linesText(bool selectedOnly) const
 {
     QStringList lines;
-    const QModelIndexList selected = selectedOnly ? m_view->selectionModel()->selectedRows(JobLogModel::Message) : QModelIndexList();
+    const QModelIndexList selected = selectedOnly
+        ? m_view->selectionModel()->selectedRows(JobLogModel::Message)
+        : QModelIndexList();
     if (!selected.isEmpty()) {
         QModelIndexList rows = selected;
-        std::sort(rows.begin(), rows.end(), [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+        std::sort(rows.begin(), rows.end(),
+            [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
         for (const QModelIndex &i : rows)
             lines.append(i.data(JobLogModel::LineRole).toString());
     } else {
@@ -166,8 +169,10 @@ void LogsTab::copy()
 
 void LogsTab::save()
 {
-    const QString name = m_model->jobId().isEmpty() ? QStringLiteral("job.log") : m_model->jobId() + QStringLiteral(".log");
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save log"), name, tr("Text files (*.log *.txt);;All files (*)"));
+    const QString name = m_model->jobId().isEmpty() ? QStringLiteral("job.log")
+                                                    : m_model->jobId() + QStringLiteral(".log");
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save log"), name, tr("Text files (*.log *.txt);;All files (*)"));
     if (path.isEmpty())
         return;
     if (!saveTo(path))

@@ -73,10 +73,14 @@ struct TimingLabel
 
 // The adapters' timing keys (app/dialects) with the words a user expects.
 constexpr TimingLabel kTimingLabels[] = {
-    {"created_ms", "Created (service)"},     {"updated_ms", "Updated (service)"},
-    {"queue_wait_s", "Queue wait"},          {"inference_s", "Inference time"},
-    {"total_s", "Total time"},               {"estimated_s", "Estimated time"},
-    {"processing_ms", "Processing time"},    {"request_duration_s", "Request duration"},
+    { "created_ms", "Created (service)" },
+    { "updated_ms", "Updated (service)" },
+    { "queue_wait_s", "Queue wait" },
+    { "inference_s", "Inference time" },
+    { "total_s", "Total time" },
+    { "estimated_s", "Estimated time" },
+    { "processing_ms", "Processing time" },
+    { "request_duration_s", "Request duration" },
 };
 
 QString timingLabel(const QString &key)
@@ -95,8 +99,9 @@ QString timingValue(const QString &key, const QJsonValue &v)
     if (!v.isDouble())
         return jsonText(v);
     const double n = v.toDouble();
-    static const QStringList moments{QStringLiteral("created_ms"), QStringLiteral("updated_ms"), QStringLiteral("started_ms"),
-                                     QStringLiteral("finished_ms"), QStringLiteral("completed_ms")};
+    static const QStringList moments { QStringLiteral("created_ms"), QStringLiteral("updated_ms"),
+        QStringLiteral("started_ms"), QStringLiteral("finished_ms"),
+        QStringLiteral("completed_ms") };
     if (moments.contains(key))
         return timeText(qint64(n));
     if (key.endsWith(QLatin1String("_ms")))
@@ -120,7 +125,8 @@ QGroupBox *section(const QString &title, QFormLayout **form, QWidget *parent)
 
 OverviewTab::OverviewTab(QWidget *parent)
     : QWidget(parent)
-    , m_progress(new QProgressBar(this)) // owned from the start; a layout takes it when a job has progress
+    , m_progress(
+          new QProgressBar(this)) // owned from the start; a layout takes it when a job has progress
     , m_input(new QPlainTextEdit)
 {
     auto *outer = new QVBoxLayout(this);
@@ -150,7 +156,8 @@ OverviewTab::OverviewTab(QWidget *parent)
     m_input->setMaximumHeight(260);
     inputLayout->addWidget(m_input);
     auto *copyInput = new QPushButton(tr("Copy input JSON"), m_inputBox);
-    connect(copyInput, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_input->toPlainText()); });
+    connect(copyInput, &QPushButton::clicked, this,
+        [this] { QApplication::clipboard()->setText(m_input->toPlainText()); });
     inputLayout->addWidget(copyInput, 0, Qt::AlignLeft);
     column->addWidget(m_inputBox);
     column->addStretch(1);
@@ -161,7 +168,8 @@ OverviewTab::OverviewTab(QWidget *parent)
     showJob(nullptr);
 }
 
-void OverviewTab::set(QFormLayout *form, const QString &key, const QString &label, const QString &rawText, bool mono)
+void OverviewTab::set(
+    QFormLayout *form, const QString &key, const QString &label, const QString &rawText, bool mono)
 {
     // Every value here may come from a server (an error message can echo the key): redacted.
     const QString text = m_redactor ? m_redactor->redact(rawText) : rawText;
@@ -215,11 +223,13 @@ void OverviewTab::showJob(const Tracker::TrackedJob *job)
         set(m_jobForm, QStringLiteral("profile"), tr("Profile"), job->profile);
         set(m_jobForm, QStringLiteral("dialect"), tr("Dialect"), Core::dialectName(job->dialect));
         set(m_jobForm, QStringLiteral("task"), tr("Task"), job->task, true);
-        set(m_jobForm, QStringLiteral("state"), tr("State"), job->state ? Core::stateName(*job->state) : tr("unknown"));
+        set(m_jobForm, QStringLiteral("state"), tr("State"),
+            job->state ? Core::stateName(*job->state) : tr("unknown"));
         set(m_jobForm, QStringLiteral("raw"), tr("Raw state"), job->rawStatus, true);
         if (job->hasProgress) {
             m_progress->setValue(qRound(job->progress * 1000));
-            set(m_jobForm, QStringLiteral("progress"), tr("Progress"), QStringLiteral("%1 %").arg(QString::number(job->progress * 100, 'f', 1)));
+            set(m_jobForm, QStringLiteral("progress"), tr("Progress"),
+                QStringLiteral("%1 %").arg(QString::number(job->progress * 100, 'f', 1)));
         }
         set(m_jobForm, QStringLiteral("problem"), tr("Last problem"), job->lastProblem);
 
@@ -230,7 +240,8 @@ void OverviewTab::showJob(const Tracker::TrackedJob *job)
         for (const Tracker::TimelineEntry &e : job->timeline) {
             if (e.kind != Tracker::TimelineEntry::Kind::State || !e.state)
                 continue;
-            if (!started && (*e.state == Core::JobState::Running || *e.state == Core::JobState::NeedsInput))
+            if (!started
+                && (*e.state == Core::JobState::Running || *e.state == Core::JobState::NeedsInput))
                 started = e.timeMs;
             if (!finished && Core::isTerminal(*e.state))
                 finished = e.timeMs;
@@ -239,28 +250,37 @@ void OverviewTab::showJob(const Tracker::TrackedJob *job)
         set(m_timeForm, QStringLiteral("finished"), tr("Finished (seen)"), timeText(finished));
         set(m_timeForm, QStringLiteral("updated"), tr("Last update"), timeText(job->lastUpdateMs));
         for (auto it = job->timings.begin(); it != job->timings.end(); ++it)
-            set(m_timeForm, QStringLiteral("timing:") + it.key(), timingLabel(it.key()), timingValue(it.key(), it.value()));
+            set(m_timeForm, QStringLiteral("timing:") + it.key(), timingLabel(it.key()),
+                timingValue(it.key(), it.value()));
         for (auto it = job->credits.begin(); it != job->credits.end(); ++it) {
-            const QString label = it.key() == u"charged" ? tr("Credits charged") : it.key() == u"amount" ? tr("Credits") : humanize(it.key());
+            const QString label = it.key() == u"charged" ? tr("Credits charged")
+                : it.key() == u"amount"                  ? tr("Credits")
+                                                         : humanize(it.key());
             set(m_timeForm, QStringLiteral("credit:") + it.key(), label, jsonText(it.value()));
         }
 
         const Core::JobError &e = job->error;
         if (e.isError()) {
-            set(m_errorForm, QStringLiteral("error:kind"), tr("Kind"), Core::JobError::kindName(e.kind));
+            set(m_errorForm, QStringLiteral("error:kind"), tr("Kind"),
+                Core::JobError::kindName(e.kind));
             set(m_errorForm, QStringLiteral("error:code"), tr("Reason code"), e.providerCode, true);
             set(m_errorForm, QStringLiteral("error:message"), tr("Message"), e.message);
             if (e.httpStatus)
-                set(m_errorForm, QStringLiteral("error:http"), tr("HTTP status"), QString::number(e.httpStatus));
-            set(m_errorForm, QStringLiteral("error:retryable"), tr("Retryable"), e.retryable ? tr("yes") : tr("no"));
-            set(m_errorForm, QStringLiteral("error:action"), tr("Suggested action"), e.suggestedAction);
+                set(m_errorForm, QStringLiteral("error:http"), tr("HTTP status"),
+                    QString::number(e.httpStatus));
+            set(m_errorForm, QStringLiteral("error:retryable"), tr("Retryable"),
+                e.retryable ? tr("yes") : tr("no"));
+            set(m_errorForm, QStringLiteral("error:action"), tr("Suggested action"),
+                e.suggestedAction);
             set(m_errorForm, QStringLiteral("error:support"), tr("Support ID"), e.supportId, true);
         }
 
         for (auto it = job->extra.begin(); it != job->extra.end(); ++it)
-            set(m_detailForm, QStringLiteral("extra:") + it.key(), humanize(it.key()), jsonText(it.value()), it.value().isObject() || it.value().isArray());
+            set(m_detailForm, QStringLiteral("extra:") + it.key(), humanize(it.key()),
+                jsonText(it.value()), it.value().isObject() || it.value().isArray());
         if (!job->captions.isEmpty())
-            set(m_detailForm, QStringLiteral("captions"), tr("Captions"), tr("%n cue(s), see Results", nullptr, int(job->captions.size())));
+            set(m_detailForm, QStringLiteral("captions"), tr("Captions"),
+                tr("%n cue(s), see Results", nullptr, int(job->captions.size())));
     }
     finishSection(m_jobForm, nullptr);
     finishSection(m_timeForm, m_timeBox);
@@ -269,7 +289,8 @@ void OverviewTab::showJob(const Tracker::TrackedJob *job)
 
     QString input;
     if (job && !job->input.isEmpty()) {
-        input = QString::fromUtf8(QJsonDocument(job->input).toJson(QJsonDocument::Indented)).trimmed();
+        input = QString::fromUtf8(QJsonDocument(job->input).toJson(QJsonDocument::Indented))
+                    .trimmed();
         if (m_redactor)
             input = m_redactor->redact(input);
     }

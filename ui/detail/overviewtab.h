@@ -45,7 +45,8 @@ public:
     QStringList visibleKeys() const;
 
 private:
-    void set(QFormLayout *form, const QString &key, const QString &label, const QString &text, bool mono = false);
+    void set(QFormLayout *form, const QString &key, const QString &label, const QString &text,
+        bool mono = false);
     void finishSection(QFormLayout *form, QGroupBox *box);
 
     const Core::Redactor *m_redactor = nullptr;

@@ -10,10 +10,10 @@ namespace Ui {
 // saved to. Whoever downloads results (the result library) hands these to the detail view.
 struct ResultFile
 {
-    QString url;      // the remote URL (matches Core::Output::url or its path before '?')
-    QString name;     // the output's name (matches Core::Output::name)
-    QString variant;  // PeelAPI: w256, w512, w1024, full
-    QString path;     // the local file
+    QString url; // the remote URL (matches Core::Output::url or its path before '?')
+    QString name; // the output's name (matches Core::Output::name)
+    QString variant; // PeelAPI: w256, w512, w1024, full
+    QString path; // the local file
     QString mimeType;
     qint64 bytes = -1;
 };

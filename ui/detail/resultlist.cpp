@@ -11,7 +11,7 @@ ResultList::ResultList(QWidget *parent)
     : QTreeWidget(parent)
 {
     setColumnCount(4);
-    setHeaderLabels({tr("Output"), tr("Variant"), tr("Size"), tr("Where")});
+    setHeaderLabels({ tr("Output"), tr("Variant"), tr("Size"), tr("Where") });
     setRootIsDecorated(false);
     setUniformRowHeights(true);
     setSelectionMode(QAbstractItemView::SingleSelection);
@@ -28,7 +28,7 @@ ResultList::ResultList(QWidget *parent)
 
 QStringList ResultList::mimeTypes() const
 {
-    return {QStringLiteral("text/uri-list")};
+    return { QStringLiteral("text/uri-list") };
 }
 
 QMimeData *ResultList::mimeData(const QList<QTreeWidgetItem *> &items) const

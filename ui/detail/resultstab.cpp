@@ -18,7 +18,6 @@
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
-
 #include <algorithm>
 
 namespace Ui {
@@ -37,7 +36,8 @@ bool isImage(const QString &mime, const QString &name)
     if (mime.startsWith(QLatin1String("image/")))
         return true;
     const QString suffix = QFileInfo(withoutQuery(name)).suffix().toLower();
-    return suffix == u"png" || suffix == u"jpg" || suffix == u"jpeg" || suffix == u"webp" || suffix == u"gif" || suffix == u"bmp";
+    return suffix == u"png" || suffix == u"jpg" || suffix == u"jpeg" || suffix == u"webp"
+        || suffix == u"gif" || suffix == u"bmp";
 }
 
 QString sizeText(qint64 bytes)
@@ -106,7 +106,7 @@ ResultsTab::ResultsTab(QWidget *parent)
     m_image->setPlaceholder(tr("Not downloaded yet"));
     m_pages->addWidget(m_image);
     m_captions->setColumnCount(3);
-    m_captions->setHorizontalHeaderLabels({tr("Start"), tr("End"), tr("Text")});
+    m_captions->setHorizontalHeaderLabels({ tr("Start"), tr("End"), tr("Text") });
     m_captions->horizontalHeader()->setStretchLastSection(true);
     m_captions->verticalHeader()->setVisible(false);
     m_captions->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -140,7 +140,7 @@ ResultsTab::ResultsTab(QWidget *parent)
     rv->addLayout(actions);
     results->addWidget(right);
     results->setStretchFactor(1, 1);
-    results->setSizes({340, 560});
+    results->setSizes({ 340, 560 });
     m_modes->addWidget(results);
 
     connect(m_list, &QTreeWidget::currentItemChanged, this, &ResultsTab::showSelected);
@@ -153,8 +153,10 @@ ResultsTab::ResultsTab(QWidget *parent)
         if (!selectedPath().isEmpty())
             m_open(QUrl::fromLocalFile(QFileInfo(selectedPath()).absolutePath()));
     });
-    connect(m_copyPathButton, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(selectedPath()); });
-    connect(m_copyUrlButton, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(selectedUrl()); });
+    connect(m_copyPathButton, &QPushButton::clicked, this,
+        [this] { QApplication::clipboard()->setText(selectedPath()); });
+    connect(m_copyUrlButton, &QPushButton::clicked, this,
+        [this] { QApplication::clipboard()->setText(selectedUrl()); });
     connect(m_downloadButton, &QPushButton::clicked, this, [this] {
         if (!m_jobId.isEmpty())
             Q_EMIT downloadRequested(m_jobId);
@@ -172,8 +174,10 @@ void ResultsTab::setLocalFiles(const QString &jobId, const QList<ResultFile> &fi
 ResultFile ResultsTab::localFor(const Core::Output &o) const
 {
     for (const ResultFile &f : m_files.value(m_jobId)) {
-        const bool sameName = !o.name.isEmpty() && f.name == o.name && (o.variant.isEmpty() || f.variant.isEmpty() || f.variant == o.variant);
-        const bool sameUrl = !o.url.isEmpty() && !f.url.isEmpty() && withoutQuery(f.url) == withoutQuery(o.url);
+        const bool sameName = !o.name.isEmpty() && f.name == o.name
+            && (o.variant.isEmpty() || f.variant.isEmpty() || f.variant == o.variant);
+        const bool sameUrl
+            = !o.url.isEmpty() && !f.url.isEmpty() && withoutQuery(f.url) == withoutQuery(o.url);
         if (sameName || sameUrl)
             return f;
     }
@@ -211,12 +215,14 @@ void ResultsTab::rebuild()
             m_emptyLabel->setText(tr("No job selected"));
         } else if (!m_terminal) {
             m_mode = Mode::Preview;
-            m_previewCaption->setText(m_previewBytes.isEmpty() ? tr("Running — results appear here when the job is done")
-                                                               : tr("Live preview — the result appears here when the job is done"));
+            m_previewCaption->setText(m_previewBytes.isEmpty()
+                    ? tr("Running — results appear here when the job is done")
+                    : tr("Live preview — the result appears here when the job is done"));
             m_preview->setPlaceholder(tr("No preview yet"));
         } else {
             m_mode = Mode::Empty;
-            m_emptyLabel->setText(m_failed ? tr("The job failed and produced no outputs") : tr("This job produced no outputs"));
+            m_emptyLabel->setText(m_failed ? tr("The job failed and produced no outputs")
+                                           : tr("This job produced no outputs"));
         }
         m_modes->setCurrentIndex(m_mode == Mode::Preview ? 1 : 0);
         return;
@@ -225,8 +231,9 @@ void ResultsTab::rebuild()
     QList<Row> rows;
     QString signature;
     for (const Core::Output &o : m_outputs) {
-        Row r{o, localFor(o), false};
-        signature += o.name + QLatin1Char('|') + o.variant + QLatin1Char('|') + o.url + QLatin1Char('|') + r.local.path + QLatin1Char('|')
+        Row r { o, localFor(o), false };
+        signature += o.name + QLatin1Char('|') + o.variant + QLatin1Char('|') + o.url
+            + QLatin1Char('|') + r.local.path + QLatin1Char('|')
             + QString::number(o.inlineData.size()) + QLatin1Char('\n');
         rows.append(r);
     }
@@ -242,7 +249,8 @@ void ResultsTab::rebuild()
         return;
     m_signature = signature;
 
-    const int current = m_list->currentItem() ? m_list->indexOfTopLevelItem(m_list->currentItem()) : 0;
+    const int current
+        = m_list->currentItem() ? m_list->indexOfTopLevelItem(m_list->currentItem()) : 0;
     m_rows = rows;
     m_list->clear();
     for (int i = 0; i < m_rows.size(); ++i) {
@@ -255,12 +263,18 @@ void ResultsTab::rebuild()
             item->setFlags(item->flags() & ~Qt::ItemIsDragEnabled);
             continue;
         }
-        const QString name = !r.output.name.isEmpty() ? r.output.name : QFileInfo(withoutQuery(r.output.url)).fileName();
+        const QString name = !r.output.name.isEmpty()
+            ? r.output.name
+            : QFileInfo(withoutQuery(r.output.url)).fileName();
         item->setText(0, name.isEmpty() ? tr("Output %1").arg(r.output.index + 1) : name);
         item->setText(1, r.output.variant);
-        const qint64 bytes = !r.local.path.isEmpty() ? QFileInfo(r.local.path).size() : r.output.size;
+        const qint64 bytes
+            = !r.local.path.isEmpty() ? QFileInfo(r.local.path).size() : r.output.size;
         item->setText(2, sizeText(bytes));
-        item->setText(3, !r.local.path.isEmpty() ? tr("local") : !r.output.inlineData.isEmpty() ? tr("inline") : tr("remote"));
+        item->setText(3,
+            !r.local.path.isEmpty()              ? tr("local")
+                : !r.output.inlineData.isEmpty() ? tr("inline")
+                                                 : tr("remote"));
         item->setToolTip(0, !r.local.path.isEmpty() ? r.local.path : withoutQuery(r.output.url));
         item->setData(0, ResultList::LocalPathRole, r.local.path);
         item->setData(0, ResultList::RemoteUrlRole, r.output.url);
@@ -286,12 +300,14 @@ void ResultsTab::showSelected()
             const QJsonObject cue = m_captionData.at(c).toObject();
             m_captions->setItem(c, 0, new QTableWidgetItem(cueTime(cue, "from", "start")));
             m_captions->setItem(c, 1, new QTableWidgetItem(cueTime(cue, "to", "end")));
-            m_captions->setItem(c, 2, new QTableWidgetItem(cue.value(QLatin1String("text")).toString()));
+            m_captions->setItem(
+                c, 2, new QTableWidgetItem(cue.value(QLatin1String("text")).toString()));
         }
         m_captions->resizeColumnToContents(0);
         m_captions->resizeColumnToContents(1);
         m_pages->setCurrentIndex(CaptionsPage);
-    } else if (isImage(r.output.mimeType.isEmpty() ? r.local.mimeType : r.output.mimeType, r.output.name.isEmpty() ? r.output.url : r.output.name)) {
+    } else if (isImage(r.output.mimeType.isEmpty() ? r.local.mimeType : r.output.mimeType,
+                   r.output.name.isEmpty() ? r.output.url : r.output.name)) {
         QImage img;
         if (!r.local.path.isEmpty()) {
             QImageReader reader(r.local.path);
@@ -300,7 +316,9 @@ void ResultsTab::showSelected()
         } else if (!r.output.inlineData.isEmpty()) {
             img = QImage::fromData(r.output.inlineData);
         }
-        m_image->setPlaceholder(r.local.path.isEmpty() ? tr("Not downloaded yet — Download fetches it") : tr("Cannot read this image"));
+        m_image->setPlaceholder(r.local.path.isEmpty()
+                ? tr("Not downloaded yet — Download fetches it")
+                : tr("Cannot read this image"));
         m_image->setImage(img);
         m_pages->setCurrentIndex(ImagePage);
     } else {
@@ -347,7 +365,8 @@ void ResultsTab::updateActions()
     for (const Row &r : m_rows)
         missing = missing || (!r.captions && r.local.path.isEmpty() && !r.output.url.isEmpty());
     m_downloadButton->setEnabled(missing);
-    m_downloadButton->setToolTip(missing ? tr("Download this job's outputs") : tr("Every output is downloaded"));
+    m_downloadButton->setToolTip(
+        missing ? tr("Download this job's outputs") : tr("Every output is downloaded"));
     if (local)
         m_status->setText(selectedPath());
     else if (!url.isEmpty())

@@ -6,7 +6,6 @@
 #include <QHash>
 #include <QUrl>
 #include <QWidget>
-
 #include <functional>
 
 class QLabel;

@@ -34,7 +34,8 @@ TimelineTab::TimelineTab(QWidget *parent)
         if (m_follow)
             bar->setValue(max);
     });
-    connect(bar, &QScrollBar::valueChanged, this, [this, bar](int v) { m_follow = v >= bar->maximum(); });
+    connect(bar, &QScrollBar::valueChanged, this,
+        [this, bar](int v) { m_follow = v >= bar->maximum(); });
 }
 
 void TimelineTab::showJob(const Tracker::TrackedJob *job)

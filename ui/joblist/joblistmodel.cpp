@@ -5,8 +5,8 @@
 
 #include <QDateTime>
 #include <QFuture>
-#include <QImage>
 #include <QFutureWatcher>
+#include <QImage>
 #include <QImageReader>
 #include <QLocale>
 #include <QMap>

@@ -25,7 +25,7 @@ namespace Ui {
 // The job list: one row per job of a Tracker::JobTracker (live and restored), in the order the
 // tracker first saw them. Never sorts or filters itself (JobListProxyModel does).
 //
-// Update contract (conventions.md, "Many live rows"), on every JobTracker::batchReady:
+// Update contract for many live rows, on every JobTracker::batchReady:
 // - all the batch's new jobs are appended with ONE beginInsertRows/endInsertRows;
 // - updated rows emit dataChanged with only the columns and roles that changed, contiguous rows
 //   with the same change coalesced into one signal;

@@ -3,8 +3,8 @@
 #include "catalog/taskcatalog.h"
 #include "catalog/taskpresets.h"
 #include "common/theme.h"
-#include "follow/followcontext.h"
 #include "core/redactor.h"
+#include "follow/followcontext.h"
 #include "mainwindow/mainwindow.h"
 #include "net/trafficlog.h"
 #include "sandbox/embeddedsandbox.h"
@@ -25,7 +25,6 @@
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
 #include <QTimer>
-
 #include <cstdio>
 
 namespace {
@@ -37,8 +36,7 @@ public:
     FirstPaintProbe(QElapsedTimer *clock, bool quit)
         : m_clock(clock)
         , m_quit(quit)
-    {
-    }
+    { }
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override
@@ -46,7 +44,8 @@ protected:
         if (event->type() == QEvent::Paint && !m_done) {
             m_done = true;
             QTimer::singleShot(0, [this] {
-                std::fprintf(stdout, "first-paint-ms %.1f\n", double(m_clock->nsecsElapsed()) / 1e6);
+                std::fprintf(
+                    stdout, "first-paint-ms %.1f\n", double(m_clock->nsecsElapsed()) / 1e6);
                 std::fflush(stdout);
                 if (m_quit)
                     QCoreApplication::quit();
@@ -71,7 +70,8 @@ int main(int argc, char **argv)
     const bool trace = qEnvironmentVariableIsSet("JOBSCOPE_STARTUP_TRACE");
     auto mark = [&](const char *what) {
         if (trace)
-            std::fprintf(stderr, "startup %-12s %.1f ms\n", what, double(clock.nsecsElapsed()) / 1e6);
+            std::fprintf(
+                stderr, "startup %-12s %.1f ms\n", what, double(clock.nsecsElapsed()) / 1e6);
     };
     mark("qapplication");
     QApplication::setApplicationName(QStringLiteral("Jobscope"));
@@ -79,13 +79,19 @@ int main(int argc, char **argv)
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Jobscope: a dashboard for asynchronous job APIs."));
+    parser.setApplicationDescription(
+        QStringLiteral("Jobscope: a dashboard for asynchronous job APIs."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption quitOpt(QStringLiteral("quit-after-first-paint"), QStringLiteral("Print the times to the first paint and to the history shown in the list, then quit (benchmark)."));
-    const QCommandLineOption noSandboxOpt(QStringLiteral("no-sandbox"), QStringLiteral("Do not start the embedded sandbox."));
-    const QCommandLineOption historyOpt(QStringLiteral("history-limit"), QStringLiteral("Jobs of the history shown at start (default 10000)."), QStringLiteral("n"), QStringLiteral("10000"));
-    parser.addOptions({quitOpt, noSandboxOpt, historyOpt});
+    const QCommandLineOption quitOpt(QStringLiteral("quit-after-first-paint"),
+        QStringLiteral("Print the times to the first paint and to the history shown in the list, "
+                       "then quit (benchmark)."));
+    const QCommandLineOption noSandboxOpt(
+        QStringLiteral("no-sandbox"), QStringLiteral("Do not start the embedded sandbox."));
+    const QCommandLineOption historyOpt(QStringLiteral("history-limit"),
+        QStringLiteral("Jobs of the history shown at start (default 10000)."), QStringLiteral("n"),
+        QStringLiteral("10000"));
+    parser.addOptions({ quitOpt, noSandboxOpt, historyOpt });
     parser.process(app);
 
     QString data = qEnvironmentVariable("XDG_DATA_HOME");
@@ -94,7 +100,8 @@ int main(int argc, char **argv)
     data += QStringLiteral("/jobscope");
 
     Settings::AppSettings settings;
-    if (const auto mode = Ui::Theme::modeFromName(Settings::AppSettings::themeName(settings.theme())))
+    if (const auto mode
+        = Ui::Theme::modeFromName(Settings::AppSettings::themeName(settings.theme())))
         Ui::Theme::apply(&app, *mode);
     Settings::ProfileRegistry profiles;
     Secrets::KeyStore keys;
@@ -113,7 +120,8 @@ int main(int argc, char **argv)
     // (sandbox profiles) the embedded sandbox's own description. Every key found is redacted.
     Session::KeyResolver resolver(&keys, &redactor);
     if (sandbox)
-        QObject::connect(sandbox.get(), &Sandbox::EmbeddedSandbox::ready, &resolver, &Session::KeyResolver::setSandboxInfo);
+        QObject::connect(sandbox.get(), &Sandbox::EmbeddedSandbox::ready, &resolver,
+            &Session::KeyResolver::setSandboxInfo);
     Session::JobSession session(&nam, &tracker, &history, resolver.lookup());
     session.context()->setTrafficLog(&traffic);
 
@@ -141,7 +149,8 @@ int main(int argc, char **argv)
             return;
         QCoreApplication::processEvents(); // the model's batch of restored rows
         window.repaint();
-        std::fprintf(stdout, "history-shown-ms %.1f jobs %d\n", double(clock.nsecsElapsed()) / 1e6, n);
+        std::fprintf(
+            stdout, "history-shown-ms %.1f jobs %d\n", double(clock.nsecsElapsed()) / 1e6, n);
         std::fflush(stdout);
     });
     QObject::connect(&session, &Session::JobSession::historyLoaded, &window, [&](int n) {
@@ -150,7 +159,8 @@ int main(int argc, char **argv)
         tracker.flushBatch();
         QCoreApplication::processEvents();
         window.repaint();
-        std::fprintf(stdout, "history-all-ms %.1f jobs %d\n", double(clock.nsecsElapsed()) / 1e6, n);
+        std::fprintf(
+            stdout, "history-all-ms %.1f jobs %d\n", double(clock.nsecsElapsed()) / 1e6, n);
         std::fflush(stdout);
         if (parser.isSet(quitOpt))
             QTimer::singleShot(0, &app, &QCoreApplication::quit);

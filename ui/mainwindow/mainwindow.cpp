@@ -18,8 +18,8 @@
 #include "settings/profileregistry.h"
 #include "store/jobhistory.h"
 #include "submit/submitdialog.h"
-#include "traffic/trafficview.h"
 #include "tracker/jobtracker.h"
+#include "traffic/trafficview.h"
 
 #ifdef JOBSCOPE_HAS_UIPROFILES
 #include "profiles/profilesdialog.h"
@@ -48,18 +48,21 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
-
-#include <utility>
 #include <QVBoxLayout>
+#include <utility>
 
 namespace Ui {
 
 namespace {
-QLatin1String k(const char *s) { return QLatin1String(s); }
+QLatin1String k(const char *s)
+{
+    return QLatin1String(s);
+}
 
 QString sandboxProfileName(Core::Dialect d)
 {
-    static const char *names[] = {"Sandbox · PeelAPI", "Sandbox · ImagePipeline", "Sandbox · Peel builds", "Sandbox · Peako", "Sandbox · deAPI"};
+    static const char *names[] = { "Sandbox · PeelAPI", "Sandbox · ImagePipeline",
+        "Sandbox · Peel builds", "Sandbox · Peako", "Sandbox · deAPI" };
     return QString::fromUtf8(names[int(d)]);
 }
 } // namespace
@@ -83,7 +86,8 @@ MainWindow::MainWindow(Services services, QWidget *parent)
     m_banner->setWordWrap(true);
     m_banner->setTextFormat(Qt::RichText);
     m_banner->setContentsMargins(12, 8, 12, 8);
-    m_banner->setStyleSheet(QStringLiteral("QLabel { background: palette(alternate-base); border-bottom: 1px solid palette(mid); }"));
+    m_banner->setStyleSheet(QStringLiteral(
+        "QLabel { background: palette(alternate-base); border-bottom: 1px solid palette(mid); }"));
     m_banner->hide();
     layout->addWidget(m_banner);
 
@@ -103,12 +107,12 @@ MainWindow::MainWindow(Services services, QWidget *parent)
     m_split->addWidget(m_detail);
     m_split->setStretchFactor(0, 3);
     m_split->setStretchFactor(1, 2);
-    m_split->setSizes({470, 330});
+    m_split->setSizes({ 470, 330 });
     m_list->sortByColumn(JobListModel::Created, Qt::DescendingOrder); // newest first
     m_outer->addWidget(m_sidebar);
     m_outer->addWidget(m_split);
     m_outer->setStretchFactor(1, 1);
-    m_outer->setSizes({270, 1000});
+    m_outer->setSizes({ 270, 1000 });
     layout->addWidget(m_outer, 1);
     setCentralWidget(central);
 
@@ -129,10 +133,12 @@ MainWindow::MainWindow(Services services, QWidget *parent)
         statusBar()->showMessage(tr("Downloading the results of %n job(s)", nullptr, n), 4000);
     });
     connect(m_list, &JobListView::resubmitRequested, this, [this](const QStringList &ids) {
-        if (const Tracker::TrackedJob *job = ids.isEmpty() ? nullptr : m_s.tracker->job(ids.first()))
+        if (const Tracker::TrackedJob *job
+            = ids.isEmpty() ? nullptr : m_s.tracker->job(ids.first()))
             showSubmit(job->profile, job->task, job->input);
     });
-    connect(m_detail, &JobDetailView::downloadRequested, this, [this](const QString &id) { m_s.session->download(id); });
+    connect(m_detail, &JobDetailView::downloadRequested, this,
+        [this](const QString &id) { m_s.session->download(id); });
 
     // The session's news: status bar, notifications, files for the detail view and thumbnails.
     // Jobs that finish within a second of each other make one notification, not one each (2,000
@@ -144,7 +150,8 @@ MainWindow::MainWindow(Services services, QWidget *parent)
         if (finished.size() == 1) {
             const Tracker::TrackedJob *job = m_s.tracker->job(finished.first().first);
             notify(tr("Job %1").arg(Core::stateName(finished.first().second)),
-                   QStringLiteral("%1 · %2").arg(job ? job->task : QString(), finished.first().first.left(12)));
+                QStringLiteral("%1 · %2").arg(
+                    job ? job->task : QString(), finished.first().first.left(12)));
         } else if (!finished.isEmpty()) {
             QMap<QString, int> byState;
             for (const auto &f : finished)
@@ -152,64 +159,79 @@ MainWindow::MainWindow(Services services, QWidget *parent)
             QStringList parts;
             for (auto it = byState.cbegin(); it != byState.cend(); ++it)
                 parts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
-            notify(tr("%n jobs finished", nullptr, int(finished.size())), parts.join(QStringLiteral(", ")));
+            notify(tr("%n jobs finished", nullptr, int(finished.size())),
+                parts.join(QStringLiteral(", ")));
         }
     });
-    connect(m_s.session, &Session::JobSession::settled, this, [this](const QString &id, Core::JobState state) {
-        m_finished.append({id, state});
-        if (!m_notifyTimer.isActive())
-            m_notifyTimer.start();
-        updateTitle();
-    });
+    connect(m_s.session, &Session::JobSession::settled, this,
+        [this](const QString &id, Core::JobState state) {
+            m_finished.append({ id, state });
+            if (!m_notifyTimer.isActive())
+                m_notifyTimer.start();
+            updateTitle();
+        });
     connect(m_s.session, &Session::JobSession::needsInput, this, [this](const QString &id) {
         notify(tr("A job needs input"), id);
         updateTitle();
     });
-    connect(m_s.session, &Session::JobSession::submitFailed, this, [this](const QString &profile, const QString &task, const Core::JobError &e) {
-        QMessageBox::warning(this, tr("Submit refused"), tr("%1 refused %2: %3").arg(profile, task, redacted(e.message)));
-    });
+    connect(m_s.session, &Session::JobSession::submitFailed, this,
+        [this](const QString &profile, const QString &task, const Core::JobError &e) {
+            QMessageBox::warning(this, tr("Submit refused"),
+                tr("%1 refused %2: %3").arg(profile, task, redacted(e.message)));
+        });
     connect(m_s.session, &Session::JobSession::submitted, this, [this](const QString &id) {
         statusBar()->showMessage(tr("Submitted %1").arg(id), 3000);
         updateTitle();
     });
-    connect(m_s.session->downloads(), &Downloads::DownloadQueue::fileChanged, this, [this](const Downloads::DownloadQueue::File &f) {
-        using S = Downloads::DownloadQueue::File::State;
-        if (f.state == S::Running && f.total > 0)
-            statusBar()->showMessage(tr("Downloading %1: %2 of %3 KiB").arg(f.name).arg(f.bytes / 1024).arg(f.total / 1024), 2000);
-        if (f.state == S::Failed)
-            statusBar()->showMessage(tr("Download of %1 failed: %2 (the job keeps its remote URL)").arg(f.name, redacted(f.error)), 8000);
-        if (f.state != S::Done)
-            return;
-        const Tracker::TrackedJob *job = m_s.tracker->job(f.jobId);
-        ResultFile rf;
-        rf.name = f.name;
-        rf.path = f.path;
-        rf.bytes = f.bytes;
-        if (job) {
-            for (const Core::Output &o : job->outputs) {
-                if (o.name == f.name) {
-                    rf.url = o.url;
-                    rf.variant = o.variant;
-                    rf.mimeType = o.mimeType;
+    connect(m_s.session->downloads(), &Downloads::DownloadQueue::fileChanged, this,
+        [this](const Downloads::DownloadQueue::File &f) {
+            using S = Downloads::DownloadQueue::File::State;
+            if (f.state == S::Running && f.total > 0)
+                statusBar()->showMessage(tr("Downloading %1: %2 of %3 KiB")
+                                             .arg(f.name)
+                                             .arg(f.bytes / 1024)
+                                             .arg(f.total / 1024),
+                    2000);
+            if (f.state == S::Failed)
+                statusBar()->showMessage(
+                    tr("Download of %1 failed: %2 (the job keeps its remote URL)")
+                        .arg(f.name, redacted(f.error)),
+                    8000);
+            if (f.state != S::Done)
+                return;
+            const Tracker::TrackedJob *job = m_s.tracker->job(f.jobId);
+            ResultFile rf;
+            rf.name = f.name;
+            rf.path = f.path;
+            rf.bytes = f.bytes;
+            if (job) {
+                for (const Core::Output &o : job->outputs) {
+                    if (o.name == f.name) {
+                        rf.url = o.url;
+                        rf.variant = o.variant;
+                        rf.mimeType = o.mimeType;
+                    }
                 }
             }
-        }
-        m_files[f.jobId].append(rf);
-        m_detail->setLocalFiles(f.jobId, m_files.value(f.jobId));
-        if (f.path.endsWith(QLatin1String(".png")) || f.path.endsWith(QLatin1String(".jpg")) || f.path.endsWith(QLatin1String(".webp")))
-            m_model->setThumbnailFile(f.jobId, f.path);
-    });
-    connect(m_s.session, &Session::JobSession::notice, this, [this](const QString &, const QString &m) {
-        // Notices carry server text (an error body can echo the key): redacted before shown.
-        statusBar()->showMessage(redacted(m), 5000);
-    });
+            m_files[f.jobId].append(rf);
+            m_detail->setLocalFiles(f.jobId, m_files.value(f.jobId));
+            if (f.path.endsWith(QLatin1String(".png")) || f.path.endsWith(QLatin1String(".jpg"))
+                || f.path.endsWith(QLatin1String(".webp")))
+                m_model->setThumbnailFile(f.jobId, f.path);
+        });
+    connect(
+        m_s.session, &Session::JobSession::notice, this, [this](const QString &, const QString &m) {
+            // Notices carry server text (an error body can echo the key): redacted before shown.
+            statusBar()->showMessage(redacted(m), 5000);
+        });
     connect(m_s.history, &Store::JobHistory::writeFailed, this, [this](const QString &m) {
         statusBar()->showMessage(tr("The history could not be written: %1").arg(m), 10000);
     });
     // The API-build tab follows its job as it changes (needs_input, completed), once per batch.
     connect(m_s.tracker, &Tracker::JobTracker::batchReady, this, [this](const QStringList &ids) {
         const QString id = m_detail->jobId();
-        const Tracker::TrackedJob *job = id.isEmpty() || !ids.contains(id) ? nullptr : m_s.tracker->job(id);
+        const Tracker::TrackedJob *job
+            = id.isEmpty() || !ids.contains(id) ? nullptr : m_s.tracker->job(id);
         if (job && job->dialect == Core::Dialect::Peel) {
             if (const auto p = m_s.session->profile(job->profile))
                 m_peel->setJob(*p, *job);
@@ -227,7 +249,8 @@ MainWindow::MainWindow(Services services, QWidget *parent)
         m_s.tracker->apply(u);
     });
 
-    m_s.session->setFolderFor([this](const Store::StoredJob &job) { return folderFor(job.job.id); });
+    m_s.session->setFolderFor(
+        [this](const Store::StoredJob &job) { return folderFor(job.job.id); });
     if (m_s.settings) {
         m_s.session->setAutoDownload(m_s.settings->autoDownload());
         m_s.session->downloads()->setParallel(m_s.settings->parallelDownloads());
@@ -249,7 +272,8 @@ MainWindow::MainWindow(Services services, QWidget *parent)
     connect(health, &QTimer::timeout, this, [this, tick = 0]() mutable {
         ++tick;
         for (const Core::Profile &p : m_s.session->profiles()) {
-            if (p.dialect == Core::Dialect::Peako && tick % 15 == 1 && !m_s.session->health(p.name).isEmpty())
+            if (p.dialect == Core::Dialect::Peako && tick % 15 == 1
+                && !m_s.session->health(p.name).isEmpty())
                 m_s.session->refreshWorkers(p.name);
             m_sidebar->setProfileHealth(p.name, m_s.session->health(p.name));
         }
@@ -271,7 +295,9 @@ void MainWindow::buildActions()
     auto add = [&](const char *icon, const QString &text, const QKeySequence &key, auto slot) {
         QAction *a = bar->addAction(Icons::action(icon), text);
         a->setShortcut(key);
-        a->setToolTip(key.isEmpty() ? text : QStringLiteral("%1 (%2)").arg(text, key.toString(QKeySequence::NativeText)));
+        a->setToolTip(key.isEmpty()
+                ? text
+                : QStringLiteral("%1 (%2)").arg(text, key.toString(QKeySequence::NativeText)));
         connect(a, &QAction::triggered, this, slot);
         return a;
     };
@@ -302,7 +328,8 @@ void MainWindow::buildActions()
     });
 #endif
 #ifdef JOBSCOPE_HAS_UIWEBHOOKS
-    // The inbox panel is built the first time it is asked for (and its inbox starts listening then).
+    // The inbox panel is built the first time it is asked for (and its inbox starts listening
+    // then).
     add("webhook", tr("Webhook inbox"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W), [this] {
         if (!m_webhookDock) {
             m_webhookDock = new QDockWidget(tr("Webhook inbox"), this);
@@ -310,7 +337,8 @@ void MainWindow::buildActions()
             QString error;
             Net::WebhookInbox *inbox = m_s.session->context()->inbox(&error);
             if (!inbox)
-                statusBar()->showMessage(tr("The webhook inbox cannot listen: %1").arg(error), 8000);
+                statusBar()->showMessage(
+                    tr("The webhook inbox cannot listen: %1").arg(error), 8000);
             m_webhookDock->setWidget(new WebhookInboxPanel(inbox, m_webhookDock));
             addDockWidget(Qt::RightDockWidgetArea, m_webhookDock);
             return;
@@ -319,14 +347,18 @@ void MainWindow::buildActions()
     });
 #endif
     add("download", tr("Export history…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export history"), QDir::home().filePath(QStringLiteral("jobscope-history.json")),
-                                                          tr("JSON (*.json);;CSV (*.csv)"));
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export history"),
+            QDir::home().filePath(QStringLiteral("jobscope-history.json")),
+            tr("JSON (*.json);;CSV (*.csv)"));
         if (path.isEmpty())
             return;
         statusBar()->showMessage(tr("Exporting…"));
-        m_s.history->exportTo(path, path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive), *m_s.redactor, [this, path](bool ok, const QString &error) {
-            statusBar()->showMessage(ok ? tr("History exported to %1").arg(path) : tr("Export failed: %1").arg(error), 8000);
-        });
+        m_s.history->exportTo(path, path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive),
+            *m_s.redactor, [this, path](bool ok, const QString &error) {
+                statusBar()->showMessage(ok ? tr("History exported to %1").arg(path)
+                                            : tr("Export failed: %1").arg(error),
+                    8000);
+            });
     });
     QWidget *spacer = new QWidget(bar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
@@ -357,15 +389,18 @@ QString MainWindow::folderFor(const QString &jobId) const
 {
     const Tracker::TrackedJob *job = m_s.tracker->job(jobId);
     QString root = m_s.settings ? m_s.settings->libraryFolder() : QString();
-    if (root.isEmpty() || !m_s.settings || !m_s.settings->value(QStringLiteral("library/custom")).toBool()) {
+    if (root.isEmpty() || !m_s.settings
+        || !m_s.settings->value(QStringLiteral("library/custom")).toBool()) {
         // By type: pictures, videos, documents — each under a "Jobscope" folder.
         QStandardPaths::StandardLocation where = QStandardPaths::PicturesLocation;
         if (job && !job->outputs.isEmpty()) {
             const QString mime = job->outputs.first().mimeType;
             const QString name = job->outputs.first().name;
-            if (mime.startsWith(QLatin1String("video/")) || name.endsWith(QLatin1String(".avi")) || name.endsWith(QLatin1String(".mp4")))
+            if (mime.startsWith(QLatin1String("video/")) || name.endsWith(QLatin1String(".avi"))
+                || name.endsWith(QLatin1String(".mp4")))
                 where = QStandardPaths::MoviesLocation;
-            else if (!mime.startsWith(QLatin1String("image/")) && !name.endsWith(QLatin1String(".png")))
+            else if (!mime.startsWith(QLatin1String("image/"))
+                && !name.endsWith(QLatin1String(".png")))
                 where = QStandardPaths::DocumentsLocation;
         } else if (job && !job->captions.isEmpty()) {
             where = QStandardPaths::DocumentsLocation;
@@ -376,8 +411,10 @@ QString MainWindow::folderFor(const QString &jobId) const
         root = base + QStringLiteral("/Jobscope");
     }
     const QString profile = job ? job->profile : QStringLiteral("unknown");
-    const QString date = QDateTime::fromMSecsSinceEpoch(job && job->createdMs ? job->createdMs : QDateTime::currentMSecsSinceEpoch())
-                             .date().toString(Qt::ISODate);
+    const QString date = QDateTime::fromMSecsSinceEpoch(
+        job && job->createdMs ? job->createdMs : QDateTime::currentMSecsSinceEpoch())
+                             .date()
+                             .toString(Qt::ISODate);
     // The profile name is the user's, but it may come from an imported file: one safe segment.
     return QStringLiteral("%1/%2/%3").arg(root, Downloads::FileNames::segment(profile), date);
 }
@@ -394,7 +431,8 @@ void MainWindow::startUp(int historyLimit)
     }
     if (wantSandbox) {
         statusBar()->showMessage(tr("Starting the embedded sandbox…"));
-        connect(m_s.sandbox, &Sandbox::EmbeddedSandbox::ready, this, [this](const QJsonObject &info) { addSandboxProfiles(info); });
+        connect(m_s.sandbox, &Sandbox::EmbeddedSandbox::ready, this,
+            [this](const QJsonObject &info) { addSandboxProfiles(info); });
         connect(m_s.sandbox, &Sandbox::EmbeddedSandbox::failed, this, [this](const QString &m) {
             statusBar()->showMessage(tr("The embedded sandbox could not start: %1").arg(m));
         });
@@ -469,13 +507,16 @@ void MainWindow::addSandboxProfiles(const QJsonObject &info)
     if (m_s.profiles)
         m_s.profiles->save();
     registerProfiles();
-    m_banner->setText(tr("<b>Sandbox profiles.</b> These five profiles talk to the sandbox built into Jobscope (%1), "
-                         "which speaks each service's API and can be stepped through every state in a job's "
-                         "<i>Lifecycle</i> tab. Press <b>Ctrl+N</b> to submit a first job; add a real service with "
-                         "<b>Profiles…</b> (Ctrl+P).")
+    m_banner->setText(tr(
+        "<b>Sandbox profiles.</b> These five profiles talk to the sandbox built into Jobscope "
+        "(%1), "
+        "which speaks each service's API and can be stepped through every state in a job's "
+        "<i>Lifecycle</i> tab. Press <b>Ctrl+N</b> to submit a first job; add a real service with "
+        "<b>Profiles…</b> (Ctrl+P).")
                           .arg(info.value(k("listen")).toString()));
     m_banner->show();
-    statusBar()->showMessage(tr("Sandbox ready on %1").arg(info.value(k("listen")).toString()), 5000);
+    statusBar()->showMessage(
+        tr("Sandbox ready on %1").arg(info.value(k("listen")).toString()), 5000);
     m_s.session->resumeUnfinished();
     Q_EMIT profilesReady();
 }
@@ -495,7 +536,7 @@ void MainWindow::showSubmit(const QString &profile, const QString &task, const Q
         dialog.preset(profile, task, input);
     else if (m_s.settings)
         dialog.restoreLastChoice(m_s.settings->value(QStringLiteral("submit/profile")).toString(),
-                                 m_s.settings->value(QStringLiteral("submit/task")).toString());
+            m_s.settings->value(QStringLiteral("submit/task")).toString());
     connect(&dialog, &SubmitDialog::submitRequested, this, [this](const SubmitRequest &r) {
         m_s.session->submit(r.profile, r.task, r.input, r.via, r.count);
         if (m_s.settings) {
@@ -506,22 +547,27 @@ void MainWindow::showSubmit(const QString &profile, const QString &task, const Q
     dialog.exec();
 }
 
-void MainWindow::submitJobs(const QString &profile, const QString &task, const QJsonObject &input, int count)
+void MainWindow::submitJobs(
+    const QString &profile, const QString &task, const QJsonObject &input, int count)
 {
     m_s.session->submit(profile, task, input, Follow::Via::Auto, count);
 }
 
 void MainWindow::cancelJobs(const QStringList &ids)
 {
-    CancelConfirmation confirm(m_s.tracker, ids, [this](const QString &p) { return m_sandboxProfiles.contains(p); });
+    CancelConfirmation confirm(
+        m_s.tracker, ids, [this](const QString &p) { return m_sandboxProfiles.contains(p); });
     const QStringList chosen = confirm.ask(this);
     for (const QString &id : chosen) {
         const Tracker::TrackedJob *job = m_s.tracker->job(id);
         const bool viaSandbox = confirm.routeOf(id) == Core::CancelPolicy::Route::SandboxControl;
         m_s.session->cancel(id, viaSandbox && job ? sandboxControlFor(job->profile) : QUrl(),
-                            m_sandboxInfo.value(k("control_token")).toString().toLatin1(), [this, id](bool ok, const QString &m) {
-            statusBar()->showMessage(ok ? tr("Cancelled %1").arg(id) : tr("Cancel of %1 refused: %2").arg(id, redacted(m)), 6000);
-        });
+            m_sandboxInfo.value(k("control_token")).toString().toLatin1(),
+            [this, id](bool ok, const QString &m) {
+                statusBar()->showMessage(ok ? tr("Cancelled %1").arg(id)
+                                            : tr("Cancel of %1 refused: %2").arg(id, redacted(m)),
+                    6000);
+            });
     }
 }
 
@@ -538,7 +584,8 @@ void MainWindow::showJob(const QString &id)
 {
     m_s.session->loadDetails(id);
     const Tracker::TrackedJob *job = m_s.tracker->job(id);
-    m_detail->setSandbox(job ? sandboxControlFor(job->profile) : QUrl(), m_sandboxInfo.value(k("control_token")).toString().toLatin1());
+    m_detail->setSandbox(job ? sandboxControlFor(job->profile) : QUrl(),
+        m_sandboxInfo.value(k("control_token")).toString().toLatin1());
     m_detail->setJob(id);
     m_traffic->setJob(id);
     const bool peel = job && job->dialect == Core::Dialect::Peel;
@@ -559,7 +606,8 @@ void MainWindow::notify(const QString &title, const QString &text)
 void MainWindow::updateTitle()
 {
     const int active = m_proxy->count(JobListProxyModel::View::Active);
-    setWindowTitle(active > 0 ? tr("Jobscope — %n active job(s)", nullptr, active) : tr("Jobscope"));
+    setWindowTitle(
+        active > 0 ? tr("Jobscope — %n active job(s)", nullptr, active) : tr("Jobscope"));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

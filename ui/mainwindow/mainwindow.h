@@ -19,7 +19,7 @@ class QSystemTrayIcon;
 namespace Catalog {
 class TaskCatalog;
 class TaskPresets;
-}
+} // namespace Catalog
 namespace Core {
 class Redactor;
 }
@@ -38,7 +38,7 @@ class JobSession;
 namespace Settings {
 class AppSettings;
 class ProfileRegistry;
-}
+} // namespace Settings
 namespace Store {
 class JobHistory;
 }
@@ -97,7 +97,8 @@ public:
     QLineEdit *searchBox() const { return m_search; }
     JobListModel *model() const { return m_model; }
     QJsonObject sandboxInfo() const { return m_sandboxInfo; }
-    void submitJobs(const QString &profile, const QString &task, const QJsonObject &input, int count);
+    void submitJobs(
+        const QString &profile, const QString &task, const QJsonObject &input, int count);
 
 Q_SIGNALS:
     void profilesReady();
@@ -111,7 +112,8 @@ private:
     void buildActions();
     void addSandboxProfiles(const QJsonObject &info);
     void registerProfiles();
-    void showSubmit(const QString &profile = {}, const QString &task = {}, const QJsonObject &input = {});
+    void showSubmit(
+        const QString &profile = {}, const QString &task = {}, const QJsonObject &input = {});
     void cancelJobs(const QStringList &ids);
     void showJob(const QString &id);
     void notify(const QString &title, const QString &text);

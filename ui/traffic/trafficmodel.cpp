@@ -10,8 +10,7 @@ using Net::TrafficLog;
 
 TrafficModel::TrafficModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 TrafficModel::~TrafficModel() = default;
 
@@ -49,7 +48,8 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case Time:
-            return QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(QStringLiteral("HH:mm:ss.zzz"));
+            return QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(
+                QStringLiteral("HH:mm:ss.zzz"));
         case Kind:
             return TrafficLog::kindName(e.kind);
         case Method:
@@ -89,7 +89,8 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (index.column() == Status && e.httpStatus >= 400)
             return QColor(0xb0, 0x20, 0x20);
-        if (index.column() == Kind && (e.kind == TrafficLog::Kind::SseDisconnect || e.kind == TrafficLog::Kind::WsState))
+        if (index.column() == Kind
+            && (e.kind == TrafficLog::Kind::SseDisconnect || e.kind == TrafficLog::Kind::WsState))
             return QColor(0x70, 0x70, 0x70);
         return {};
     case Qt::TextAlignmentRole:

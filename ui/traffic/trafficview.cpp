@@ -41,10 +41,10 @@ TrafficView::TrafficView(TrafficLog *log, QWidget *parent)
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(0, 0, 0, 0);
     bar->addWidget(new QLabel(tr("Show:"), this));
-    const QList<QPair<QString, TrafficProxyModel::Group>> groups{{tr("HTTP"), TrafficProxyModel::Http},
-                                                                 {tr("SSE"), TrafficProxyModel::Sse},
-                                                                 {tr("WebSocket"), TrafficProxyModel::WebSocket},
-                                                                 {tr("Webhook"), TrafficProxyModel::Webhook}};
+    const QList<QPair<QString, TrafficProxyModel::Group>> groups { { tr("HTTP"),
+                                                                       TrafficProxyModel::Http },
+        { tr("SSE"), TrafficProxyModel::Sse }, { tr("WebSocket"), TrafficProxyModel::WebSocket },
+        { tr("Webhook"), TrafficProxyModel::Webhook } };
     for (const auto &g : groups) {
         auto *b = new QToolButton(this);
         b->setText(g.first);
@@ -59,9 +59,11 @@ TrafficView::TrafficView(TrafficLog *log, QWidget *parent)
     bar->addSpacing(12);
     bar->addWidget(m_count);
     bar->addStretch(1);
-    m_copyCurl->setToolTip(tr("A curl command for this request; the API key is written as $JOBSCOPE_KEY"));
+    m_copyCurl->setToolTip(
+        tr("A curl command for this request; the API key is written as $JOBSCOPE_KEY"));
     m_copyCurl->setEnabled(false);
-    m_copyCurl->setMinimumWidth(m_copyCurl->sizeHint().width() + m_copyCurl->fontMetrics().horizontalAdvance(QLatin1Char('0')) * 2);
+    m_copyCurl->setMinimumWidth(m_copyCurl->sizeHint().width()
+        + m_copyCurl->fontMetrics().horizontalAdvance(QLatin1Char('0')) * 2);
     connect(m_copyCurl, &QPushButton::clicked, this, &TrafficView::copyAsCurl);
     bar->addWidget(m_copyCurl);
 
@@ -86,7 +88,8 @@ TrafficView::TrafficView(TrafficLog *log, QWidget *parent)
     m_table->setColumnWidth(TrafficModel::Status, w * 7);
     m_table->setColumnWidth(TrafficModel::Size, w * 10);
     m_table->setColumnWidth(TrafficModel::Elapsed, w * 9);
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TrafficView::updateDetail);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        &TrafficView::updateDetail);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &TrafficView::updateDetail);
 
     m_detail->setReadOnly(true);
@@ -137,8 +140,10 @@ void TrafficView::onRecorded(const QString &jobId, quint64 seq)
 void TrafficView::reload()
 {
     m_needsReload = false;
-    m_model->setEntries(m_log && !m_job.isNull() ? m_log->entries(m_job) : QList<TrafficLog::Entry>());
-    m_count->setText(m_job.isNull() ? tr("No job selected") : tr("%n entries", nullptr, m_model->rowCount()));
+    m_model->setEntries(
+        m_log && !m_job.isNull() ? m_log->entries(m_job) : QList<TrafficLog::Entry>());
+    m_count->setText(
+        m_job.isNull() ? tr("No job selected") : tr("%n entries", nullptr, m_model->rowCount()));
 }
 
 void TrafficView::flush()
@@ -170,7 +175,7 @@ void TrafficView::applyFilter()
 
 QString TrafficView::prettyBody(const QByteArray &body)
 {
-    QJsonParseError error{};
+    QJsonParseError error {};
     QJsonDocument doc = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError || doc.isNull())
         return QString::fromUtf8(body);
@@ -194,7 +199,8 @@ void TrafficView::updateDetail()
 {
     const QModelIndex current = m_proxy->mapToSource(m_table->currentIndex());
     const TrafficLog::Entry *e = current.isValid() ? m_model->entryAt(current.row()) : nullptr;
-    m_copyCurl->setEnabled(e && (e->kind == TrafficLog::Kind::HttpRequest || e->kind == TrafficLog::Kind::SseConnect));
+    m_copyCurl->setEnabled(
+        e && (e->kind == TrafficLog::Kind::HttpRequest || e->kind == TrafficLog::Kind::SseConnect));
     if (!e) {
         m_detail->clear();
         return;
@@ -202,7 +208,8 @@ void TrafficView::updateDetail()
     QStringList lines;
     lines << QStringLiteral("%1  ·  %2")
                  .arg(TrafficLog::kindName(e->kind),
-                      QDateTime::fromMSecsSinceEpoch(e->timeMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")));
+                     QDateTime::fromMSecsSinceEpoch(e->timeMs).toString(
+                         QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")));
     QString first = QString::fromUtf8(e->method);
     if (!e->url.isEmpty())
         first += (first.isEmpty() ? QString() : QStringLiteral(" ")) + e->url;
@@ -224,7 +231,8 @@ void TrafficView::updateDetail()
     if (!e->headers.isEmpty()) {
         lines << QString() << tr("Headers");
         for (const auto &h : e->headers)
-            lines << QStringLiteral("  ") + QString::fromLatin1(h.first) + QStringLiteral(": ") + QString::fromUtf8(h.second);
+            lines << QStringLiteral("  ") + QString::fromLatin1(h.first) + QStringLiteral(": ")
+                    + QString::fromUtf8(h.second);
     }
     if (!e->body.isEmpty())
         lines << QString() << tr("Body") << prettyBody(e->body);

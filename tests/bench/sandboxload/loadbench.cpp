@@ -16,7 +16,6 @@
 #include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocket>
-
 #include <algorithm>
 #include <cstdio>
 
@@ -31,7 +30,7 @@ struct Totals
 
 QJsonObject getJson(QNetworkAccessManager &nam, const QString &url, const QByteArray &controlToken)
 {
-    QNetworkRequest request{QUrl(url)};
+    QNetworkRequest request { QUrl(url) };
     request.setRawHeader("X-Sandbox-Token", controlToken);
     QNetworkReply *r = nam.get(request);
     QEventLoop loop;
@@ -50,11 +49,16 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser p;
     p.addPositionalArgument(QStringLiteral("sandbox"), QStringLiteral("jobscope-sandbox binary"));
-    const QCommandLineOption jobsOpt(QStringLiteral("jobs"), QStringLiteral("live jobs"), QStringLiteral("n"), QStringLiteral("2000"));
-    const QCommandLineOption hzOpt(QStringLiteral("hz"), QStringLiteral("progress events per second per job"), QStringLiteral("hz"), QStringLiteral("10"));
-    const QCommandLineOption secOpt(QStringLiteral("seconds"), QStringLiteral("job duration"), QStringLiteral("s"), QStringLiteral("20"));
-    const QCommandLineOption viaOpt(QStringLiteral("via"), QStringLiteral("pusher or sse"), QStringLiteral("via"), QStringLiteral("pusher"));
-    p.addOptions({jobsOpt, hzOpt, secOpt, viaOpt});
+    const QCommandLineOption jobsOpt(QStringLiteral("jobs"), QStringLiteral("live jobs"),
+        QStringLiteral("n"), QStringLiteral("2000"));
+    const QCommandLineOption hzOpt(QStringLiteral("hz"),
+        QStringLiteral("progress events per second per job"), QStringLiteral("hz"),
+        QStringLiteral("10"));
+    const QCommandLineOption secOpt(QStringLiteral("seconds"), QStringLiteral("job duration"),
+        QStringLiteral("s"), QStringLiteral("20"));
+    const QCommandLineOption viaOpt(QStringLiteral("via"), QStringLiteral("pusher or sse"),
+        QStringLiteral("via"), QStringLiteral("pusher"));
+    p.addOptions({ jobsOpt, hzOpt, secOpt, viaOpt });
     p.addHelpOption();
     p.process(app);
     if (p.positionalArguments().isEmpty())
@@ -67,8 +71,8 @@ int main(int argc, char **argv)
     QProcess sandbox;
     sandbox.setProcessChannelMode(QProcess::SeparateChannels);
     sandbox.start(p.positionalArguments().first(),
-                  {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--workers"), QString::number(jobs),
-                   QStringLiteral("--progress-hz"), QString::number(hz)});
+        { QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--workers"),
+            QString::number(jobs), QStringLiteral("--progress-hz"), QString::number(hz) });
     sandbox.waitForReadyRead(10000);
     const QJsonObject info = QJsonDocument::fromJson(sandbox.readLine()).object();
     if (info.isEmpty()) {
@@ -76,9 +80,14 @@ int main(int argc, char **argv)
         return 1;
     }
     const QString control = info.value(QLatin1String("control_url")).toString();
-    const QByteArray controlToken = info.value(QLatin1String("control_token")).toString().toLatin1();
-    const QJsonObject deapi = info.value(QLatin1String("dialects")).toObject().value(QLatin1String("deapi")).toObject();
-    const QJsonObject peelapi = info.value(QLatin1String("dialects")).toObject().value(QLatin1String("peelapi")).toObject();
+    const QByteArray controlToken
+        = info.value(QLatin1String("control_token")).toString().toLatin1();
+    const QJsonObject deapi
+        = info.value(QLatin1String("dialects")).toObject().value(QLatin1String("deapi")).toObject();
+    const QJsonObject peelapi = info.value(QLatin1String("dialects"))
+                                    .toObject()
+                                    .value(QLatin1String("peelapi"))
+                                    .toObject();
     QNetworkAccessManager nam;
     Totals totals;
     QWebSocket ws;
@@ -86,16 +95,22 @@ int main(int argc, char **argv)
 
     auto submitAll = [&] {
         // Submitted over raw sockets in parallel: QNetworkAccessManager keeps 6 per host.
-        const QUrl base(sse ? peelapi.value(QLatin1String("base_url")).toString() : deapi.value(QLatin1String("base_url")).toString());
-        const QByteArray path = sse ? base.path().toUtf8() + "/v1/portrait" : base.path().toUtf8() + "/api/v1/client/txt2img";
-        const QByteArray auth = "Authorization: Bearer " + (sse ? peelapi : deapi).value(QLatin1String("api_key")).toString().toUtf8();
-        const QByteArray body = QJsonDocument(QJsonObject{{QLatin1String("prompt"), QStringLiteral("load")},
-                                                          {QLatin1String("width"), 64},
-                                                          {QLatin1String("height"), 64},
-                                                          {QLatin1String("sandbox"), QJsonObject{{QLatin1String("duration_ms"), seconds * 1000},
-                                                                                                 {QLatin1String("preview_every"), 25}}}})
-                                    .toJson(QJsonDocument::Compact);
-        const QByteArray request = "POST " + path + " HTTP/1.1\r\nHost: " + base.authority().toUtf8() + "\r\n" + auth + "\r\nContent-Type: application/json\r\nContent-Length: "
+        const QUrl base(sse ? peelapi.value(QLatin1String("base_url")).toString()
+                            : deapi.value(QLatin1String("base_url")).toString());
+        const QByteArray path = sse ? base.path().toUtf8() + "/v1/portrait"
+                                    : base.path().toUtf8() + "/api/v1/client/txt2img";
+        const QByteArray auth = "Authorization: Bearer "
+            + (sse ? peelapi : deapi).value(QLatin1String("api_key")).toString().toUtf8();
+        const QByteArray body
+            = QJsonDocument(QJsonObject { { QLatin1String("prompt"), QStringLiteral("load") },
+                                { QLatin1String("width"), 64 }, { QLatin1String("height"), 64 },
+                                { QLatin1String("sandbox"),
+                                    QJsonObject { { QLatin1String("duration_ms"), seconds * 1000 },
+                                        { QLatin1String("preview_every"), 25 } } } })
+                  .toJson(QJsonDocument::Compact);
+        const QByteArray request = "POST " + path
+            + " HTTP/1.1\r\nHost: " + base.authority().toUtf8() + "\r\n" + auth
+            + "\r\nContent-Type: application/json\r\nContent-Length: "
             + QByteArray::number(body.size()) + "\r\n\r\n" + body;
         QStringList ids;
         QList<QTcpSocket *> socks;
@@ -117,8 +132,12 @@ int main(int argc, char **argv)
                         got += t->readAll();
                     }
                     const qsizetype at = got.indexOf("\r\n\r\n");
-                    const QJsonObject o = QJsonDocument::fromJson(got.mid(at + 4)).object().value(QLatin1String("data")).toObject();
-                    ids.append(o.value(sse ? QLatin1String("id") : QLatin1String("request_id")).toString());
+                    const QJsonObject o = QJsonDocument::fromJson(got.mid(at + 4))
+                                              .object()
+                                              .value(QLatin1String("data"))
+                                              .toObject();
+                    ids.append(o.value(sse ? QLatin1String("id") : QLatin1String("request_id"))
+                                   .toString());
                 }
             }
         }
@@ -130,20 +149,38 @@ int main(int argc, char **argv)
     if (!sse) {
         QObject::connect(&ws, &QWebSocket::textMessageReceived, [&](const QString &m) {
             if (m.contains(QLatin1String("pusher:connection_established"))) {
-                const QString sid = QJsonDocument::fromJson(QJsonDocument::fromJson(m.toUtf8()).object().value(QLatin1String("data")).toString().toUtf8())
-                                        .object().value(QLatin1String("socket_id")).toString();
+                const QString sid = QJsonDocument::fromJson(QJsonDocument::fromJson(m.toUtf8())
+                                                                .object()
+                                                                .value(QLatin1String("data"))
+                                                                .toString()
+                                                                .toUtf8())
+                                        .object()
+                                        .value(QLatin1String("socket_id"))
+                                        .toString();
                 QNetworkRequest req(QUrl(deapi.value(QLatin1String("auth_url")).toString()));
-                req.setRawHeader("Authorization", "Bearer " + deapi.value(QLatin1String("api_key")).toString().toUtf8());
-                req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-                QNetworkReply *r = nam.post(req, QJsonDocument(QJsonObject{{QLatin1String("socket_id"), sid},
-                                                                            {QLatin1String("channel_name"), deapi.value(QLatin1String("channel")).toString()}})
-                                                     .toJson());
+                req.setRawHeader("Authorization",
+                    "Bearer " + deapi.value(QLatin1String("api_key")).toString().toUtf8());
+                req.setHeader(
+                    QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+                QNetworkReply *r = nam.post(req,
+                    QJsonDocument(QJsonObject { { QLatin1String("socket_id"), sid },
+                                      { QLatin1String("channel_name"),
+                                          deapi.value(QLatin1String("channel")).toString() } })
+                        .toJson());
                 QObject::connect(r, &QNetworkReply::finished, [&, r] {
-                    const QString auth = QJsonDocument::fromJson(r->readAll()).object().value(QLatin1String("auth")).toString();
-                    ws.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{{QLatin1String("event"), QStringLiteral("pusher:subscribe")},
-                                                                                   {QLatin1String("data"), QJsonObject{{QLatin1String("channel"), deapi.value(QLatin1String("channel")).toString()},
-                                                                                                                       {QLatin1String("auth"), auth}}}})
-                                                             .toJson(QJsonDocument::Compact)));
+                    const QString auth = QJsonDocument::fromJson(r->readAll())
+                                             .object()
+                                             .value(QLatin1String("auth"))
+                                             .toString();
+                    ws.sendTextMessage(QString::fromUtf8(QJsonDocument(
+                        QJsonObject {
+                            { QLatin1String("event"), QStringLiteral("pusher:subscribe") },
+                            { QLatin1String("data"),
+                                QJsonObject {
+                                    { QLatin1String("channel"),
+                                        deapi.value(QLatin1String("channel")).toString() },
+                                    { QLatin1String("auth"),
+                                        auth } } } }).toJson(QJsonDocument::Compact)));
                     r->deleteLater();
                 });
                 return;
@@ -155,8 +192,9 @@ int main(int argc, char **argv)
                     ++totals.finals;
             }
         });
-        ws.open(QUrl(deapi.value(QLatin1String("ws_url")).toString() + QStringLiteral("/app/") + deapi.value(QLatin1String("pusher_key")).toString()
-                     + QStringLiteral("?protocol=7&client=bench&version=1")));
+        ws.open(QUrl(deapi.value(QLatin1String("ws_url")).toString() + QStringLiteral("/app/")
+            + deapi.value(QLatin1String("pusher_key")).toString()
+            + QStringLiteral("?protocol=7&client=bench&version=1")));
         QEventLoop wait;
         QTimer::singleShot(1500, &wait, &QEventLoop::quit);
         wait.exec();
@@ -169,8 +207,10 @@ int main(int argc, char **argv)
         for (const QString &id : ids) {
             auto *s = new QTcpSocket(&app);
             s->connectToHost(base.host(), quint16(base.port()));
-            s->write("GET " + base.path().toUtf8() + "/v1/jobs/" + id.toUtf8() + "/stream HTTP/1.1\r\nHost: " + base.authority().toUtf8() + "\r\nAuthorization: Bearer "
-                     + peelapi.value(QLatin1String("api_key")).toString().toUtf8() + "\r\n\r\n");
+            s->write("GET " + base.path().toUtf8() + "/v1/jobs/" + id.toUtf8()
+                + "/stream HTTP/1.1\r\nHost: " + base.authority().toUtf8()
+                + "\r\nAuthorization: Bearer "
+                + peelapi.value(QLatin1String("api_key")).toString().toUtf8() + "\r\n\r\n");
             QObject::connect(s, &QTcpSocket::readyRead, [s, &totals] {
                 const QByteArray d = s->readAll();
                 totals.bytes += quint64(d.size());
@@ -184,7 +224,9 @@ int main(int argc, char **argv)
     // One sample a second: events received in that second, sandbox CPU share, memory and lateness.
     QList<double> rates;
     quint64 lastEvents = 0;
-    double lastCpu = getJson(nam, control + QStringLiteral("/stats"), controlToken).value(QLatin1String("cpu_seconds")).toDouble();
+    double lastCpu = getJson(nam, control + QStringLiteral("/stats"), controlToken)
+                         .value(QLatin1String("cpu_seconds"))
+                         .toDouble();
     qint64 lastMs = clock.elapsed();
     QJsonObject stats;
     double peakCpu = 0;
@@ -202,10 +244,14 @@ int main(int argc, char **argv)
         lastMs = now;
         if (stats.value(QLatin1String("running")).toInt() >= jobs * 9 / 10)
             rates.append(rate);
-        std::printf("{\"t_s\":%.1f,\"events_per_s\":%.0f,\"sandbox_cpu_cores\":%.2f,\"rss_mib\":%.1f,\"running\":%d,\"tick_late_p99_ms\":%d,\"progress_late_max_ms\":%d,\"finals\":%llu}\n",
-                    now / 1000.0, rate, cpu, stats.value(QLatin1String("rss_kib")).toDouble() / 1024.0, stats.value(QLatin1String("running")).toInt(),
-                    stats.value(QLatin1String("tick_late_ms_p99")).toInt(), stats.value(QLatin1String("progress_late_ms_max")).toInt(),
-                    static_cast<unsigned long long>(totals.finals));
+        std::printf(
+            "{\"t_s\":%.1f,\"events_per_s\":%.0f,\"sandbox_cpu_cores\":%.2f,\"rss_mib\":%.1f,"
+            "\"running\":%d,\"tick_late_p99_ms\":%d,\"progress_late_max_ms\":%d,\"finals\":%llu}\n",
+            now / 1000.0, rate, cpu, stats.value(QLatin1String("rss_kib")).toDouble() / 1024.0,
+            stats.value(QLatin1String("running")).toInt(),
+            stats.value(QLatin1String("tick_late_ms_p99")).toInt(),
+            stats.value(QLatin1String("progress_late_ms_max")).toInt(),
+            static_cast<unsigned long long>(totals.finals));
         std::fflush(stdout);
         if (totals.finals >= quint64(ids.size()) || now > (seconds + 60) * 1000)
             run.quit();
@@ -214,12 +260,17 @@ int main(int argc, char **argv)
     run.exec();
     std::sort(rates.begin(), rates.end());
     const double median = rates.isEmpty() ? 0 : rates.at(rates.size() / 2);
-    std::printf("SUMMARY via=%s jobs=%lld hz=%.0f target=%.0f events/s: median received %.0f events/s over %lld full-load seconds "
-                "(min %.0f), peak sandbox CPU %.2f cores, peak RSS %.1f MiB, engine tick p99 late %d ms, worst progress event late %d ms, "
+    std::printf("SUMMARY via=%s jobs=%lld hz=%.0f target=%.0f events/s: median received %.0f "
+                "events/s over %lld full-load seconds "
+                "(min %.0f), peak sandbox CPU %.2f cores, peak RSS %.1f MiB, engine tick p99 late "
+                "%d ms, worst progress event late %d ms, "
                 "final states received %llu/%lld\n",
-                sse ? "sse" : "pusher", qint64(ids.size()), hz, ids.size() * hz, median, qint64(rates.size()), rates.isEmpty() ? 0 : rates.first(),
-                peakCpu, stats.value(QLatin1String("peak_rss_kib")).toDouble() / 1024.0, stats.value(QLatin1String("tick_late_ms_p99")).toInt(),
-                stats.value(QLatin1String("progress_late_ms_max")).toInt(), static_cast<unsigned long long>(totals.finals), qint64(ids.size()));
+        sse ? "sse" : "pusher", qint64(ids.size()), hz, ids.size() * hz, median,
+        qint64(rates.size()), rates.isEmpty() ? 0 : rates.first(), peakCpu,
+        stats.value(QLatin1String("peak_rss_kib")).toDouble() / 1024.0,
+        stats.value(QLatin1String("tick_late_ms_p99")).toInt(),
+        stats.value(QLatin1String("progress_late_ms_max")).toInt(),
+        static_cast<unsigned long long>(totals.finals), qint64(ids.size()));
     qDeleteAll(streams);
     sandbox.terminate();
     sandbox.waitForFinished(10000);

@@ -5,9 +5,7 @@
 
 #include <QByteArray>
 #include <QFile>
-
 #include <benchmark/benchmark.h>
-
 #include <cstdio>
 
 namespace {

@@ -4,13 +4,14 @@
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QTimer>
-
 #include <cstdio>
 
 class Probe final : public QObject
 {
 public:
-    explicit Probe(QElapsedTimer *clock) : m_clock(clock) {}
+    explicit Probe(QElapsedTimer *clock)
+        : m_clock(clock)
+    { }
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override

@@ -29,7 +29,10 @@
 using namespace Ui;
 
 namespace {
-QLatin1String k(const char *s) { return QLatin1String(s); }
+QLatin1String k(const char *s)
+{
+    return QLatin1String(s);
+}
 
 Core::JobUpdate update(const QString &id)
 {
@@ -41,7 +44,7 @@ Core::JobUpdate update(const QString &id)
 
 Core::LogLine line(qint64 t, const char *level, const QString &message)
 {
-    return Core::LogLine{t, QLatin1String(level), message};
+    return Core::LogLine { t, QLatin1String(level), message };
 }
 
 // Saves a widget's picture when JOBSCOPE_SHOTS_DIR is set (for looking at, not for comparing).
@@ -63,8 +66,10 @@ private:
     // A failed ImagePipeline-like job with timings, credits, an error and logs of every level.
     void feedFailedJob(const QString &id)
     {
-        Tracker::TrackedJob &job = m_tracker->track(id, QStringLiteral("sandbox-ip"), Core::Dialect::ImagePipeline, QStringLiteral("generate/image/v1"));
-        job.input = QJsonObject{{k("prompt"), QStringLiteral("a lighthouse at dusk")}, {k("webhook_secret"), QStringLiteral("whsec_topsecret")}};
+        Tracker::TrackedJob &job = m_tracker->track(id, QStringLiteral("sandbox-ip"),
+            Core::Dialect::ImagePipeline, QStringLiteral("generate/image/v1"));
+        job.input = QJsonObject { { k("prompt"), QStringLiteral("a lighthouse at dusk") },
+            { k("webhook_secret"), QStringLiteral("whsec_topsecret") } };
         const qint64 t0 = QDateTime::currentMSecsSinceEpoch();
         Core::JobUpdate u = update(id);
         u.state = Core::JobState::Queued;
@@ -76,10 +81,13 @@ private:
         u.rawStatus = QStringLiteral("processing");
         u.progress = 0.42;
         u.receivedMs = t0 + 1500;
-        u.timings = QJsonObject{{k("queue_wait_s"), 1.5}, {k("inference_s"), 3.25}, {k("created_ms"), double(t0)}};
-        u.credits = QJsonObject{{k("charged"), true}, {k("amount"), 2}};
-        u.logs = {line(t0 + 100, "debug", QStringLiteral("worker picked")), line(t0 + 200, "info", QStringLiteral("Loading model")),
-                  line(t0 + 300, "warning", QStringLiteral("disk almost full")), line(t0 + 400, "info", QStringLiteral("Rendering"))};
+        u.timings = QJsonObject { { k("queue_wait_s"), 1.5 }, { k("inference_s"), 3.25 },
+            { k("created_ms"), double(t0) } };
+        u.credits = QJsonObject { { k("charged"), true }, { k("amount"), 2 } };
+        u.logs = { line(t0 + 100, "debug", QStringLiteral("worker picked")),
+            line(t0 + 200, "info", QStringLiteral("Loading model")),
+            line(t0 + 300, "warning", QStringLiteral("disk almost full")),
+            line(t0 + 400, "info", QStringLiteral("Rendering")) };
         m_tracker->apply(u);
         u = update(id);
         u.state = Core::JobState::Failed;
@@ -91,7 +99,8 @@ private:
         u.error.retryable = false;
         u.error.suggestedAction = QStringLiteral("Rephrase the prompt");
         u.error.supportId = QStringLiteral("dbg_0123456789");
-        u.logs = {line(t0 + 3900, "error", QStringLiteral("Safety filter: disk-free prompt rejected"))};
+        u.logs = { line(
+            t0 + 3900, "error", QStringLiteral("Safety filter: disk-free prompt rejected")) };
         m_tracker->apply(u);
     }
 
@@ -110,7 +119,8 @@ private Q_SLOTS:
         QVERIFY(view.isShowingEmptyState());
         view.setJob(QStringLiteral("nope"));
         QVERIFY(view.isShowingEmptyState());
-        m_tracker->track(QStringLiteral("j1"), QStringLiteral("p"), Core::Dialect::PeelApi, QStringLiteral("portrait"));
+        m_tracker->track(QStringLiteral("j1"), QStringLiteral("p"), Core::Dialect::PeelApi,
+            QStringLiteral("portrait"));
         view.setJob(QStringLiteral("j1"));
         QVERIFY(!view.isShowingEmptyState());
         const int before = view.tabs()->count();
@@ -128,7 +138,8 @@ private Q_SLOTS:
     }
 
     // The overview shows states, progress, timings, credits, the error with its reason code,
-    // retryability, suggested action and support id, and the input JSON passed through the redactor.
+    // retryability, suggested action and support id, and the input JSON passed through the
+    // redactor.
     void overviewValues()
     {
         feedFailedJob(QStringLiteral("job-1"));
@@ -155,7 +166,8 @@ private Q_SLOTS:
         QCOMPARE(o->value(QStringLiteral("credit:amount")), QStringLiteral("2"));
         QCOMPARE(o->value(QStringLiteral("error:kind")), QStringLiteral("job"));
         QCOMPARE(o->value(QStringLiteral("error:code")), QStringLiteral("NSFW_CONTENT"));
-        QCOMPARE(o->value(QStringLiteral("error:message")), QStringLiteral("The prompt was flagged by the safety filter"));
+        QCOMPARE(o->value(QStringLiteral("error:message")),
+            QStringLiteral("The prompt was flagged by the safety filter"));
         QCOMPARE(o->value(QStringLiteral("error:retryable")), QStringLiteral("no"));
         QCOMPARE(o->value(QStringLiteral("error:action")), QStringLiteral("Rephrase the prompt"));
         QCOMPARE(o->value(QStringLiteral("error:support")), QStringLiteral("dbg_0123456789"));
@@ -171,7 +183,8 @@ private Q_SLOTS:
         shoot(o, "detail-overview");
 
         // Another job without an error hides the error rows.
-        m_tracker->track(QStringLiteral("job-2"), QStringLiteral("p"), Core::Dialect::PeelApi, QStringLiteral("portrait"));
+        m_tracker->track(QStringLiteral("job-2"), QStringLiteral("p"), Core::Dialect::PeelApi,
+            QStringLiteral("portrait"));
         view.setJob(QStringLiteral("job-2"));
         QVERIFY(o->value(QStringLiteral("error:code")).isEmpty());
         QVERIFY(o->value(QStringLiteral("progress")).isEmpty());
@@ -183,13 +196,18 @@ private Q_SLOTS:
     void oneRefreshPerBatch()
     {
         const QString id = QStringLiteral("job-b");
-        m_tracker->track(id, QStringLiteral("p"), Core::Dialect::PeelApi, QStringLiteral("portrait"));
-        m_tracker->track(QStringLiteral("other"), QStringLiteral("p"), Core::Dialect::PeelApi, QStringLiteral("portrait"));
+        m_tracker->track(
+            id, QStringLiteral("p"), Core::Dialect::PeelApi, QStringLiteral("portrait"));
+        m_tracker->track(QStringLiteral("other"), QStringLiteral("p"), Core::Dialect::PeelApi,
+            QStringLiteral("portrait"));
         JobDetailView view(m_tracker.get());
         view.setJob(id);
-        QAbstractItemModelTester logTester(view.logs()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QAbstractItemModelTester proxyTester(view.logs()->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QAbstractItemModelTester timelineTester(view.timeline()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester logTester(
+            view.logs()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester proxyTester(
+            view.logs()->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester timelineTester(
+            view.timeline()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QTest::qWait(60); // let the batch of track() pass
         const int before = view.refreshCount();
         QSignalSpy logInserts(view.logs()->model(), &QAbstractItemModel::rowsInserted);
@@ -199,7 +217,7 @@ private Q_SLOTS:
         for (int i = 0; i < 20; ++i) {
             Core::JobUpdate u = update(id);
             u.progress = 0.01 * (i + 1);
-            u.logs = {line(1000 + i, "info", QStringLiteral("step %1").arg(i))};
+            u.logs = { line(1000 + i, "info", QStringLiteral("step %1").arg(i)) };
             if (i == 0) {
                 u.state = Core::JobState::Running;
                 u.rawStatus = QStringLiteral("processing");
@@ -220,30 +238,35 @@ private Q_SLOTS:
         QCOMPARE(view.overview()->value(QStringLiteral("state")), QStringLiteral("succeeded"));
 
         Core::JobUpdate u = update(QStringLiteral("other"));
-        u.logs = {line(5, "info", QStringLiteral("elsewhere"))};
+        u.logs = { line(5, "info", QStringLiteral("elsewhere")) };
         m_tracker->apply(u);
         QTest::qWait(80);
         QCOMPARE(view.refreshCount(), before + 1);
     }
 
-    // The timeline table: time, kind, "normalized / raw" state, channel, text; switching jobs resets.
+    // The timeline table: time, kind, "normalized / raw" state, channel, text; switching jobs
+    // resets.
     void timelineModel()
     {
         feedFailedJob(QStringLiteral("job-t"));
         JobTimelineModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.update(m_tracker->job(QStringLiteral("job-t")));
         QCOMPARE(model.rowCount(), 4); // queued, running, failed (state) + the error entry
         QCOMPARE(model.columnCount(), int(JobTimelineModel::ColumnCount));
-        QCOMPARE(model.index(1, JobTimelineModel::State).data().toString(), QStringLiteral("running / processing"));
-        QCOMPARE(model.index(1, JobTimelineModel::Channel).data().toString(), QStringLiteral("sse"));
+        QCOMPARE(model.index(1, JobTimelineModel::State).data().toString(),
+            QStringLiteral("running / processing"));
+        QCOMPARE(
+            model.index(1, JobTimelineModel::Channel).data().toString(), QStringLiteral("sse"));
         QCOMPARE(model.index(0, JobTimelineModel::Kind).data().toString(), QStringLiteral("state"));
         int errors = 0;
         for (int r = 0; r < model.rowCount(); ++r)
             errors += model.index(r, JobTimelineModel::Kind).data().toString() == u"error";
         QCOMPARE(errors, 1);
         QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
-        m_tracker->track(QStringLiteral("job-u"), QStringLiteral("p"), Core::Dialect::Peel, QStringLiteral("apis"));
+        m_tracker->track(QStringLiteral("job-u"), QStringLiteral("p"), Core::Dialect::Peel,
+            QStringLiteral("apis"));
         model.update(m_tracker->job(QStringLiteral("job-u")));
         QCOMPARE(resets.count(), 1);
         QCOMPARE(model.rowCount(), 0);
@@ -260,12 +283,20 @@ private Q_SLOTS:
         view.resize(900, 500);
         view.setJob(QStringLiteral("job-l"));
         LogsTab *logs = view.logs();
-        QAbstractItemModelTester tester(logs->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            logs->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(logs->model()->rowCount(), 5);
         QCOMPARE(logs->proxy()->rowCount(), 5);
-        QCOMPARE(logs->model()->index(2, JobLogModel::Level).data().toString(), QStringLiteral("warn"));
-        QVERIFY(logs->model()->index(4, JobLogModel::Message).data(Qt::ForegroundRole).isValid()); // error coloured
-        QVERIFY(!logs->model()->index(1, JobLogModel::Message).data(Qt::ForegroundRole).isValid()); // info plain
+        QCOMPARE(
+            logs->model()->index(2, JobLogModel::Level).data().toString(), QStringLiteral("warn"));
+        QVERIFY(logs->model()
+                    ->index(4, JobLogModel::Message)
+                    .data(Qt::ForegroundRole)
+                    .isValid()); // error coloured
+        QVERIFY(!logs->model()
+                     ->index(1, JobLogModel::Message)
+                     .data(Qt::ForegroundRole)
+                     .isValid()); // info plain
 
         logs->levelButton(QStringLiteral("info"))->click();
         QCOMPARE(logs->proxy()->rowCount(), 3);
@@ -275,7 +306,8 @@ private Q_SLOTS:
         QCOMPARE(logs->proxy()->rowCount(), 2); // "disk almost full" (warn) and "disk-free" (error)
         logs->levelButton(QStringLiteral("error"))->click();
         QCOMPARE(logs->proxy()->rowCount(), 1);
-        QCOMPARE(logs->proxy()->index(0, JobLogModel::Message).data().toString(), QStringLiteral("disk almost full"));
+        QCOMPARE(logs->proxy()->index(0, JobLogModel::Message).data().toString(),
+            QStringLiteral("disk almost full"));
         logs->levelButton(QStringLiteral("info"))->click();
         logs->levelButton(QStringLiteral("debug"))->click();
         logs->levelButton(QStringLiteral("error"))->click();
@@ -294,8 +326,8 @@ private Q_SLOTS:
         const QString all = logs->linesText(true); // nothing selected: every shown line
         QCOMPARE(all.count(QLatin1Char('\n')), 5);
         QVERIFY(all.contains(QStringLiteral("WARN  disk almost full")));
-        logs->view()->selectionModel()->select(logs->proxy()->index(4, 0),
-                                               QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        logs->view()->selectionModel()->select(
+            logs->proxy()->index(4, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
         QVERIFY(logs->linesText(true).contains(QStringLiteral("ERROR Safety filter")));
         QCOMPARE(logs->linesText(true).count(QLatin1Char('\n')), 1);
 
@@ -315,7 +347,8 @@ private Q_SLOTS:
     void autoScroll()
     {
         const QString id = QStringLiteral("job-s");
-        m_tracker->track(id, QStringLiteral("p"), Core::Dialect::Peako, QStringLiteral("api/render"));
+        m_tracker->track(
+            id, QStringLiteral("p"), Core::Dialect::Peako, QStringLiteral("api/render"));
         JobDetailView view(m_tracker.get());
         view.resize(700, 300);
         view.setJob(id);
@@ -325,7 +358,8 @@ private Q_SLOTS:
         auto feed = [&](int from, int n) {
             Core::JobUpdate u = update(id);
             for (int i = from; i < from + n; ++i)
-                u.logs.append(line(10 + i, i % 7 == 0 ? "warn" : "info", QStringLiteral("Rendering frame %1 of 400").arg(i)));
+                u.logs.append(line(10 + i, i % 7 == 0 ? "warn" : "info",
+                    QStringLiteral("Rendering frame %1 of 400").arg(i)));
             m_tracker->apply(u);
         };
         LogsTab *logs = view.logs();

@@ -17,7 +17,10 @@ using namespace TestSupport;
 using Ui::LifecycleStepper;
 
 namespace {
-QLatin1String k(const char *s) { return QLatin1String(s); }
+QLatin1String k(const char *s)
+{
+    return QLatin1String(s);
+}
 
 void shoot(QWidget *w, const char *name)
 {
@@ -36,7 +39,10 @@ private:
     TestHttp m_http;
     QNetworkAccessManager m_nam;
 
-    QString serverPhase(const QString &id) { return m_sb->job(m_http, id).value(k("phase")).toString(); }
+    QString serverPhase(const QString &id)
+    {
+        return m_sb->job(m_http, id).value(k("phase")).toString();
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -61,7 +67,7 @@ private Q_SLOTS:
     void stepToSucceeded_data()
     {
         QTest::addColumn<QString>("dialect");
-        for (const char *d : {"peelapi", "imagepipeline", "peel", "peako", "deapi"})
+        for (const char *d : { "peelapi", "imagepipeline", "peel", "peako", "deapi" })
             QTest::newRow(d) << QString::fromLatin1(d);
     }
     void stepToSucceeded()
@@ -82,7 +88,7 @@ private Q_SLOTS:
             shoot(&stepper, "detail-lifecycle");
         }
 
-        QSet<QString> visited{QStringLiteral("queued")};
+        QSet<QString> visited { QStringLiteral("queued") };
         for (int guard = 0; guard < 8 && stepper.phase() != u"succeeded"; ++guard) {
             QPushButton *next = nullptr;
             QPushButton *fallback = nullptr;
@@ -90,7 +96,8 @@ private Q_SLOTS:
                 QPushButton *b = stepper.advanceButton(phase);
                 if (!b)
                     continue;
-                QVERIFY2(b->isEnabled() || !b->toolTip().isEmpty(), qPrintable(phase)); // disabled ones say why
+                QVERIFY2(b->isEnabled() || !b->toolTip().isEmpty(),
+                    qPrintable(phase)); // disabled ones say why
                 if (!b->isEnabled())
                     continue;
                 if (!next && !visited.contains(phase))
@@ -106,11 +113,14 @@ private Q_SLOTS:
             QTest::mouseClick(next, Qt::LeftButton);
             QTRY_COMPARE_WITH_TIMEOUT(stepper.phase(), target, 10000);
             QVERIFY2(stepper.stateText().startsWith(target), qPrintable(stepper.stateText()));
-            QCOMPARE(stepper.record().value(k("status")).toString(), Qa::LifecycleControl::rawWord(dialect, target));
+            QCOMPARE(stepper.record().value(k("status")).toString(),
+                Qa::LifecycleControl::rawWord(dialect, target));
             QCOMPARE(serverPhase(id), target);
-            QVERIFY2(stepper.statusText().contains(QStringLiteral("done")), qPrintable(stepper.statusText()));
+            QVERIFY2(stepper.statusText().contains(QStringLiteral("done")),
+                qPrintable(stepper.statusText()));
             if (target != u"succeeded")
-                QVERIFY(stepper.stateText().contains(QStringLiteral("held in ") + target)); // "Hold in each new state"
+                QVERIFY(stepper.stateText().contains(
+                    QStringLiteral("held in ") + target)); // "Hold in each new state"
         }
         QCOMPARE(stepper.phase(), QStringLiteral("succeeded"));
         for (const QString &phase : Qa::LifecycleControl::phases(dialect)) {
@@ -155,16 +165,19 @@ private Q_SLOTS:
         stepper.setSandbox(QUrl(m_sb->control()), m_sb->controlToken());
         stepper.setJob(id);
         QTRY_COMPARE(stepper.phase(), QStringLiteral("queued"));
-        QVERIFY(!stepper.button(QStringLiteral("cancel"))->isVisible() || stepper.button(QStringLiteral("cancel"))->isHidden());
+        QVERIFY(!stepper.button(QStringLiteral("cancel"))->isVisible()
+            || stepper.button(QStringLiteral("cancel"))->isHidden());
         QCOMPARE(m_sb->act(m_http, id, QStringLiteral("fail")).value(k("ok")).toBool(), true);
         QPushButton *succeed = stepper.advanceButton(QStringLiteral("succeeded"));
         QVERIFY(succeed && succeed->isEnabled());
         QTest::mouseClick(succeed, Qt::LeftButton);
         QTRY_VERIFY(stepper.statusText().contains(QStringLiteral("409")));
-        QVERIFY2(stepper.statusText().contains(QStringLiteral("the job is already failed")), qPrintable(stepper.statusText()));
+        QVERIFY2(stepper.statusText().contains(QStringLiteral("the job is already failed")),
+            qPrintable(stepper.statusText()));
         QTRY_COMPARE(stepper.phase(), QStringLiteral("failed"));
         QVERIFY(!stepper.advanceButton(QStringLiteral("succeeded"))->isEnabled());
-        QCOMPARE(stepper.advanceButton(QStringLiteral("succeeded"))->toolTip(), QStringLiteral("the job is already failed"));
+        QCOMPARE(stepper.advanceButton(QStringLiteral("succeeded"))->toolTip(),
+            QStringLiteral("the job is already failed"));
     }
 
     // Peel: Ask for input is enabled only while running and pauses the build with the text.
@@ -182,7 +195,12 @@ private Q_SLOTS:
         stepper.inputPrompt()->setText(QStringLiteral("Which region?"));
         QTest::mouseClick(stepper.button(QStringLiteral("ask-input")), Qt::LeftButton);
         QTRY_COMPARE(stepper.phase(), QStringLiteral("needs_input"));
-        QCOMPARE(m_sb->job(m_http, id).value(k("user_input_prompt")).toObject().value(k("message")).toString(), QStringLiteral("Which region?"));
+        QCOMPARE(m_sb->job(m_http, id)
+                     .value(k("user_input_prompt"))
+                     .toObject()
+                     .value(k("message"))
+                     .toString(),
+            QStringLiteral("Which region?"));
         QVERIFY(!stepper.advanceButton(QStringLiteral("succeeded"))->isEnabled());
         QVERIFY(stepper.advanceButton(QStringLiteral("running"))->isEnabled());
     }

@@ -15,15 +15,18 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QTableWidget>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace Ui;
 
 namespace {
-QLatin1String k(const char *s) { return QLatin1String(s); }
+QLatin1String k(const char *s)
+{
+    return QLatin1String(s);
+}
 
 QImage picture(int w, int h, QColor c)
 {
@@ -71,7 +74,10 @@ class TestResultsTab final : public QObject
 private:
     std::unique_ptr<Tracker::JobTracker> m_tracker;
 
-    void apply(const Core::JobUpdate &u) { QVERIFY(m_tracker->apply(u) != Tracker::JobTracker::None); }
+    void apply(const Core::JobUpdate &u)
+    {
+        QVERIFY(m_tracker->apply(u) != Tracker::JobTracker::None);
+    }
 
 private Q_SLOTS:
     void init()
@@ -127,7 +133,8 @@ private Q_SLOTS:
     void variantsAndLocalFiles()
     {
         const QString id = QStringLiteral("p1");
-        m_tracker->track(id, QStringLiteral("p"), Core::Dialect::PeelApi, QStringLiteral("portrait"));
+        m_tracker->track(
+            id, QStringLiteral("p"), Core::Dialect::PeelApi, QStringLiteral("portrait"));
         JobDetailView view(m_tracker.get());
         view.resize(900, 600);
         view.setJob(id);
@@ -142,9 +149,12 @@ private Q_SLOTS:
         u.jobId = id;
         u.state = Core::JobState::Succeeded;
         u.rawStatus = QStringLiteral("succeeded");
-        const QList<QPair<QString, int>> sizes{{QStringLiteral("w256"), 256}, {QStringLiteral("w512"), 512}, {QStringLiteral("w1024"), 1024}, {QStringLiteral("full"), 1536}};
+        const QList<QPair<QString, int>> sizes { { QStringLiteral("w256"), 256 },
+            { QStringLiteral("w512"), 512 }, { QStringLiteral("w1024"), 1024 },
+            { QStringLiteral("full"), 1536 } };
         for (const auto &[variant, width] : sizes)
-            u.outputs.append(output(QStringLiteral("result-0-%1.png").arg(variant), variant, QStringLiteral("image/png"), width * 100));
+            u.outputs.append(output(QStringLiteral("result-0-%1.png").arg(variant), variant,
+                QStringLiteral("image/png"), width * 100));
         apply(u);
         QTRY_COMPARE(tab->mode(), ResultsTab::Mode::Results);
         ResultList *list = tab->list();
@@ -157,13 +167,14 @@ private Q_SLOTS:
         auto *open = tab->findChild<QPushButton *>(QStringLiteral("open"));
         QVERIFY(download->isEnabled());
         QVERIFY(!open->isEnabled());
-        QVERIFY(!list->mimeData({list->topLevelItem(0)})); // nothing on disk: nothing to drag
+        QVERIFY(!list->mimeData({ list->topLevelItem(0) })); // nothing on disk: nothing to drag
         QSignalSpy asked(&view, &JobDetailView::downloadRequested);
         download->click();
         QCOMPARE(asked.count(), 1);
         QCOMPARE(asked.first().first().toString(), id);
         tab->findChild<QPushButton *>(QStringLiteral("copyUrl"))->click();
-        QVERIFY(QApplication::clipboard()->text().contains(QStringLiteral("result-0-w256.png?exp=1")));
+        QVERIFY(
+            QApplication::clipboard()->text().contains(QStringLiteral("result-0-w256.png?exp=1")));
 
         QTemporaryDir dir;
         QList<ResultFile> files;
@@ -171,7 +182,8 @@ private Q_SLOTS:
             const QString name = QStringLiteral("result-0-%1.png").arg(variant);
             const QString path = dir.filePath(name);
             QVERIFY(picture(width, width * 2 / 3, QColor(40 + width / 16, 80, 120)).save(path));
-            files.append(ResultFile{QString(), name, variant, path, QStringLiteral("image/png"), QFileInfo(path).size()});
+            files.append(ResultFile { QString(), name, variant, path, QStringLiteral("image/png"),
+                QFileInfo(path).size() });
         }
         view.setLocalFiles(id, files);
         QCOMPARE(list->topLevelItem(0)->text(3), QStringLiteral("local"));
@@ -200,14 +212,17 @@ private Q_SLOTS:
         open->click();
         tab->findChild<QPushButton *>(QStringLiteral("openFolder"))->click();
         QCOMPARE(opened.size(), 2);
-        QCOMPARE(opened.at(0), QUrl::fromLocalFile(dir.filePath(QStringLiteral("result-0-w512.png"))));
+        QCOMPARE(
+            opened.at(0), QUrl::fromLocalFile(dir.filePath(QStringLiteral("result-0-w512.png"))));
         QCOMPARE(opened.at(1).toLocalFile(), QFileInfo(dir.path()).absoluteFilePath());
         tab->findChild<QPushButton *>(QStringLiteral("copyPath"))->click();
-        QCOMPARE(QApplication::clipboard()->text(), dir.filePath(QStringLiteral("result-0-w512.png")));
+        QCOMPARE(
+            QApplication::clipboard()->text(), dir.filePath(QStringLiteral("result-0-w512.png")));
 
-        std::unique_ptr<QMimeData> mime(list->mimeData({list->topLevelItem(1)}));
+        std::unique_ptr<QMimeData> mime(list->mimeData({ list->topLevelItem(1) }));
         QVERIFY(mime);
-        QCOMPARE(mime->urls(), QList<QUrl>{QUrl::fromLocalFile(dir.filePath(QStringLiteral("result-0-w512.png")))});
+        QCOMPARE(mime->urls(),
+            QList<QUrl> { QUrl::fromLocalFile(dir.filePath(QStringLiteral("result-0-w512.png"))) });
         QVERIFY(list->topLevelItem(1)->flags() & Qt::ItemIsDragEnabled);
 
         // A fresh signed URL from a later status read keeps the rows and the selection.
@@ -222,7 +237,8 @@ private Q_SLOTS:
     void captionsAndVideo()
     {
         const QString id = QStringLiteral("k1");
-        m_tracker->track(id, QStringLiteral("p"), Core::Dialect::Peako, QStringLiteral("api/transcribe"));
+        m_tracker->track(
+            id, QStringLiteral("p"), Core::Dialect::Peako, QStringLiteral("api/transcribe"));
         JobDetailView view(m_tracker.get());
         view.resize(800, 500);
         view.setJob(id);
@@ -235,9 +251,13 @@ private Q_SLOTS:
         Core::JobUpdate u;
         u.jobId = id;
         u.state = Core::JobState::Succeeded;
-        u.outputs = {output(QStringLiteral("render.avi"), {}, QStringLiteral("video/x-msvideo"), 123456)};
-        u.captions = QJsonArray{QJsonObject{{k("id"), QStringLiteral("1")}, {k("from"), 0}, {k("to"), 1500}, {k("text"), QStringLiteral("Hello and welcome")}},
-                                QJsonObject{{k("id"), QStringLiteral("2")}, {k("from"), 1500}, {k("to"), 62250}, {k("text"), QStringLiteral("to the launch")}}};
+        u.outputs = { output(
+            QStringLiteral("render.avi"), {}, QStringLiteral("video/x-msvideo"), 123456) };
+        u.captions = QJsonArray { QJsonObject { { k("id"), QStringLiteral("1") }, { k("from"), 0 },
+                                      { k("to"), 1500 },
+                                      { k("text"), QStringLiteral("Hello and welcome") } },
+            QJsonObject { { k("id"), QStringLiteral("2") }, { k("from"), 1500 }, { k("to"), 62250 },
+                { k("text"), QStringLiteral("to the launch") } } };
         apply(u);
         QTRY_COMPARE(tab->list()->topLevelItemCount(), 2);
         tab->list()->setCurrentItem(tab->list()->topLevelItem(1));
@@ -258,12 +278,14 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(QByteArray(1000, 'x'));
         f.close();
-        view.setLocalFiles(id, {ResultFile{output(QStringLiteral("render.avi"), {}, {}, 0).url, QStringLiteral("other-name.avi"), {}, path,
-                                           QStringLiteral("video/x-msvideo"), 1000}});
+        view.setLocalFiles(id,
+            { ResultFile { output(QStringLiteral("render.avi"), {}, {}, 0).url,
+                QStringLiteral("other-name.avi"), {}, path, QStringLiteral("video/x-msvideo"),
+                1000 } });
         tab->list()->setCurrentItem(tab->list()->topLevelItem(0));
         QCOMPARE(tab->selectedPath(), path); // matched by URL
         tab->findChild<QPushButton *>(QStringLiteral("open"))->click();
-        QCOMPARE(opened, QList<QUrl>{QUrl::fromLocalFile(path)});
+        QCOMPARE(opened, QList<QUrl> { QUrl::fromLocalFile(path) });
     }
 };
 

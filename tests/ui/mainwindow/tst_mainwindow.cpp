@@ -24,8 +24,8 @@
 #include "settings/profileregistry.h"
 #include "store/jobhistory.h"
 #include "submit/submitdialog.h"
-#include "traffic/trafficview.h"
 #include "tracker/jobtracker.h"
+#include "traffic/trafficview.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -82,10 +82,12 @@ private:
     {
         const int row = m_window->model()->rowOf(id);
         QVERIFY(row >= 0);
-        const QModelIndex index = m_window->proxy()->mapFromSource(m_window->model()->index(row, 0));
+        const QModelIndex index
+            = m_window->proxy()->mapFromSource(m_window->model()->index(row, 0));
         QVERIFY(index.isValid());
         m_window->jobList()->setCurrentIndex(index);
-        m_window->jobList()->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_window->jobList()->selectionModel()->select(
+            index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         QCOMPARE(m_window->detail()->jobId(), id);
     }
     // Answers the next modal message box with its confirming button (records what it said).
@@ -101,7 +103,8 @@ private:
             *text = box->text() + QLatin1Char('\n') + box->informativeText();
             for (QAbstractButton *b : box->buttons()) {
                 const auto role = box->buttonRole(b);
-                if (role == QMessageBox::DestructiveRole || role == QMessageBox::AcceptRole || role == QMessageBox::YesRole) {
+                if (role == QMessageBox::DestructiveRole || role == QMessageBox::AcceptRole
+                    || role == QMessageBox::YesRole) {
                     b->click();
                     return;
                 }
@@ -115,8 +118,11 @@ private:
             return;
         QTest::qWait(600); // let the last batch paint
         // Under Xvfb: what the X server shows, not a widget grab.
-        if (!qEnvironmentVariableIsEmpty("DISPLAY") && QGuiApplication::platformName() == QLatin1String("xcb"))
-            QProcess::execute(QStringLiteral("import"), {QStringLiteral("-window"), QStringLiteral("root"), QDir(dir).filePath(QLatin1String(name))});
+        if (!qEnvironmentVariableIsEmpty("DISPLAY")
+            && QGuiApplication::platformName() == QLatin1String("xcb"))
+            QProcess::execute(QStringLiteral("import"),
+                { QStringLiteral("-window"), QStringLiteral("root"),
+                    QDir(dir).filePath(QLatin1String(name)) });
         else
             m_window->grab().save(QDir(dir).filePath(QLatin1String(name)));
     }
@@ -139,8 +145,10 @@ private Q_SLOTS:
         m_presets = std::make_unique<Catalog::TaskPresets>(path("presets.json"));
         m_sandbox = std::make_unique<Sandbox::EmbeddedSandbox>(path("sandbox"));
         m_resolver = std::make_unique<Session::KeyResolver>(m_keys.get(), m_redactor.get());
-        connect(m_sandbox.get(), &Sandbox::EmbeddedSandbox::ready, m_resolver.get(), &Session::KeyResolver::setSandboxInfo);
-        m_session = std::make_unique<Session::JobSession>(m_nam.get(), m_tracker.get(), m_history.get(), m_resolver->lookup());
+        connect(m_sandbox.get(), &Sandbox::EmbeddedSandbox::ready, m_resolver.get(),
+            &Session::KeyResolver::setSandboxInfo);
+        m_session = std::make_unique<Session::JobSession>(
+            m_nam.get(), m_tracker.get(), m_history.get(), m_resolver->lookup());
         m_session->context()->setTrafficLog(m_traffic.get());
         Ui::MainWindow::Services s;
         s.nam = m_nam.get();
@@ -188,8 +196,10 @@ private Q_SLOTS:
                 return;
             sawDialog = true;
             dialog->preset(QStringLiteral("Sandbox · Peako"), QStringLiteral("api/render"),
-                           QJsonObject{{QStringLiteral("template"), QStringLiteral("promo")}, {QStringLiteral("duration_s"), 1},
-                                       {QStringLiteral("sandbox"), QJsonObject{{QStringLiteral("duration_ms"), 1500}}}});
+                QJsonObject { { QStringLiteral("template"), QStringLiteral("promo") },
+                    { QStringLiteral("duration_s"), 1 },
+                    { QStringLiteral("sandbox"),
+                        QJsonObject { { QStringLiteral("duration_ms"), 1500 } } } });
             blocked = dialog->blockedReason();
             dialog->submit();
             if (dialog->isVisible())
@@ -202,7 +212,8 @@ private Q_SLOTS:
         const QString id = jobsOf(QStringLiteral("Sandbox · Peako")).first();
         QTRY_VERIFY_WITH_TIMEOUT(stateOf(id) == Core::JobState::Succeeded, 30000);
         auto fileIn = [&] {
-            QDirIterator it(path("library"), {QStringLiteral("*.avi")}, QDir::Files, QDirIterator::Subdirectories);
+            QDirIterator it(path("library"), { QStringLiteral("*.avi") }, QDir::Files,
+                QDirIterator::Subdirectories);
             return it.hasNext() ? it.next() : QString();
         };
         QTRY_VERIFY_WITH_TIMEOUT(!fileIn().isEmpty(), 30000);
@@ -220,9 +231,10 @@ private Q_SLOTS:
         const QString profile = QStringLiteral("Sandbox · Peako");
         const int before = int(jobsOf(profile).size());
         m_window->submitJobs(profile, QStringLiteral("api/render"),
-                             QJsonObject{{QStringLiteral("template"), QStringLiteral("countdown")},
-                                         {QStringLiteral("sandbox"), QJsonObject{{QStringLiteral("hold"), QStringLiteral("queued")}}}},
-                             1);
+            QJsonObject { { QStringLiteral("template"), QStringLiteral("countdown") },
+                { QStringLiteral("sandbox"),
+                    QJsonObject { { QStringLiteral("hold"), QStringLiteral("queued") } } } },
+            1);
         QTRY_COMPARE_WITH_TIMEOUT(int(jobsOf(profile).size()), before + 1, 10000);
         QString id;
         for (const QString &j : jobsOf(profile)) {
@@ -239,16 +251,20 @@ private Q_SLOTS:
         QCOMPARE(m_tracker->job(id)->rawStatus, QStringLiteral("cancelled"));
     }
 
-    // A Peel build that asks for input shows the prompt in its tab; answering it completes the build.
+    // A Peel build that asks for input shows the prompt in its tab; answering it completes the
+    // build.
     void answerNeedsInput()
     {
         const QString profile = QStringLiteral("Sandbox · Peel builds");
         QSignalSpy needs(m_session.get(), &Session::JobSession::needsInput);
         m_window->submitJobs(profile, QStringLiteral("v1/apis"),
-                             QJsonObject{{QStringLiteral("url"), QStringLiteral("https://example.com/jobs")},
-                                         {QStringLiteral("instructions"), QStringLiteral("List jobs with title and company")},
-                                         {QStringLiteral("sandbox"), QJsonObject{{QStringLiteral("needs_input"), true}, {QStringLiteral("duration_ms"), 800}}}},
-                             1);
+            QJsonObject { { QStringLiteral("url"), QStringLiteral("https://example.com/jobs") },
+                { QStringLiteral("instructions"),
+                    QStringLiteral("List jobs with title and company") },
+                { QStringLiteral("sandbox"),
+                    QJsonObject { { QStringLiteral("needs_input"), true },
+                        { QStringLiteral("duration_ms"), 800 } } } },
+            1);
         QTRY_COMPARE_WITH_TIMEOUT(jobsOf(profile).size(), 1, 10000);
         const QString id = jobsOf(profile).first();
         QTRY_VERIFY_WITH_TIMEOUT(stateOf(id) == Core::JobState::NeedsInput, 20000);
@@ -259,7 +275,8 @@ private Q_SLOTS:
         QVERIFY(tabs->isTabVisible(peelTab));
         tabs->setCurrentIndex(peelTab);
         QTRY_COMPARE(m_window->peelView()->apiId(), id);
-        m_window->peelView()->respondWith(QJsonObject{{QStringLiteral("region"), QStringLiteral("eu")}});
+        m_window->peelView()->respondWith(
+            QJsonObject { { QStringLiteral("region"), QStringLiteral("eu") } });
         QTRY_VERIFY_WITH_TIMEOUT(stateOf(id) == Core::JobState::Succeeded, 30000);
         // Revising the completed API starts it again: the app follows it to completed anew.
         const int timelineBefore = int(m_tracker->job(id)->timeline.size());
@@ -275,10 +292,11 @@ private Q_SLOTS:
     {
         const QString profile = QStringLiteral("Sandbox · ImagePipeline");
         m_window->submitJobs(profile, QStringLiteral("generate/image/v1"),
-                             QJsonObject{{QStringLiteral("prompt"), QStringLiteral("a lighthouse")}, {QStringLiteral("width"), 64},
-                                         {QStringLiteral("height"), 64},
-                                         {QStringLiteral("sandbox"), QJsonObject{{QStringLiteral("hold"), QStringLiteral("queued")}}}},
-                             1);
+            QJsonObject { { QStringLiteral("prompt"), QStringLiteral("a lighthouse") },
+                { QStringLiteral("width"), 64 }, { QStringLiteral("height"), 64 },
+                { QStringLiteral("sandbox"),
+                    QJsonObject { { QStringLiteral("hold"), QStringLiteral("queued") } } } },
+            1);
         QTRY_COMPARE_WITH_TIMEOUT(jobsOf(profile).size(), 1, 10000);
         const QString id = jobsOf(profile).first();
         QTRY_VERIFY(m_window->model()->rowOf(id) >= 0);
@@ -288,18 +306,20 @@ private Q_SLOTS:
         QVERIFY(tabs->isTabVisible(tabs->indexOf(stepper)));
         tabs->setCurrentIndex(tabs->indexOf(stepper));
         QTRY_VERIFY_WITH_TIMEOUT(!stepper->phase().isEmpty(), 10000);
-        QStringList seen{stepper->phase()};
+        QStringList seen { stepper->phase() };
         for (int step = 0; step < 6 && stepper->phase() != QLatin1String("succeeded"); ++step) {
             // The first legal next state that is not a failure or cancel.
             QPushButton *next = nullptr;
-            for (const QString &phase : {QStringLiteral("pending"), QStringLiteral("running"), QStringLiteral("succeeded")}) {
+            for (const QString &phase : { QStringLiteral("pending"), QStringLiteral("running"),
+                     QStringLiteral("succeeded") }) {
                 QPushButton *b = stepper->advanceButton(phase);
                 if (b && b->isVisible() && b->isEnabled() && !seen.contains(phase)) {
                     next = b;
                     break;
                 }
             }
-            QVERIFY2(next, qPrintable(QStringLiteral("no next state after %1").arg(stepper->phase())));
+            QVERIFY2(
+                next, qPrintable(QStringLiteral("no next state after %1").arg(stepper->phase())));
             const QString before = stepper->phase();
             next->click();
             QTRY_VERIFY_WITH_TIMEOUT(stepper->phase() != before, 15000);
@@ -312,7 +332,8 @@ private Q_SLOTS:
         QStringList raws;
         for (const auto &e : m_tracker->job(id)->timeline)
             raws << e.rawStatus;
-        QVERIFY2(raws.contains(QStringLiteral("completed")), qPrintable(raws.join(QLatin1Char(','))));
+        QVERIFY2(
+            raws.contains(QStringLiteral("completed")), qPrintable(raws.join(QLatin1Char(','))));
     }
 
     // Search narrows the list by id and prompt; saved views filter by state.
@@ -352,19 +373,32 @@ private Q_SLOTS:
     {
         if (qEnvironmentVariableIsEmpty("JOBSCOPE_SCREENSHOT_DIR"))
             QSKIP("JOBSCOPE_SCREENSHOT_DIR not set");
-        const QList<QPair<QString, QJsonObject>> live{
-            {QStringLiteral("Sandbox · deAPI"), QJsonObject{{QStringLiteral("prompt"), QStringLiteral("snowy mountains at sunrise")}, {QStringLiteral("width"), 512}, {QStringLiteral("height"), 384},
-                                                             {QStringLiteral("sandbox"), QJsonObject{{QStringLiteral("duration_ms"), 30000}}}}},
-            {QStringLiteral("Sandbox · PeelAPI"), QJsonObject{{QStringLiteral("prompt"), QStringLiteral("portrait of a sailor, oil painting")}, {QStringLiteral("width"), 256}, {QStringLiteral("height"), 256},
-                                                               {QStringLiteral("sandbox"), QJsonObject{{QStringLiteral("duration_ms"), 40000}}}}},
+        const QList<QPair<QString, QJsonObject>> live {
+            { QStringLiteral("Sandbox · deAPI"),
+                QJsonObject {
+                    { QStringLiteral("prompt"), QStringLiteral("snowy mountains at sunrise") },
+                    { QStringLiteral("width"), 512 }, { QStringLiteral("height"), 384 },
+                    { QStringLiteral("sandbox"),
+                        QJsonObject { { QStringLiteral("duration_ms"), 30000 } } } } },
+            { QStringLiteral("Sandbox · PeelAPI"),
+                QJsonObject { { QStringLiteral("prompt"),
+                                  QStringLiteral("portrait of a sailor, oil painting") },
+                    { QStringLiteral("width"), 256 }, { QStringLiteral("height"), 256 },
+                    { QStringLiteral("sandbox"),
+                        QJsonObject { { QStringLiteral("duration_ms"), 40000 } } } } },
         };
         const int before = m_tracker->size();
-        m_window->submitJobs(live[0].first, QStringLiteral("api/v1/client/txt2img"), live[0].second, 6);
+        m_window->submitJobs(
+            live[0].first, QStringLiteral("api/v1/client/txt2img"), live[0].second, 6);
         m_window->submitJobs(live[1].first, QStringLiteral("v1/portrait"), live[1].second, 5);
-        m_window->submitJobs(QStringLiteral("Sandbox · ImagePipeline"), QStringLiteral("generate/image/v1"),
-                             QJsonObject{{QStringLiteral("prompt"), QStringLiteral("a red fox in the snow")}, {QStringLiteral("width"), 256}, {QStringLiteral("height"), 256},
-                                         {QStringLiteral("sandbox"), QJsonObject{{QStringLiteral("fail"), QStringLiteral("OUT_OF_MEMORY")}, {QStringLiteral("duration_ms"), 4000}}}},
-                             2);
+        m_window->submitJobs(QStringLiteral("Sandbox · ImagePipeline"),
+            QStringLiteral("generate/image/v1"),
+            QJsonObject { { QStringLiteral("prompt"), QStringLiteral("a red fox in the snow") },
+                { QStringLiteral("width"), 256 }, { QStringLiteral("height"), 256 },
+                { QStringLiteral("sandbox"),
+                    QJsonObject { { QStringLiteral("fail"), QStringLiteral("OUT_OF_MEMORY") },
+                        { QStringLiteral("duration_ms"), 4000 } } } },
+            2);
         QTRY_VERIFY_WITH_TIMEOUT(m_tracker->size() >= before + 13, 15000);
         QTest::qWait(9000);
         // The main window with live jobs, a running PeelAPI job's logs below.
@@ -414,17 +448,23 @@ private Q_SLOTS:
     void noKeyInAnythingWritten()
     {
         bool exported = false;
-        m_history->exportTo(path("export.json"), false, *m_redactor, [&](bool ok, const QString &) { exported = ok; });
+        m_history->exportTo(path("export.json"), false, *m_redactor,
+            [&](bool ok, const QString &) { exported = ok; });
         QTRY_VERIFY(exported);
         exported = false;
-        m_history->exportTo(path("export.csv"), true, *m_redactor, [&](bool ok, const QString &) { exported = ok; });
+        m_history->exportTo(path("export.csv"), true, *m_redactor,
+            [&](bool ok, const QString &) { exported = ok; });
         QTRY_VERIFY(exported);
         m_history->flush();
         m_settings->sync();
         const QJsonObject dialects = m_sandbox->info().value(QStringLiteral("dialects")).toObject();
         QList<QByteArray> keys;
         for (const QString &d : dialects.keys())
-            keys << dialects.value(d).toObject().value(QStringLiteral("api_key")).toString().toUtf8();
+            keys << dialects.value(d)
+                        .toObject()
+                        .value(QStringLiteral("api_key"))
+                        .toString()
+                        .toUtf8();
         QCOMPARE(keys.size(), 5);
         int scanned = 0;
         QDirIterator it(m_dir.path(), QDir::Files, QDirIterator::Subdirectories);

@@ -6,12 +6,11 @@
 #include "follow/jobfollower.h"
 #include "net/httpcall.h"
 #include "net/trafficlog.h"
+#include "testhttp.h"
 #include "tracker/jobtracker.h"
 #include "traffic/trafficmodel.h"
 #include "traffic/trafficproxymodel.h"
 #include "traffic/trafficview.h"
-
-#include "testhttp.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -31,10 +30,14 @@ const QString Key = QStringLiteral("sk-view-test-key-0123456789");
 void recordExchange(TrafficLog &log, const QString &job, int i)
 {
     log.recordRequest(job, "GET", QStringLiteral("http://127.0.0.1:1/v1/jobs/%1").arg(job),
-                      {{"Authorization", "Bearer " + Key.toUtf8()}, {"Accept", "application/json"}}, {});
+        { { "Authorization", "Bearer " + Key.toUtf8() }, { "Accept", "application/json" } }, {});
     log.recordResponse(job, "GET", QStringLiteral("http://127.0.0.1:1/v1/jobs/%1").arg(job), 200,
-                       {{"Content-Type", "application/json"}},
-                       QStringLiteral("{\"id\":\"%1\",\"status\":\"running\",\"progress\":%2}").arg(job).arg(i).toUtf8(), 7);
+        { { "Content-Type", "application/json" } },
+        QStringLiteral("{\"id\":\"%1\",\"status\":\"running\",\"progress\":%2}")
+            .arg(job)
+            .arg(i)
+            .toUtf8(),
+        7);
 }
 
 } // namespace
@@ -71,7 +74,8 @@ private Q_SLOTS:
         QCOMPARE(proxy.rowCount(), 20);
         model.dropFront(model.entryAt(5)->seq);
         QCOMPARE(model.rowCount(), 15);
-        QCOMPARE(model.index(0, Ui::TrafficModel::Kind).data().toString(), QStringLiteral("HTTP response"));
+        QCOMPARE(model.index(0, Ui::TrafficModel::Kind).data().toString(),
+            QStringLiteral("HTTP response"));
         model.setEntries({});
         QCOMPARE(proxy.rowCount(), 0);
     }
@@ -85,7 +89,8 @@ private Q_SLOTS:
         TrafficLog log(&redactor);
         log.setMaxEntriesPerJob(30);
         Ui::TrafficView view(&log);
-        QAbstractItemModelTester tester(view.proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            view.proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         recordExchange(log, QStringLiteral("a"), 0);
         view.setJob(QStringLiteral("a"));
         QCOMPARE(view.model()->rowCount(), 2);
@@ -115,7 +120,8 @@ private Q_SLOTS:
                 b->setChecked(false);
         }
         QCOMPARE(view.proxy()->rowCount(), 1);
-        QCOMPARE(view.proxy()->index(0, Ui::TrafficModel::Method).data().toString(), QStringLiteral("progress"));
+        QCOMPARE(view.proxy()->index(0, Ui::TrafficModel::Method).data().toString(),
+            QStringLiteral("progress"));
         view.setJob(QStringLiteral("b"));
         QCOMPARE(view.model()->rowCount(), 20);
     }
@@ -128,20 +134,25 @@ private Q_SLOTS:
         Core::Redactor redactor;
         redactor.addSecret(Key);
         TrafficLog log(&redactor);
-        log.recordRequest(QStringLiteral("j"), "POST", QStringLiteral("http://127.0.0.1:9/v1/portrait"),
-                          {{"Authorization", "Bearer " + Key.toUtf8()}, {"Content-Type", "application/json"}},
-                          "{\"prompt\":\"fox\",\"width\":64}");
+        log.recordRequest(QStringLiteral("j"), "POST",
+            QStringLiteral("http://127.0.0.1:9/v1/portrait"),
+            { { "Authorization", "Bearer " + Key.toUtf8() },
+                { "Content-Type", "application/json" } },
+            "{\"prompt\":\"fox\",\"width\":64}");
         recordExchange(log, QStringLiteral("j"), 1);
         Ui::TrafficView view(&log);
         view.setJob(QStringLiteral("j"));
         QGuiApplication::clipboard()->clear();
         view.table()->setCurrentIndex(view.proxy()->index(0, 0));
-        QVERIFY2(view.detailText().contains(QLatin1String("Authorization: Bearer [redacted]")), qPrintable(view.detailText()));
-        QVERIFY2(view.detailText().contains(QLatin1String("\"prompt\": \"fox\"")), qPrintable(view.detailText()));
+        QVERIFY2(view.detailText().contains(QLatin1String("Authorization: Bearer [redacted]")),
+            qPrintable(view.detailText()));
+        QVERIFY2(view.detailText().contains(QLatin1String("\"prompt\": \"fox\"")),
+            qPrintable(view.detailText()));
         view.copyAsCurl();
         const QString curl = QGuiApplication::clipboard()->text();
         QVERIFY2(curl.startsWith(QLatin1String("curl -X POST")), qPrintable(curl));
-        QVERIFY2(curl.contains(QLatin1String("\"Authorization: Bearer $JOBSCOPE_KEY\"")), qPrintable(curl));
+        QVERIFY2(curl.contains(QLatin1String("\"Authorization: Bearer $JOBSCOPE_KEY\"")),
+            qPrintable(curl));
         QVERIFY(curl.contains(QLatin1String("--data-raw")));
         QVERIFY(!curl.contains(Key));
         view.table()->setCurrentIndex(view.proxy()->index(2, 0)); // the response
@@ -167,9 +178,9 @@ private Q_SLOTS:
         redactor.addSecret(p.apiKey);
         ctx.addProfile(p);
         Dialects::Adapter *adapter = ctx.adapter(p.name);
-        const QJsonObject body{{QLatin1String("prompt"), QStringLiteral("a fox in the snow")}, {QLatin1String("width"), 64},
-                               {QLatin1String("height"), 64},
-                               {QLatin1String("sandbox"), QJsonObject{{QLatin1String("duration_ms"), 600}}}};
+        const QJsonObject body { { QLatin1String("prompt"), QStringLiteral("a fox in the snow") },
+            { QLatin1String("width"), 64 }, { QLatin1String("height"), 64 },
+            { QLatin1String("sandbox"), QJsonObject { { QLatin1String("duration_ms"), 600 } } } };
         const Dialects::RequestSpec spec = adapter->submit(QStringLiteral("v1/portrait"), body);
         QNetworkRequest req(spec.url);
         for (const auto &h : spec.headers)
@@ -180,7 +191,9 @@ private Q_SLOTS:
         QSignalSpy done(&call, &Core::Operation::result);
         call.start();
         QVERIFY(done.wait(10000));
-        const QString id = adapter->parseSubmit(QStringLiteral("v1/portrait"), call.httpStatus(), call.body()).jobId;
+        const QString id
+            = adapter->parseSubmit(QStringLiteral("v1/portrait"), call.httpStatus(), call.body())
+                  .jobId;
         QVERIFY(!id.isEmpty());
         Ui::TrafficView view(&log);
         view.resize(1000, 620);
@@ -189,7 +202,8 @@ private Q_SLOTS:
         log.moveToJob(call.requestSeq(), id);
         log.moveToJob(call.responseSeq(), id);
         tracker.track(id, p.name, p.dialect, QStringLiteral("v1/portrait"));
-        Follow::JobFollower follower(&ctx, p.name, {id, QStringLiteral("v1/portrait")}, body, Follow::Via::Sse);
+        Follow::JobFollower follower(
+            &ctx, p.name, { id, QStringLiteral("v1/portrait") }, body, Follow::Via::Sse);
         QSignalSpy settled(&follower, &Follow::JobFollower::settled);
         follower.start();
         QVERIFY(settled.wait(30000));
@@ -204,7 +218,8 @@ private Q_SLOTS:
         const QString dir = qEnvironmentVariable("JOBSCOPE_SCREENSHOT_DIR");
         if (!dir.isEmpty()) {
             for (int r = 0; r < view.proxy()->rowCount(); ++r) {
-                if (view.proxy()->index(r, Ui::TrafficModel::Kind).data().toString() == QLatin1String("SSE event")) {
+                if (view.proxy()->index(r, Ui::TrafficModel::Kind).data().toString()
+                    == QLatin1String("SSE event")) {
                     view.table()->setCurrentIndex(view.proxy()->index(r + 2, 0));
                     break;
                 }

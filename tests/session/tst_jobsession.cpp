@@ -19,7 +19,10 @@ using namespace TestSupport;
 
 namespace {
 
-QLatin1String k(const char *s) { return QLatin1String(s); }
+QLatin1String k(const char *s)
+{
+    return QLatin1String(s);
+}
 
 QString sha256Of(const QString &path)
 {
@@ -55,9 +58,11 @@ private:
     // Resolves "env:TEST_KEY_<DIALECT>" to the sandbox's key, as the process's keychain would.
     Session::JobSession::KeyLookup keys()
     {
-        return [this](const QString &ref, std::function<void(const QString &, const QString &)> done) {
+        return [this](
+                   const QString &ref, std::function<void(const QString &, const QString &)> done) {
             m_keyRefsAsked.append(ref);
-            const QByteArray dialect = ref.section(QStringLiteral("TEST_KEY_"), 1).toLower().toLatin1();
+            const QByteArray dialect
+                = ref.section(QStringLiteral("TEST_KEY_"), 1).toLower().toLatin1();
             const QString key = QString::fromUtf8(m_sb->key(dialect.constData()));
             done(key, key.isEmpty() ? QStringLiteral("unknown reference %1").arg(ref) : QString());
         };
@@ -81,7 +86,8 @@ private:
 
     // Every download of `jobId` is done, each file on disk matches its recorded SHA-256, lies in
     // `folder`, and the set of files is exactly the sandbox's outputs of the job.
-    void verifyFiles(Store::HistoryDatabase &db, const QString &jobId, const QString &folder, int minFiles)
+    void verifyFiles(
+        Store::HistoryDatabase &db, const QString &jobId, const QString &folder, int minFiles)
     {
         const QList<Store::DownloadRecord> records = db.downloads(jobId);
         QVERIFY2(records.size() >= minFiles, qPrintable(jobId));
@@ -129,9 +135,11 @@ private Q_SLOTS:
             QVERIFY(history);
             Session::JobSession session(&nam, &tracker, history.get(), keys());
             session.setAutoDownload(true);
-            session.setFolderFor([&](const Store::StoredJob &) { return library; }); // jobs go to library/<id>
+            session.setFolderFor(
+                [&](const Store::StoredJob &) { return library; }); // jobs go to library/<id>
             int added = 0;
-            for (const Core::Profile &p : {profile(Core::Dialect::Peako, "peako", true), profile(Core::Dialect::PeelApi, "peelapi", true)})
+            for (const Core::Profile &p : { profile(Core::Dialect::Peako, "peako", true),
+                     profile(Core::Dialect::PeelApi, "peelapi", true) })
                 session.addProfile(p, [&](bool ok, const QString &error) {
                     QVERIFY2(ok, qPrintable(error));
                     ++added;
@@ -144,23 +152,28 @@ private Q_SLOTS:
             QSignalSpy finished(&session, &Session::JobSession::downloadsFinished);
 
             session.submit(QStringLiteral("peako"), QStringLiteral("api/render"),
-                           QJsonObject{{k("template"), QStringLiteral("promo")}, {k("duration_s"), 1}}, Follow::Via::Auto);
+                QJsonObject { { k("template"), QStringLiteral("promo") }, { k("duration_s"), 1 } },
+                Follow::Via::Auto);
             session.submit(QStringLiteral("peelapi"), QStringLiteral("v1/portrait"),
-                           QJsonObject{{k("prompt"), QStringLiteral("a fox in the snow")}, {k("width"), 64}, {k("height"), 64}},
-                           Follow::Via::Auto, 1, explicitDir);
+                QJsonObject { { k("prompt"), QStringLiteral("a fox in the snow") },
+                    { k("width"), 64 }, { k("height"), 64 } },
+                Follow::Via::Auto, 1, explicitDir);
             QTRY_VERIFY_WITH_TIMEOUT(submitted.count() == 2 || !submitFailed.isEmpty(), 15000);
             QVERIFY(submitFailed.isEmpty());
             for (const QList<QVariant> &s : std::as_const(submitted))
-                (s.at(1).toString() == QLatin1String("peako") ? peakoId : peelId) = s.at(0).toString();
+                (s.at(1).toString() == QLatin1String("peako") ? peakoId : peelId)
+                    = s.at(0).toString();
             QVERIFY(!peakoId.isEmpty() && !peelId.isEmpty());
             QCOMPARE(session.activeJobs(), 2);
 
-            QTRY_VERIFY_WITH_TIMEOUT((settled.count() == 2 && finished.count() == 2) || !fatal.isEmpty(), 60000);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                (settled.count() == 2 && finished.count() == 2) || !fatal.isEmpty(), 60000);
             QVERIFY(fatal.isEmpty());
             for (const QList<QVariant> &s : std::as_const(settled))
                 QCOMPARE(s.at(1).value<Core::JobState>(), Core::JobState::Succeeded);
             for (const QList<QVariant> &f : std::as_const(finished))
-                QVERIFY2(f.at(1).toBool(), qPrintable(f.at(2).toStringList().join(QLatin1Char(';'))));
+                QVERIFY2(
+                    f.at(1).toBool(), qPrintable(f.at(2).toStringList().join(QLatin1Char(';'))));
             QTRY_VERIFY(session.isIdle());
             QCOMPARE(session.activeJobs(), 0);
             QVERIFY(m_keyRefsAsked.isEmpty()); // both profiles came with their keys
@@ -169,7 +182,7 @@ private Q_SLOTS:
         Store::HistoryDatabase db;
         QVERIFY(db.open(historyPath, nullptr));
         QCOMPARE(db.jobCount(), 2);
-        for (const QString &id : {peakoId, peelId}) {
+        for (const QString &id : { peakoId, peelId }) {
             const std::optional<Store::StoredJob> s = db.job(id);
             QVERIFY(s);
             QCOMPARE(s->job.state, std::optional<Core::JobState>(Core::JobState::Succeeded));
@@ -181,7 +194,8 @@ private Q_SLOTS:
         QCOMPARE(db.job(peakoId)->profile.dialect, Core::Dialect::Peako);
         QCOMPARE(db.job(peelId)->downloadDir, explicitDir);
         verifyFiles(db, peakoId, library + QLatin1Char('/') + peakoId, 1);
-        verifyFiles(db, peelId, explicitDir + QLatin1Char('/') + peelId, 4); // w256, w512, w1024, full
+        verifyFiles(
+            db, peelId, explicitDir + QLatin1Char('/') + peelId, 4); // w256, w512, w1024, full
         QVERIFY(db.jobs(true).isEmpty());
         // No key anywhere in the file.
         QFile raw(historyPath);
@@ -213,10 +227,12 @@ private Q_SLOTS:
         QVERIFY(dir.isValid());
         const QString historyPath = dir.filePath(QStringLiteral("history.sqlite"));
         const QString downloadDir = dir.filePath(QStringLiteral("resumed"));
-        const QJsonObject input{{k("template"), QStringLiteral("promo")}, {k("duration_s"), 1}};
+        const QJsonObject input { { k("template"), QStringLiteral("promo") },
+            { k("duration_s"), 1 } };
         QJsonObject body = input;
-        body.insert(k("sandbox"), QJsonObject{{k("hold"), QStringLiteral("queued")}});
-        const HttpResult r = m_http.post(m_sb->base("peako") + QStringLiteral("/api/render"), body, m_sb->apiKey("peako"));
+        body.insert(k("sandbox"), QJsonObject { { k("hold"), QStringLiteral("queued") } });
+        const HttpResult r = m_http.post(
+            m_sb->base("peako") + QStringLiteral("/api/render"), body, m_sb->apiKey("peako"));
         QCOMPARE(r.status, 202);
         const QString id = r.json().value(k("jobId")).toString();
         QVERIFY(!id.isEmpty());
@@ -250,13 +266,18 @@ private Q_SLOTS:
         int resumed = -1;
         session.resumeUnfinished([&](int n) { resumed = n; });
         QTRY_COMPARE(resumed, 1);
-        QCOMPARE(m_keyRefsAsked, QStringList{QStringLiteral("env:TEST_KEY_PEAKO")});
+        QCOMPARE(m_keyRefsAsked, QStringList { QStringLiteral("env:TEST_KEY_PEAKO") });
         QVERIFY(tracker.job(id));
         QCOMPARE(tracker.job(id)->state, std::optional<Core::JobState>(Core::JobState::Queued));
         QCOMPARE(session.activeJobs(), 1);
         QVERIFY(settled.isEmpty()); // held queued until released
 
-        QCOMPARE(m_http.post(m_sb->control() + QStringLiteral("/jobs/") + id + QStringLiteral("/release"), {}).status, 200);
+        QCOMPARE(
+            m_http
+                .post(m_sb->control() + QStringLiteral("/jobs/") + id + QStringLiteral("/release"),
+                    {})
+                .status,
+            200);
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1 || !fatal.isEmpty(), 60000);
         QVERIFY(fatal.isEmpty());
         QCOMPARE(settled.count(), 1);

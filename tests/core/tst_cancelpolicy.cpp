@@ -1,4 +1,4 @@
-// Core::CancelPolicy lives in app/core; its table test sits with the job list that asks it.
+// Core::CancelPolicy (app/core): which raw states of each dialect can be cancelled.
 #include "core/cancelpolicy.h"
 
 #include <QtTest>
