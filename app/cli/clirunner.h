@@ -1,12 +1,8 @@
 #pragma once
 
-#include "cli/clihistory.h"
+#include "cli/clicontext.h"
 #include "cli/clioptions.h"
-#include "core/jobupdate.h"
-#include "core/profile.h"
-#include "core/redactor.h"
-#include "downloads/downloadqueue.h"
-#include "follow/via.h"
+#include "cli/clioutput.h"
 #include "tracker/jobtracker.h"
 
 #include <QNetworkAccessManager>
@@ -16,17 +12,6 @@
 
 class QIODevice;
 
-namespace Dialects {
-class Adapter;
-struct RequestSpec;
-} // namespace Dialects
-namespace Follow {
-class FollowContext;
-class JobFollower;
-} // namespace Follow
-namespace Net {
-class HttpCall;
-}
 namespace Secrets {
 class KeyStore;
 }
@@ -40,11 +25,20 @@ class JobHistory;
 
 namespace Cli {
 
-// Runs one jobscope-cli command on the client core and ends with finished(exitCode):
+class FollowCommands;
+class JobCommands;
+class ResumeCommand;
+class ServiceCommands;
+
+// Runs one jobscope-cli command and ends with finished(exitCode):
 // 0 done / succeeded; 1 the service refused it, or the job failed or was cancelled; 2 usage;
 // 3 authentication, network or protocol error, or a timeout; 4 the job needs input.
-// Output goes to `out` (one JSON object per line with --json, readable lines otherwise);
-// sentences for non-zero exits and notices go to `err`. The API key never appears in either.
+// The same JobSession as the window's does the work, over the same history ($JOBSCOPE_HISTORY or
+// $XDG_DATA_HOME/jobscope/history.sqlite, shared with the app and other CLI processes): this
+// sets it up (the history, the profile from the options or the named job's record, its key),
+// hands the command to its family (FollowCommands, JobCommands, ServiceCommands,
+// ResumeCommand) and prints what the tracker learns as it happens (CliOutput; the API key never
+// appears). --timeout S bounds the whole run.
 class CliRunner final : public QObject
 {
     Q_OBJECT
@@ -55,71 +49,30 @@ public:
     ~CliRunner() override;
 
     void start();
-    void setHistory(CliHistory history) { m_history = std::move(history); }
 
 Q_SIGNALS:
     void finished(int exitCode);
 
 private:
-    bool resolveProfile(const QString &jobIdForHistory);
-    void submit();
-    void status();
-    void watch();
-    void follow(const QString &jobId, const QString &task, const QJsonObject &input);
-    void list();
-    void cancel();
-    void respond();
-    void call();
-    void logs();
-    void downloadOnly();
-    void submitOne(const QString &task, const QJsonObject &body);
-    void resume();
-    void recordInHistory(const QString &jobId, const QString &task, const QJsonObject &input);
-    void startDownloads(const QString &jobId, int exitAfter);
-    void printFile(const Downloads::DownloadQueue::File &file);
-
-    void send(const Dialects::RequestSpec &spec, std::function<void(Net::HttpCall *)> done);
-    // False, with the run ended (exit 3, or by the error's kind), when the call got no answer or,
-    // when `needs2xx`, an error status; `what` names the request in the sentence.
-    bool answered(
-        Net::HttpCall *call, const QString &jobId, const QString &what, bool needs2xx = true);
-    bool readInput(QJsonObject *body);
-    int exitCodeForError(const Core::JobError &e) const;
-    void failWith(int code, const QString &sentence);
+    void onHistoryOpened(bool ok, const QString &error);
+    void withProfile(const std::optional<Store::StoredJob> &recorded);
+    void run();
     void done(int code);
 
-    void printJson(const QJsonObject &o);
-    void printHuman(const QString &line);
-    void note(const QString &sentence);
-    void printStatus(const QString &jobId, const QString &via);
-    void printUpdate(
-        const QString &jobId, Tracker::JobTracker::Changes changes, const Core::JobUpdate &u);
-    void printEnd(const QString &jobId);
-    QJsonObject errorJson(const Core::JobError &e) const;
-
     CliOptions m_options;
-    QIODevice *m_out;
-    QIODevice *m_err;
-    CliHistory m_history;
+    CliOutput m_out;
     QNetworkAccessManager m_nam;
     Tracker::JobTracker m_tracker;
-    Core::Profile m_profile;
-    Core::Redactor m_redactor; // every key and secret this run holds; see printHuman()
-    QJsonObject m_historyRecord;
-    std::unique_ptr<Follow::FollowContext> m_context;
-    Dialects::Adapter *m_adapter = nullptr;
-    Follow::JobFollower *m_follower = nullptr;
     QTimer m_timeout;
-    int m_pendingDownloads = 0;
-    int m_pendingSubmits = 0;
-    int m_exitAfterDownloads = 0;
-    bool m_resumeStarted = false;
-    Downloads::DownloadQueue *m_queue = nullptr;
-    std::unique_ptr<Store::JobHistory> m_historyAsync;
+    std::unique_ptr<Store::JobHistory> m_history;
     std::unique_ptr<Secrets::KeyStore> m_keyStore;
     std::unique_ptr<Session::KeyResolver> m_resolver;
     std::unique_ptr<Session::JobSession> m_session;
-    bool m_downloadFailed = false;
+    CliContext m_context;
+    FollowCommands *m_follow = nullptr;
+    JobCommands *m_jobs = nullptr;
+    ServiceCommands *m_service = nullptr;
+    ResumeCommand *m_resume = nullptr;
     bool m_done = false;
 };
 

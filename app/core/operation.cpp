@@ -26,10 +26,23 @@ void Operation::kill()
     if (m_finished)
         return;
     doKill();
-    emitResult(QStringLiteral("killed"));
+    Core::JobError e;
+    e.kind = Core::JobError::Kind::Network;
+    e.message = QStringLiteral("killed");
+    emitResult(e);
 }
 
 void Operation::emitResult(const QString &error)
+{
+    Core::JobError e;
+    if (!error.isEmpty()) {
+        e.kind = Core::JobError::Kind::Network;
+        e.message = error;
+    }
+    emitResult(e);
+}
+
+void Operation::emitResult(const Core::JobError &error)
 {
     if (m_finished)
         return;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/joberror.h"
+
 #include <QObject>
 #include <QString>
 
@@ -23,8 +25,9 @@ public:
     void kill();
 
     bool isFinished() const { return m_finished; }
-    bool failed() const { return !m_error.isEmpty(); }
-    QString errorString() const { return m_error; }
+    bool failed() const { return m_error.isError(); }
+    Core::JobError error() const { return m_error; }
+    QString errorString() const { return m_error.message; }
     void setAutoDelete(bool on) { m_autoDelete = on; }
 
 Q_SIGNALS:
@@ -35,13 +38,15 @@ protected:
     virtual void doStart() = 0;
     virtual void doKill() { }
     // Ends the operation; only the first call has an effect.
-    void emitResult(const QString &error = {});
+    void emitResult(const Core::JobError &error = {});
+    // The same with a sentence: an error of kind Network (empty: success).
+    void emitResult(const QString &error);
 
 private:
     bool m_started = false;
     bool m_finished = false;
     bool m_autoDelete = true;
-    QString m_error;
+    Core::JobError m_error;
 };
 
 } // namespace Core

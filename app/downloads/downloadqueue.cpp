@@ -173,8 +173,7 @@ void DownloadQueue::startItem(Item item)
         Q_EMIT fileChanged(it->file);
     });
     connect(d, &Core::Operation::result, this, [this, d] {
-        Item item = m_running.take(d);
-        d->deleteLater();
+        Item item = m_running.take(d); // the download deletes itself after this
         if (d->failed() && !item.refreshed
             && (d->httpStatus() == 403 || d->httpStatus() == 404 || d->httpStatus() == 410)
             && m_refresher) {
@@ -259,8 +258,7 @@ void DownloadQueue::cancelAll()
     m_jobs.clear();
     for (FileDownload *d : running) {
         disconnect(d, nullptr, this, nullptr);
-        d->kill();
-        d->deleteLater();
+        d->kill(); // reports, then deletes itself
     }
 }
 

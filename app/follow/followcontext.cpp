@@ -97,7 +97,7 @@ Net::PusherClient *FollowContext::pusher(const QString &name)
                 return; // an event for no job of this profile: nothing to apply
             u.channel = Core::Channel::Pusher;
             u.receivedMs = QDateTime::currentMSecsSinceEpoch();
-            m_tracker->apply(u);
+            record(u);
         });
     connect(e.pusher, &Net::PusherClient::reconnected, this,
         [this, name] { Q_EMIT channelReconnected(name); });
@@ -120,6 +120,11 @@ Net::PusherClient *FollowContext::pusher(const QString &name)
     e.pusher->subscribe(channel);
     e.pusher->connectToServer();
     return e.pusher;
+}
+
+Tracker::JobTracker::Changes FollowContext::record(const Core::JobUpdate &update)
+{
+    return m_tracker->apply(update);
 }
 
 Net::WebhookInbox *FollowContext::inbox(QString *error)
@@ -147,7 +152,7 @@ Net::WebhookInbox *FollowContext::inbox(QString *error)
                     return;
                 u.channel = Core::Channel::Webhook;
                 u.receivedMs = QDateTime::currentMSecsSinceEpoch();
-                m_tracker->apply(u);
+                record(u);
             });
     }
     for (const auto &e : std::as_const(m_profiles)) {

@@ -2,6 +2,7 @@
 
 #include "core/profile.h"
 #include "net/trafficlog.h"
+#include "tracker/jobtracker.h"
 
 #include <QHash>
 #include <QObject>
@@ -17,15 +18,16 @@ namespace Net {
 class PusherClient;
 class WebhookInbox;
 } // namespace Net
-namespace Tracker {
-class JobTracker;
-}
 
 namespace Follow {
 
 // What every followed job shares: the network manager, the tracker, one adapter per profile, one
 // Pusher connection per profile (shared by all its jobs; its events go to the tracker), and the
 // loopback webhook inbox, started on first use. Handed to JobFollowers; owns what it creates.
+//
+// record() is the one door into the tracker: the followers' streams and polls, the Pusher and
+// webhook dispatch here, and the session's one-off reads (StatusRead) all pass through it; the
+// tracker handed out by tracker() is a read-only view.
 class FollowContext final : public QObject
 {
     Q_OBJECT
@@ -41,7 +43,9 @@ public:
     Dialects::Adapter *adapter(const QString &profile) const;
 
     QNetworkAccessManager *network() const { return m_nam; }
-    Tracker::JobTracker *tracker() const { return m_tracker; }
+    const Tracker::JobTracker *tracker() const { return m_tracker; }
+    // Merges one observation into the tracker; returns what changed.
+    Tracker::JobTracker::Changes record(const Core::JobUpdate &update);
 
     // The profile's Pusher connection, connected and subscribed to its channel on first use.
     Net::PusherClient *pusher(const QString &profile);

@@ -145,7 +145,7 @@ void JobFollower::startSse()
         u.channel = Core::Channel::Sse;
         u.receivedMs = QDateTime::currentMSecsSinceEpoch();
         m_sinceNews.restart();
-        m_ctx->tracker()->apply(u);
+        m_ctx->record(u);
         if (e.type == "end") {
             m_sse->finish(); // the job is over: no reconnect
             m_streamEnded = true;
@@ -168,11 +168,6 @@ void JobFollower::startSse()
     });
     connect(m_sse.get(), &Net::SseConnection::failed, this,
         [this](const QString &message, int httpStatus) {
-            if (httpStatus == 401 || httpStatus == 403 || httpStatus == 404) {
-                pollNow(QStringLiteral(
-                    "the stream was refused")); // the status read tells auth from unknown id
-                return;
-            }
             m_streamEnded = true; // nothing more will come from it
             if (m_waitingForStream) {
                 m_waitingForStream = false;
@@ -180,10 +175,17 @@ void JobFollower::startSse()
                 onTerminal();
                 return;
             }
+            if (httpStatus == 401 || httpStatus == 403 || httpStatus == 404) {
+                // The first status read tells auth from unknown id (fatal either way); a job it
+                // can read is polled from then on.
+                startPolling(QStringLiteral("the stream was refused (%1)").arg(message));
+                return;
+            }
             startPolling(QStringLiteral("the stream failed (%1)").arg(message));
         });
     connect(m_sse.get(), &Net::SseConnection::finished, this, [this] {
-        if (!m_settledTerminal)
+        // After an `end` that left only the final details to read, that read settles the job.
+        if (!m_settledTerminal && !m_finalReadPending)
             startPolling(QStringLiteral("the stream ended without news"));
     });
     m_sse->start();
@@ -244,7 +246,7 @@ void JobFollower::pollNow(const QString &why)
         if (m_stopped)
             return;
         const int status = call->httpStatus();
-        if (status == 0) {
+        if (call->failed()) {
             Q_EMIT notice(QStringLiteral("status read failed: %1").arg(call->networkMessage()));
             if (++m_unreachableReads >= m_ctx->maxUnreachableReads())
                 return giveUp(QStringLiteral("%1 status reads in a row got no answer; the last: %2")
@@ -285,7 +287,7 @@ void JobFollower::pollNow(const QString &why)
                         .arg(u.error.isError() ? u.error.message : u.problem),
                     Core::JobError::Kind::Protocol);
             m_sinceNews.restart();
-            m_ctx->tracker()->apply(u);
+            m_ctx->record(u);
         }
         if (m_finalReadPending) {
             m_finalReadPending = false;
@@ -332,7 +334,8 @@ void JobFollower::onApplied(const QString &id, const Core::JobUpdate &update)
 
 void JobFollower::checkSilence()
 {
-    if (m_stopped || m_settledTerminal || m_polling)
+    // Waiting for the stream's `end` means the job is known to be over: nothing left to poll for.
+    if (m_stopped || m_settledTerminal || m_polling || m_waitingForStream)
         return;
     const Tracker::TrackedJob *job = m_ctx->tracker()->job(m_key);
     if (job && job->state && *job->state == Core::JobState::NeedsInput)

@@ -3,10 +3,12 @@
 #include "dialects/adapter.h"
 #include "follow/followcontext.h"
 #include "follow/jobfollower.h"
+#include "follow/statusread.h"
 #include "net/httpcall.h"
 #include "net/pusherclient.h"
 #include "net/trafficlog.h"
 #include "net/webhookinbox.h"
+#include "session/joboperation.h"
 #include "store/jobhistory.h"
 #include "tracker/jobtracker.h"
 
@@ -16,6 +18,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QNetworkRequest>
+#include <QPointer>
 
 namespace Session {
 
@@ -41,7 +44,7 @@ JobSession::JobSession(QNetworkAccessManager *nam, Tracker::JobTracker *tracker,
     if (m_history)
         m_history->attach(tracker);
     m_downloads->setRefresher([this](const QString &jobId, std::function<void()> done) {
-        refresh(jobId, std::move(done));
+        connect(read(jobId), &Core::Operation::result, this, [done] { done(); });
     });
     connect(m_downloads, &Downloads::DownloadQueue::fileChanged, this,
         [this](const Downloads::DownloadQueue::File &f) {
@@ -98,29 +101,36 @@ QString JobSession::registerProfile(const Core::Profile &profile)
     return name;
 }
 
-void JobSession::addProfile(
-    const Core::Profile &profile, std::function<void(bool, const QString &)> done)
+JobOperation *JobSession::addProfile(const Core::Profile &profile)
 {
+    auto *op = new JobOperation({}, this);
+    op->start();
     // An edited profile replaces the one of the same name.
     if (m_profiles.contains(profile.name)) {
         m_profileBySettings.remove(settingsKey(m_profiles.value(profile.name)));
         m_profiles.remove(profile.name);
     }
     const QString name = registerProfile(profile);
+    QPointer<JobOperation> target(op);
     auto finish
-        = [this, name, done](const QString &key, const QString &secret, const QString &error) {
+        = [this, name, target](const QString &key, const QString &secret, const QString &error) {
               Core::Profile p = m_profiles.value(name);
               p.apiKey = key;
               p.webhookSecret = secret;
               m_profiles.insert(name, p);
               m_context->addProfile(p);
-              if (done)
-                  done(!key.isEmpty(), error);
+              if (!target)
+                  return;
+              Core::JobError e;
+              if (key.isEmpty()) {
+                  e.kind = Core::JobError::Kind::Auth;
+                  e.message = error.isEmpty() ? QStringLiteral("no key") : error;
+              }
+              target->finish(QString(), e);
           };
     if (!profile.apiKey.isEmpty() || !m_keys) {
-        finish(profile.apiKey, profile.webhookSecret,
-            profile.apiKey.isEmpty() ? QStringLiteral("no key") : QString());
-        return;
+        finish(profile.apiKey, profile.webhookSecret, QString());
+        return op;
     }
     m_keys(profile.keyRef, [this, finish, profile](const QString &key, const QString &error) {
         if (profile.webhookSecretRef.isEmpty() || !profile.webhookSecret.isEmpty()) {
@@ -132,6 +142,7 @@ void JobSession::addProfile(
                 finish(key, secret, error);
             });
     });
+    return op;
 }
 
 QList<Core::Profile> JobSession::profiles() const
@@ -145,82 +156,166 @@ std::optional<Core::Profile> JobSession::profile(const QString &name) const
     return it == m_profiles.constEnd() ? std::nullopt : std::optional<Core::Profile>(*it);
 }
 
-void JobSession::submit(const QString &profileName, const QString &task, const QJsonObject &input,
-    Follow::Via via, int count, const QString &downloadDir)
+QList<JobOperation *> JobSession::submit(const QString &profileName, const QString &task,
+    const QJsonObject &input, Follow::Via via, int count, const QString &downloadDir, bool follow)
+{
+    QList<JobOperation *> ops;
+    for (int i = 0; i < qMax(1, count); ++i) {
+        ++m_starting;
+        auto *op = new JobOperation(
+            [this, profileName, task, input, via, downloadDir, follow](JobOperation *op) {
+                submitOne(op, profileName, task, input, via, downloadDir, follow);
+            },
+            this);
+        ops.append(op);
+        op->start();
+    }
+    return ops;
+}
+
+void JobSession::submitOne(JobOperation *op, const QString &profileName, const QString &task,
+    const QJsonObject &input, Follow::Via via, const QString &downloadDir, bool follow)
 {
     Dialects::Adapter *adapter = m_context->adapter(profileName);
+    auto refuse = [this, op, profileName, task](const Core::JobError &e) {
+        --m_starting;
+        op->finish(QString(), e);
+        Q_EMIT submitFailed(profileName, task, e);
+        checkIdle();
+    };
     if (!adapter) {
         Core::JobError e;
         e.kind = Core::JobError::Kind::Invalid;
         e.message = QStringLiteral("no profile named %1").arg(profileName);
-        Q_EMIT submitFailed(profileName, task, e);
-        return;
+        return refuse(e);
     }
     QJsonObject body = input;
     if (via == Follow::Via::Webhook && !adapter->callbackField().isEmpty()
         && !body.contains(adapter->callbackField())) {
         QString error;
-        if (Net::WebhookInbox *inbox = m_context->inbox(&error))
-            body.insert(adapter->callbackField(), inbox->url(profileName).toString());
+        Net::WebhookInbox *inbox = m_context->inbox(&error);
+        if (!inbox) {
+            Core::JobError e;
+            e.kind = Core::JobError::Kind::Network;
+            e.message = QStringLiteral("Cannot start the webhook inbox: %1.").arg(error);
+            return refuse(e);
+        }
+        body.insert(adapter->callbackField(), inbox->url(profileName).toString());
     }
-    for (int i = 0; i < qMax(1, count); ++i) {
-        ++m_starting;
-        const Dialects::RequestSpec spec = adapter->submit(task, body);
-        auto *call = new Net::HttpCall(m_nam, spec.method, spec.networkRequest(), spec.body, this);
-        // The submit's traffic is filed under the job once its id is known.
-        if (m_context->trafficLog())
-            call->setTraffic(m_context->trafficLog(), QString());
-        connect(call, &Core::Operation::result, this,
-            [this, call, profileName, task, body, via, downloadDir] {
-                call->deleteLater();
-                --m_starting;
-                Dialects::Adapter *adapter = m_context->adapter(profileName);
-                const Dialects::SubmitResult r = call->httpStatus() == 0
-                    ? Dialects::SubmitResult { {}, {},
-                          adapter->errorFrom(
-                              0, int(call->networkError()), {}, call->networkMessage()) }
-                    : adapter->parseSubmit(task, call->httpStatus(), call->body());
-                if (r.error.isError() || r.jobId.isEmpty()) {
-                    Q_EMIT submitFailed(profileName, task, r.error);
-                    checkIdle();
-                    return;
+    const Dialects::RequestSpec spec = adapter->submit(task, body);
+    auto *call = new Net::HttpCall(m_nam, spec.method, spec.networkRequest(), spec.body, this);
+    // The submit's traffic is filed under the job once its id is known.
+    if (m_context->trafficLog())
+        call->setTraffic(m_context->trafficLog(), QString());
+    connect(call, &Core::Operation::result, op,
+        [this, op, call, refuse, profileName, task, body, via, downloadDir, follow] {
+            Dialects::Adapter *adapter = m_context->adapter(profileName);
+            if (!adapter)
+                return refuse(call->error());
+            const Dialects::SubmitResult r = call->failed()
+                ? Dialects::SubmitResult { {}, {},
+                      adapter->errorFrom(0, int(call->networkError()), {}, call->networkMessage()) }
+                : adapter->parseSubmit(task, call->httpStatus(), call->body());
+            if (r.error.isError() || r.jobId.isEmpty()) {
+                Core::JobError e = r.error;
+                if (!e.isError()) {
+                    e.kind = Core::JobError::Kind::Protocol;
+                    e.message = QStringLiteral("the answer names no job");
                 }
-                // Two services may hand out the same id: a job of another profile keeps its own.
-                const QString key = m_tracker->newKey(profileName, r.jobId);
-                if (Net::TrafficLog *log = m_context->trafficLog()) {
-                    log->moveToJob(call->requestSeq(), key);
-                    log->moveToJob(call->responseSeq(), key);
-                }
-                Store::StoredJob stored;
-                stored.profile = m_profiles.value(profileName);
-                stored.profile.apiKey.clear();
-                stored.profile.webhookSecret.clear();
-                stored.via = via;
-                stored.downloadDir = downloadDir;
-                stored.job.id = key;
-                stored.job.remoteId = key == r.jobId ? QString() : r.jobId;
-                stored.job.profile = profileName;
-                stored.job.dialect = stored.profile.dialect;
-                stored.job.task = task;
-                stored.job.input = body;
-                stored.job.createdMs = QDateTime::currentMSecsSinceEpoch();
-                Tracker::TrackedJob &tracked
-                    = m_tracker->track(key, profileName, stored.profile.dialect, task, r.jobId);
-                tracked.input = body;
-                tracked.createdMs = stored.job.createdMs;
-                if (m_history)
-                    m_history->recordJob(stored);
-                Core::JobUpdate u = r.update;
-                u.jobId = key;
-                u.channel = Core::Channel::Submit;
-                if (!u.state)
-                    u.state = Core::JobState::Queued;
-                m_tracker->apply(u);
-                Q_EMIT submitted(key, profileName);
+                return refuse(e);
+            }
+            --m_starting;
+            // Two services may hand out the same id: a job of another profile keeps its own.
+            const QString key = m_tracker->newKey(profileName, r.jobId);
+            if (Net::TrafficLog *log = m_context->trafficLog()) {
+                log->moveToJob(call->requestSeq(), key);
+                log->moveToJob(call->responseSeq(), key);
+            }
+            Store::StoredJob stored;
+            stored.profile = m_profiles.value(profileName);
+            stored.profile.apiKey.clear();
+            stored.profile.webhookSecret.clear();
+            stored.via = via;
+            if (!downloadDir.isEmpty())
+                stored.downloadDir = QFileInfo(downloadDir).absoluteFilePath();
+            stored.job.id = key;
+            stored.job.remoteId = key == r.jobId ? QString() : r.jobId;
+            stored.job.profile = profileName;
+            stored.job.dialect = stored.profile.dialect;
+            stored.job.task = task;
+            stored.job.input = body;
+            stored.job.createdMs = QDateTime::currentMSecsSinceEpoch();
+            m_tracker->track(stored.job);
+            m_jobs.insert(key, stored);
+            if (m_history)
+                m_history->recordJob(stored);
+            Core::JobUpdate u = r.update;
+            u.jobId = key;
+            u.channel = Core::Channel::Submit;
+            if (!u.state)
+                u.state = Core::JobState::Queued;
+            m_context->record(u);
+            op->finish(key);
+            Q_EMIT submitted(key, profileName);
+            if (follow)
                 startFollowing(stored);
-            });
-        call->start();
+            else
+                checkIdle();
+        });
+    call->start();
+}
+
+QString JobSession::open(const Store::StoredJob &job)
+{
+    const QString key = job.job.id;
+    if (!m_tracker->job(key)) {
+        Tracker::TrackedJob restored = job.job;
+        if (m_profiles.contains(job.profile.name) || restored.profile.isEmpty())
+            restored.profile = job.profile.name;
+        m_tracker->restore(restored);
+        if (m_history)
+            m_history->markWritten(key, int(job.job.timeline.size()), int(job.job.logs.size()));
     }
+    m_jobs.insert(key, job);
+    return key;
+}
+
+QString JobSession::openUnrecorded(
+    const QString &profileName, const QString &remoteId, const QString &task, bool idTaken)
+{
+    QString key = m_tracker->keyOf(profileName, remoteId);
+    if (key.isEmpty()) {
+        key = m_tracker->newKey(profileName, remoteId);
+        if (idTaken && key == remoteId)
+            key = remoteId + QLatin1Char('@') + profileName;
+    }
+    Store::StoredJob stored;
+    stored.profile = m_profiles.value(profileName);
+    stored.profile.apiKey.clear();
+    stored.profile.webhookSecret.clear();
+    stored.job.id = key;
+    stored.job.remoteId = key == remoteId ? QString() : remoteId;
+    stored.job.profile = profileName;
+    stored.job.dialect = stored.profile.dialect;
+    stored.job.task = task;
+    stored.job.createdMs = QDateTime::currentMSecsSinceEpoch();
+    m_tracker->track(stored.job);
+    if (!m_jobs.contains(key))
+        m_jobs.insert(key, stored);
+    return key;
+}
+
+void JobSession::recordJob(const QString &jobId)
+{
+    const auto it = m_jobs.constFind(jobId);
+    if (it == m_jobs.constEnd() || !m_history)
+        return;
+    Store::StoredJob stored = *it;
+    if (const Tracker::TrackedJob *job = m_tracker->job(jobId)) {
+        stored.job.task = job->task;
+        stored.job.input = job->input;
+    }
+    m_history->recordJob(stored);
 }
 
 void JobSession::startFollowing(const Store::StoredJob &job)
@@ -236,7 +331,7 @@ void JobSession::startFollowing(const Store::StoredJob &job)
         [this, id](Core::JobState state) { onSettled(id, state); });
     connect(f, &Follow::JobFollower::fatal, this, [this, id](const Core::JobError &e) {
         if (Follow::JobFollower *f = m_followers.take(id))
-            f->deleteLater();
+            f->deleteLater(); // it is emitting: deleted once it has returned
         Q_EMIT jobFatal(id, e);
         checkIdle();
     });
@@ -245,7 +340,8 @@ void JobSession::startFollowing(const Store::StoredJob &job)
     f->start();
 }
 
-void JobSession::followAgain(const QString &jobId)
+void JobSession::follow(
+    const QString &jobId, std::optional<Follow::Via> via, const QString &downloadDir)
 {
     const Tracker::TrackedJob *job = m_tracker->job(jobId);
     if (!job || m_followers.contains(jobId))
@@ -253,12 +349,77 @@ void JobSession::followAgain(const QString &jobId)
     Store::StoredJob stored = m_jobs.value(jobId);
     if (stored.job.id.isEmpty()) {
         stored.job.id = jobId;
+        stored.profile = m_profiles.value(job->profile);
         stored.job.profile = job->profile;
         stored.job.dialect = job->dialect;
         stored.job.task = job->task;
         stored.job.input = job->input;
     }
+    stored.job.remoteId = job->remoteId;
+    if (via)
+        stored.via = *via;
+    if (!downloadDir.isEmpty())
+        stored.downloadDir = QFileInfo(downloadDir).absoluteFilePath();
     startFollowing(stored);
+}
+
+Tracker::JobTracker::Changes JobSession::applyRecord(const Core::JobUpdate &update)
+{
+    const Tracker::TrackedJob *job = m_tracker->job(update.jobId);
+    if (!job)
+        return Tracker::JobTracker::None;
+    // A revise or rebuild starts a finished build again: reopened and followed anew.
+    if (job->isTerminal() && update.state && !Core::isTerminal(*update.state)) {
+        m_tracker->reopen(update.jobId, tr("started again (revise or rebuild)"));
+        const Tracker::JobTracker::Changes changes = m_context->record(update);
+        follow(update.jobId);
+        return changes;
+    }
+    return m_context->record(update);
+}
+
+JobOperation *JobSession::respond(const QString &jobId, const QJsonObject &response)
+{
+    auto *op = new JobOperation(
+        [this, jobId, response](JobOperation *op) {
+            const Tracker::TrackedJob *job = m_tracker->job(jobId);
+            Dialects::Adapter *adapter = job ? m_context->adapter(job->profile) : nullptr;
+            const auto spec = adapter
+                ? adapter->respond(Dialects::JobRef { job->remote(), job->task }, response)
+                : std::nullopt;
+            if (!spec) {
+                Core::JobError e;
+                e.kind = Core::JobError::Kind::Invalid;
+                e.message = !adapter ? QStringLiteral("unknown job %1").arg(jobId)
+                                     : QStringLiteral("%1 has no respond call")
+                                           .arg(Core::dialectName(adapter->dialect()));
+                return op->finish(jobId, e);
+            }
+            const Dialects::JobRef ref { job->remote(), job->task };
+            const QString profile = job->profile;
+            auto *call
+                = new Net::HttpCall(m_nam, spec->method, spec->networkRequest(), spec->body, this);
+            call->setTraffic(m_context->trafficLog(), jobId);
+            connect(call, &Core::Operation::result, op, [this, op, call, jobId, ref, profile] {
+                Dialects::Adapter *adapter = m_context->adapter(profile);
+                if (!adapter)
+                    return op->finish(jobId, call->error());
+                const int status = call->httpStatus();
+                if (call->failed() || status < 200 || status >= 300)
+                    return op->finish(jobId,
+                        adapter->errorFrom(status, int(call->networkError()), call->body(),
+                            call->networkMessage()));
+                Core::JobUpdate u = adapter->parseStatus(ref, status, call->body());
+                u.jobId = jobId;
+                u.channel = Core::Channel::Poll;
+                u.receivedMs = QDateTime::currentMSecsSinceEpoch();
+                op->finish(jobId, {}, applyRecord(u));
+            });
+            call->start();
+        },
+        this);
+    op->start();
+    return op;
 }
 
 void JobSession::onSettled(const QString &jobId, Core::JobState state)
@@ -287,13 +448,13 @@ void JobSession::onSettled(const QString &jobId, Core::JobState state)
 
 bool JobSession::download(const QString &jobId, const QString &folder)
 {
-    if (!folder.isEmpty())
-        return m_downloads->enqueue(jobId, folder, Downloads::DownloadQueue::Placement::Directly);
     Store::StoredJob job = m_jobs.value(jobId);
     if (job.job.id.isEmpty())
         job.job.id = jobId;
-    QString parent = !job.downloadDir.isEmpty() ? job.downloadDir
-                                                : (m_folderFor ? m_folderFor(job) : QString());
+    QString parent = !folder.isEmpty() ? QFileInfo(folder).absoluteFilePath()
+        : !job.downloadDir.isEmpty()   ? job.downloadDir
+        : m_folderFor                  ? m_folderFor(job)
+                                       : QString();
     if (parent.isEmpty())
         return false;
     rememberFolder(&job, parent);
@@ -311,105 +472,110 @@ void JobSession::rememberFolder(Store::StoredJob *job, const QString &parent)
         m_history->recordJob(*job);
 }
 
-void JobSession::refresh(const QString &jobId, std::function<void()> done)
+Follow::StatusRead *JobSession::read(const QString &jobId)
 {
-    const Tracker::TrackedJob *job = m_tracker->job(jobId);
-    Dialects::Adapter *adapter = job ? m_context->adapter(job->profile) : nullptr;
-    if (!adapter) {
-        if (done)
-            done();
-        return;
-    }
-    const Dialects::JobRef ref { job->remote(), job->task };
-    const Dialects::RequestSpec spec = adapter->status(ref);
-    auto *call = new Net::HttpCall(m_nam, spec.method, spec.networkRequest(), spec.body, this);
-    connect(call, &Core::Operation::result, this,
-        [this, call, ref, jobId, profile = job->profile, done] {
-            call->deleteLater();
-            if (Dialects::Adapter *adapter = m_context->adapter(profile);
-                adapter && call->httpStatus() != 0) {
-                Core::JobUpdate u = adapter->parseStatus(ref, call->httpStatus(), call->body());
-                u.jobId = jobId;
-                u.channel = Core::Channel::Poll;
-                if (call->httpStatus() >= 200 && call->httpStatus() < 300)
-                    m_tracker->apply(u);
+    auto *read = new Follow::StatusRead(m_context.get(), jobId, this);
+    read->start();
+    return read;
+}
+
+JobOperation *JobSession::cancel(
+    const QString &jobId, const QUrl &sandboxControl, const QByteArray &sandboxToken)
+{
+    auto *op = new JobOperation(
+        [this, jobId, sandboxControl, sandboxToken](JobOperation *op) {
+            const Tracker::TrackedJob *job = m_tracker->job(jobId);
+            Dialects::Adapter *adapter = job ? m_context->adapter(job->profile) : nullptr;
+            Core::JobError refused;
+            refused.kind = Core::JobError::Kind::Invalid;
+            if (!adapter) {
+                refused.message = QStringLiteral("unknown job %1").arg(jobId);
+                return op->finish(jobId, refused);
             }
-            if (done)
-                done();
-        });
-    call->start();
+            const Dialects::JobRef ref { job->remote(), job->task };
+            QNetworkRequest req;
+            QByteArray method = "POST";
+            if (const auto spec = adapter->cancel(ref); spec && sandboxControl.isEmpty()) {
+                req = spec->networkRequest();
+                method = spec->method;
+            } else if (!sandboxControl.isEmpty()) {
+                req = QNetworkRequest(QUrl(sandboxControl.toString() + QStringLiteral("/jobs/")
+                    + QString::fromUtf8(QUrl::toPercentEncoding(ref.id))
+                    + QStringLiteral("/cancel")));
+                req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+                if (!sandboxToken.isEmpty()) // the control routes refuse requests without it
+                    req.setRawHeader("X-Sandbox-Token", sandboxToken);
+            } else {
+                refused.message = QStringLiteral("%1 has no cancel call")
+                                      .arg(Core::dialectName(adapter->dialect()));
+                return op->finish(jobId, refused);
+            }
+            auto *call = new Net::HttpCall(
+                m_nam, method, req, method == "POST" ? QByteArray("{}") : QByteArray(), this);
+            call->setTraffic(m_context->trafficLog(), jobId);
+            const bool viaService = sandboxControl.isEmpty();
+            connect(call, &Core::Operation::result, op,
+                [this, op, call, jobId, ref, viaService, profile = job->profile] {
+                    Dialects::Adapter *adapter = m_context->adapter(profile);
+                    const int status = call->httpStatus();
+                    if (!adapter || call->failed() || status < 200 || status >= 300) {
+                        const Core::JobError e = adapter
+                            ? adapter->errorFrom(status, int(call->networkError()), call->body(),
+                                call->networkMessage())
+                            : call->error();
+                        return op->finish(jobId, e);
+                    }
+                    if (viaService) {
+                        // The service's cancel answer is the job as it now stands.
+                        Core::JobUpdate u = adapter->parseStatus(ref, status, call->body());
+                        if (u.state && !u.error.isError()) {
+                            u.jobId = jobId;
+                            u.channel = Core::Channel::Poll;
+                            u.receivedMs = QDateTime::currentMSecsSinceEpoch();
+                            m_context->record(u);
+                        }
+                    }
+                    Follow::StatusRead *again = read(jobId);
+                    connect(
+                        again, &Core::Operation::result, op, [op, jobId] { op->finish(jobId); });
+                });
+            call->start();
+        },
+        this);
+    op->start();
+    return op;
 }
 
-void JobSession::cancel(const QString &jobId, const QUrl &sandboxControl,
-    const QByteArray &sandboxToken, std::function<void(bool, const QString &)> done)
+JobOperation *JobSession::resumeUnfinished()
 {
-    const Tracker::TrackedJob *job = m_tracker->job(jobId);
-    Dialects::Adapter *adapter = job ? m_context->adapter(job->profile) : nullptr;
-    if (!adapter) {
-        if (done)
-            done(false, QStringLiteral("unknown job %1").arg(jobId));
-        return;
-    }
-    const Dialects::JobRef ref { job->remote(), job->task };
-    QNetworkRequest req;
-    QByteArray method = "POST";
-    if (const auto spec = adapter->cancel(ref); spec && sandboxControl.isEmpty()) {
-        req = spec->networkRequest();
-        method = spec->method;
-    } else if (!sandboxControl.isEmpty()) {
-        req = QNetworkRequest(QUrl(sandboxControl.toString() + QStringLiteral("/jobs/")
-            + QString::fromUtf8(QUrl::toPercentEncoding(ref.id)) + QStringLiteral("/cancel")));
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
-        if (!sandboxToken.isEmpty())
-            req.setRawHeader(
-                "X-Sandbox-Token", sandboxToken); // the control routes refuse requests without it
-    } else {
-        if (done)
-            done(false,
-                QStringLiteral("%1 has no cancel call").arg(Core::dialectName(adapter->dialect())));
-        return;
-    }
-    auto *call = new Net::HttpCall(
-        m_nam, method, req, method == "POST" ? QByteArray("{}") : QByteArray(), this);
-    connect(call, &Core::Operation::result, this, [this, call, jobId, adapter, done] {
-        call->deleteLater();
-        const int status = call->httpStatus();
-        const bool ok = status >= 200 && status < 300;
-        const QString message = ok ? QString()
-                                   : adapter
-                                         ->errorFrom(status, int(call->networkError()),
-                                             call->body(), call->networkMessage())
-                                         .message;
-        refresh(jobId, [done, ok, message] {
-            if (done)
-                done(ok, message);
-        });
-    });
-    call->start();
-}
-
-void JobSession::resumeUnfinished(std::function<void(int)> done)
-{
+    auto *op = new JobOperation({}, this);
+    op->start();
     if (!m_history) {
-        if (done)
-            done(0);
-        return;
+        op->finish(QString());
+        return op;
     }
+    QPointer<JobOperation> target(op);
+    auto done = [target](int count) {
+        if (!target)
+            return;
+        target->setCount(count);
+        target->finish(QString());
+    };
     ++m_starting;
-    m_history->loadJobs(true, true, [this, done](const QList<Store::StoredJob> &jobs) {
+    Store::HistoryOperation *unfinished = m_history->loadJobs(true, true);
+    connect(unfinished, &Core::Operation::result, this, [this, unfinished, done] {
+        const QList<Store::StoredJob> jobs = unfinished->jobs();
         auto remaining = std::make_shared<int>(int(jobs.size()));
         auto finishOne = [this, remaining, done, total = int(jobs.size())] {
             if (--*remaining == 0) {
                 --m_starting;
-                if (done)
-                    done(total);
+                done(total);
                 checkIdle();
             }
         };
         if (jobs.isEmpty()) {
             --m_starting;
-            if (done)
-                done(0);
+            done(0);
             checkIdle();
             return;
         }
@@ -437,35 +603,36 @@ void JobSession::resumeUnfinished(std::function<void(int)> done)
                     // arrive from the history's thread: until they have and the files are queued,
                     // the session is not idle (a resume that exited in that gap left .part files).
                     ++m_starting;
-                    m_history->loadDownloads(
-                        j.job.id, [this, j](const QList<Store::DownloadRecord> &records) {
-                            QSet<QString> skip;
-                            for (Store::DownloadRecord r : records) {
-                                if (r.state == Store::DownloadRecord::State::Done
-                                    && QFileInfo::exists(r.path)) {
+                    Store::HistoryOperation *read = m_history->loadDownloads(j.job.id);
+                    connect(read, &Core::Operation::result, this, [this, j, read] {
+                        const QList<Store::DownloadRecord> records = read->value().downloads;
+                        QSet<QString> skip;
+                        for (Store::DownloadRecord r : records) {
+                            if (r.state == Store::DownloadRecord::State::Done
+                                && QFileInfo::exists(r.path)) {
+                                skip.insert(r.outputKey);
+                            } else if (!r.path.isEmpty() && r.total > 0
+                                && QFileInfo(r.path).size() == r.total
+                                && !QFileInfo::exists(r.path + QStringLiteral(".part"))) {
+                                // Renamed into place just before the process died, not yet
+                                // recorded.
+                                QFile f(r.path);
+                                QCryptographicHash hash(QCryptographicHash::Sha256);
+                                if (f.open(QIODevice::ReadOnly) && hash.addData(&f)) {
+                                    r.state = Store::DownloadRecord::State::Done;
+                                    r.bytes = r.total;
+                                    r.sha256 = QString::fromLatin1(hash.result().toHex());
+                                    r.error.clear();
+                                    m_history->recordDownload(r);
                                     skip.insert(r.outputKey);
-                                } else if (!r.path.isEmpty() && r.total > 0
-                                    && QFileInfo(r.path).size() == r.total
-                                    && !QFileInfo::exists(r.path + QStringLiteral(".part"))) {
-                                    // Renamed into place just before the process died, not yet
-                                    // recorded.
-                                    QFile f(r.path);
-                                    QCryptographicHash hash(QCryptographicHash::Sha256);
-                                    if (f.open(QIODevice::ReadOnly) && hash.addData(&f)) {
-                                        r.state = Store::DownloadRecord::State::Done;
-                                        r.bytes = r.total;
-                                        r.sha256 = QString::fromLatin1(hash.result().toHex());
-                                        r.error.clear();
-                                        m_history->recordDownload(r);
-                                        skip.insert(r.outputKey);
-                                    }
                                 }
                             }
-                            m_downloads->enqueue(j.job.id, j.downloadDir,
-                                Downloads::DownloadQueue::Placement::JobFolder, skip);
-                            --m_starting;
-                            checkIdle();
-                        });
+                        }
+                        m_downloads->enqueue(j.job.id, j.downloadDir,
+                            Downloads::DownloadQueue::Placement::JobFolder, skip);
+                        --m_starting;
+                        checkIdle();
+                    });
                 } else {
                     startFollowing(j);
                 }
@@ -478,36 +645,47 @@ void JobSession::resumeUnfinished(std::function<void(int)> done)
                 p.name = name;
                 m_profileBySettings.remove(key);
                 m_profiles.remove(name);
-                addProfile(p, go);
+                JobOperation *added = addProfile(p);
+                connect(added, &Core::Operation::result, this,
+                    [go, added] { go(!added->failed(), added->errorString()); });
             }
         }
     });
+    return op;
 }
 
-void JobSession::loadHistory(int limit, std::function<void(int)> done, int pageSize)
+JobOperation *JobSession::loadHistory(int limit, int pageSize)
 {
+    auto *op = new JobOperation({}, this);
+    op->start();
     if (!m_history) {
-        if (done)
-            done(0);
-        return;
+        op->finish(QString());
+        return op;
     }
     // Retention as the documents give it: Peako keeps jobs 7 days. Older ones stay in the history,
     // marked purged, and are never re-attached to.
     m_history->markPurged(Core::dialectName(Core::Dialect::Peako),
         QDateTime::currentMSecsSinceEpoch() - 7LL * 24 * 3600 * 1000);
-    loadHistoryPage(0, limit, qMax(1, pageSize), std::move(done));
+    loadHistoryPage(0, limit, qMax(1, pageSize), op);
+    return op;
 }
 
-void JobSession::loadHistoryPage(int offset, int limit, int pageSize, std::function<void(int)> done)
+void JobSession::loadHistoryPage(int offset, int limit, int pageSize, JobOperation *first)
 {
     const int want = limit < 0 ? pageSize : qMin(pageSize, limit - offset);
+    QPointer<JobOperation> target(first);
     if (want <= 0) {
+        if (target) {
+            target->setCount(offset);
+            target->finish(QString());
+        }
         Q_EMIT historyLoaded(offset);
         return;
     }
-    m_history->loadJobs(
-        false, false,
-        [this, offset, limit, pageSize, done, want](const QList<Store::StoredJob> &jobs) {
+    Store::HistoryOperation *page = m_history->loadJobs(false, false, want, offset);
+    connect(
+        page, &Core::Operation::result, this, [this, page, offset, limit, pageSize, target, want] {
+            const QList<Store::StoredJob> jobs = page->jobs();
             QHash<QString, QString> names; // profile snapshot → the name it is registered under
             for (const Store::StoredJob &stored : jobs) {
                 if (m_tracker->job(stored.job.id))
@@ -526,14 +704,15 @@ void JobSession::loadHistoryPage(int offset, int limit, int pageSize, std::funct
             const int loaded = offset + int(jobs.size());
             // The newest page first, so the list is there at once; older pages follow, one per turn
             // of the event loop.
-            if (offset == 0 && done)
-                done(loaded);
+            if (target) {
+                target->setCount(loaded);
+                target->finish(QString());
+            }
             if (int(jobs.size()) < want || (limit >= 0 && loaded >= limit))
                 Q_EMIT historyLoaded(loaded);
             else
-                loadHistoryPage(loaded, limit, qMin(pageSize * 2, 1000), {});
-        },
-        want, offset);
+                loadHistoryPage(loaded, limit, qMin(pageSize * 2, 1000), nullptr);
+        });
 }
 
 void JobSession::loadDetails(const QString &jobId)
@@ -541,7 +720,9 @@ void JobSession::loadDetails(const QString &jobId)
     const Tracker::TrackedJob *job = m_tracker->job(jobId);
     if (!m_history || !job || m_followers.contains(jobId) || !job->timeline.isEmpty())
         return;
-    m_history->loadJob(jobId, [this, jobId](std::optional<Store::StoredJob> stored) {
+    Store::HistoryOperation *read = m_history->loadJob(jobId);
+    connect(read, &Core::Operation::result, this, [this, read, jobId] {
+        const std::optional<Store::StoredJob> stored = read->job();
         const Tracker::TrackedJob *job = m_tracker->job(jobId);
         if (!stored || !job || m_followers.contains(jobId) || !job->timeline.isEmpty())
             return;
@@ -596,7 +777,6 @@ void JobSession::refreshWorkers(const QString &profile)
         return;
     auto *call = new Net::HttpCall(m_nam, spec->method, spec->networkRequest(), spec->body, this);
     connect(call, &Core::Operation::result, this, [this, call, profile] {
-        call->deleteLater();
         Dialects::Adapter *adapter = m_context->adapter(profile);
         if (!adapter || call->httpStatus() < 200 || call->httpStatus() >= 300)
             return;

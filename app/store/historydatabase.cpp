@@ -210,6 +210,26 @@ QString HistoryDatabase::findKey(const Core::Profile &profile, const QString &re
     return {};
 }
 
+std::optional<StoredJob> HistoryDatabase::findJob(
+    const QString &remoteId, const Core::Profile *profile)
+{
+    if (profile) {
+        const QString key = findKey(*profile, remoteId);
+        return key.isEmpty() ? std::nullopt : job(key, true);
+    }
+    if (auto keyed = job(remoteId, true))
+        return keyed;
+    QSqlQuery q(m_db.db());
+    q.prepare(QStringLiteral("SELECT job_id FROM jobs WHERE remote_id = ?"));
+    q.addBindValue(remoteId);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    const QString key = q.value(0).toString();
+    if (q.next())
+        return std::nullopt; // several services' jobs
+    return job(key, true);
+}
+
 bool HistoryDatabase::moveAside(
     const QString &key, const QString &remoteId, const QString &profileName)
 {

@@ -42,6 +42,10 @@ public:
     // The key of the job that `profile`'s service calls `remoteId`; empty when the history has
     // none.
     QString findKey(const Core::Profile &profile, const QString &remoteId);
+    // The job the service calls `remoteId`, with its details: the one of `profile`'s service when
+    // a profile is given; otherwise the job keyed `remoteId`, or the only job of any service with
+    // that id (none when several services have one: the caller has to say which).
+    std::optional<StoredJob> findJob(const QString &remoteId, const Core::Profile *profile);
     // One tracker batch, in one transaction.
     bool writeSnapshots(const QList<JobSnapshot> &snapshots);
     bool writeDownload(const DownloadRecord &record);

@@ -56,22 +56,48 @@ template<typename F> void JobHistory::run(F &&work)
     QMetaObject::invokeMethod(m_worker, std::forward<F>(work), Qt::QueuedConnection);
 }
 
-void JobHistory::open(std::function<void(bool, QString)> done)
+template<typename F> HistoryOperation *JobHistory::read(F &&work)
 {
+    auto *op = new HistoryOperation(this);
+    QPointer<HistoryOperation> target(op);
     QPointer<JobHistory> self(this);
-    run([w = m_worker, path = m_path, self, done = std::move(done)] {
-        QString error;
-        w->opened = w->db.open(path, &error);
+    run([w = m_worker, self, target, work = std::forward<F>(work)] {
+        const HistoryOperation::Result result = work(w);
         QMetaObject::invokeMethod(
-            self ? self.data() : nullptr,
-            [self, done, ok = w->opened, error] {
-                if (!ok && self)
-                    Q_EMIT self->writeFailed(error);
-                if (self && done)
-                    done(ok, error);
+            self.data(),
+            [target, result] {
+                if (target)
+                    target->finish(result);
             },
             Qt::QueuedConnection);
     });
+    op->start();
+    return op;
+}
+
+namespace {
+
+HistoryOperation::Result notOpen()
+{
+    HistoryOperation::Result r;
+    r.error = QStringLiteral("the history is not open");
+    return r;
+}
+
+} // namespace
+
+HistoryOperation *JobHistory::open()
+{
+    HistoryOperation *op = read([path = m_path](HistoryWorker *w) {
+        HistoryOperation::Result r;
+        w->opened = w->db.open(path, &r.error);
+        return r;
+    });
+    connect(op, &Core::Operation::result, this, [this](Core::Operation *op) {
+        if (op->failed())
+            Q_EMIT writeFailed(op->errorString());
+    });
+    return op;
 }
 
 void JobHistory::attach(Tracker::JobTracker *tracker)
@@ -143,89 +169,73 @@ void JobHistory::recordDownload(const DownloadRecord &record)
     });
 }
 
-void JobHistory::loadJobs(bool unfinishedOnly, bool withDetails,
-    std::function<void(QList<StoredJob>)> done, int limit, int offset)
+HistoryOperation *JobHistory::loadJobs(bool unfinishedOnly, bool withDetails, int limit, int offset)
 {
-    QPointer<JobHistory> self(this);
-    run([w = m_worker, unfinishedOnly, withDetails, limit, offset, self, done = std::move(done)] {
-        QList<StoredJob> jobs = w->opened ? w->db.jobs(unfinishedOnly, withDetails, limit, offset)
-                                          : QList<StoredJob>();
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, done, jobs = std::move(jobs)] {
-                if (self && done)
-                    done(jobs);
-            },
-            Qt::QueuedConnection);
+    return read([unfinishedOnly, withDetails, limit, offset](HistoryWorker *w) {
+        if (!w->opened)
+            return notOpen();
+        HistoryOperation::Result r;
+        r.jobs = w->db.jobs(unfinishedOnly, withDetails, limit, offset);
+        return r;
     });
 }
 
-void JobHistory::loadJob(const QString &jobId, std::function<void(std::optional<StoredJob>)> done)
+HistoryOperation *JobHistory::findJob(
+    const QString &remoteId, const std::optional<Core::Profile> &profile)
 {
-    QPointer<JobHistory> self(this);
-    run([w = m_worker, jobId, self, done = std::move(done)] {
-        std::optional<StoredJob> job = w->opened ? w->db.job(jobId, true) : std::nullopt;
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, done, job] {
-                if (self && done)
-                    done(job);
-            },
-            Qt::QueuedConnection);
+    return read([remoteId, profile](HistoryWorker *w) {
+        if (!w->opened)
+            return notOpen();
+        HistoryOperation::Result r;
+        r.job = w->db.findJob(remoteId, profile ? &*profile : nullptr);
+        r.idTaken = w->db.job(remoteId, false).has_value();
+        return r;
     });
 }
 
-void JobHistory::loadDownloads(
-    const QString &jobId, std::function<void(QList<DownloadRecord>)> done)
+HistoryOperation *JobHistory::loadJob(const QString &jobId)
 {
-    QPointer<JobHistory> self(this);
-    run([w = m_worker, jobId, self, done = std::move(done)] {
-        QList<DownloadRecord> records
-            = w->opened ? w->db.downloads(jobId) : QList<DownloadRecord>();
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, done, records] {
-                if (self && done)
-                    done(records);
-            },
-            Qt::QueuedConnection);
+    return read([jobId](HistoryWorker *w) {
+        if (!w->opened)
+            return notOpen();
+        HistoryOperation::Result r;
+        r.job = w->db.job(jobId, true);
+        return r;
     });
 }
 
-void JobHistory::exportTo(const QString &path, bool csv, const Core::Redactor &redactor,
-    std::function<void(bool, QString)> done)
+HistoryOperation *JobHistory::loadDownloads(const QString &jobId)
 {
-    QPointer<JobHistory> self(this);
-    run([w = m_worker, path, csv, redactor, self, done = std::move(done)] {
-        const bool ok = w->opened
-            && (csv ? w->db.exportCsv(path, redactor) : w->db.exportJson(path, redactor));
-        const QString error = ok
-            ? QString()
-            : (w->opened ? w->db.lastError() : QStringLiteral("the history is not open"));
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, done, ok, error] {
-                if (self && done)
-                    done(ok, error);
-            },
-            Qt::QueuedConnection);
+    return read([jobId](HistoryWorker *w) {
+        if (!w->opened)
+            return notOpen();
+        HistoryOperation::Result r;
+        r.downloads = w->db.downloads(jobId);
+        return r;
     });
 }
 
-void JobHistory::markPurged(const QString &dialect, qint64 beforeMs, std::function<void(int)> done)
+HistoryOperation *JobHistory::exportTo(
+    const QString &path, bool csv, const Core::Redactor &redactor)
 {
-    QPointer<JobHistory> self(this);
-    run([w = m_worker, dialect, beforeMs, self, done = std::move(done)] {
-        const int n = w->opened
-            ? w->db.markPurged(dialect, beforeMs, QDateTime::currentMSecsSinceEpoch())
-            : 0;
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, done, n] {
-                if (self && done)
-                    done(n);
-            },
-            Qt::QueuedConnection);
+    return read([path, csv, redactor](HistoryWorker *w) {
+        if (!w->opened)
+            return notOpen();
+        HistoryOperation::Result r;
+        if (!(csv ? w->db.exportCsv(path, redactor) : w->db.exportJson(path, redactor)))
+            r.error = w->db.lastError();
+        return r;
+    });
+}
+
+HistoryOperation *JobHistory::markPurged(const QString &dialect, qint64 beforeMs)
+{
+    return read([dialect, beforeMs](HistoryWorker *w) {
+        if (!w->opened)
+            return notOpen();
+        HistoryOperation::Result r;
+        r.count = w->db.markPurged(dialect, beforeMs, QDateTime::currentMSecsSinceEpoch());
+        return r;
     });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/downloadrecord.h"
+#include "store/historyoperation.h"
 #include "store/storedjob.h"
 
 #include <QHash>
@@ -24,8 +25,8 @@ class HistoryWorker;
 // so the caller's thread never waits for the disk (except in flush(), meant for exit and tests).
 // - attach(tracker): every tracker batch becomes one transaction of snapshots (the job's fields,
 //   its new timeline entries and log lines, its outputs).
-// - Reads answer through a callback on the caller's thread; the callback is dropped if this
-//   object is gone by then.
+// - Reads answer through a HistoryOperation on the caller's thread; an operation is dropped,
+//   without a result, if this object is gone by then.
 // - writeFailed() reports a write the disk refused (full disk, read-only file) once per kind.
 class JobHistory final : public QObject
 {
@@ -37,25 +38,27 @@ public:
     explicit JobHistory(QString path, QObject *parent = nullptr);
     ~JobHistory() override; // flushes, then stops its thread
 
-    // Opens (and migrates) on the history's thread; `done(ok, error)` on this thread.
-    void open(std::function<void(bool, QString)> done = {});
+    // Opens (and migrates) on the history's thread; fails with why.
+    HistoryOperation *open();
     QString path() const { return m_path; }
-
     void attach(Tracker::JobTracker *tracker);
     // A restored job's timeline and logs are in the history already: only later entries are new.
     void markWritten(const QString &jobId, int timelineCount, int logCount);
-
     void recordJob(const StoredJob &job);
     void recordDownload(const DownloadRecord &record);
-
-    void loadJobs(bool unfinishedOnly, bool withDetails, std::function<void(QList<StoredJob>)> done,
-        int limit = -1, int offset = 0);
-    void loadJob(const QString &jobId, std::function<void(std::optional<StoredJob>)> done);
-    void loadDownloads(const QString &jobId, std::function<void(QList<DownloadRecord>)> done);
-    void exportTo(const QString &path, bool csv, const Core::Redactor &redactor,
-        std::function<void(bool, QString)> done);
-    void markPurged(const QString &dialect, qint64 beforeMs, std::function<void(int)> done = {});
-
+    // The reads, each an operation started at once (see HistoryOperation; HistoryDatabase says
+    // what each reads): jobs(), with limit and offset; one job with its details; the job a
+    // service calls `remoteId` (findJob; idTaken: some job is keyed `remoteId`, so a job of
+    // another service with that id has to be kept apart); a job's downloads.
+    HistoryOperation *loadJobs(
+        bool unfinishedOnly, bool withDetails, int limit = -1, int offset = 0);
+    HistoryOperation *loadJob(const QString &jobId);
+    HistoryOperation *findJob(const QString &remoteId, const std::optional<Core::Profile> &profile);
+    HistoryOperation *loadDownloads(const QString &jobId);
+    // Writes every job to `path` as JSON or CSV, every text through `redactor`.
+    HistoryOperation *exportTo(const QString &path, bool csv, const Core::Redactor &redactor);
+    // Retention: marks `dialect`'s jobs created before `beforeMs` (value().count: how many).
+    HistoryOperation *markPurged(const QString &dialect, qint64 beforeMs);
     // Writes what the tracker has pending and waits until everything queued is on disk.
     void flush();
 
@@ -65,6 +68,8 @@ Q_SIGNALS:
 private:
     void onBatch(const QStringList &ids);
     template<typename F> void run(F &&work);
+    // Runs `work(worker)` on the history's thread; its Result ends the returned operation here.
+    template<typename F> HistoryOperation *read(F &&work);
 
     QString m_path;
     QThread m_thread;

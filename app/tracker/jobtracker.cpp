@@ -50,23 +50,35 @@ void JobTracker::flushBatch()
         Q_EMIT batchReady(ids);
 }
 
-TrackedJob &JobTracker::track(const QString &id, const QString &profile, Core::Dialect dialect,
-    const QString &task, const QString &remoteId)
+const TrackedJob &JobTracker::track(const QString &id, const QString &profile,
+    Core::Dialect dialect, const QString &task, const QString &remoteId)
 {
-    auto it = m_jobs.find(id);
+    TrackedJob seed;
+    seed.id = id;
+    seed.remoteId = remoteId;
+    seed.profile = profile;
+    seed.dialect = dialect;
+    seed.task = task;
+    return track(seed);
+}
+
+const TrackedJob &JobTracker::track(const TrackedJob &seed)
+{
+    auto it = m_jobs.find(seed.id);
     if (it == m_jobs.end()) {
         auto job = std::make_shared<TrackedJob>();
-        job->id = id;
-        if (remoteId != id)
-            job->remoteId = remoteId;
-        job->profile = profile;
-        job->dialect = dialect;
-        job->task = task;
-        job->createdMs = QDateTime::currentMSecsSinceEpoch();
+        job->id = seed.id;
+        if (seed.remoteId != seed.id)
+            job->remoteId = seed.remoteId;
+        job->profile = seed.profile;
+        job->dialect = seed.dialect;
+        job->task = seed.task;
+        job->input = seed.input;
+        job->createdMs = seed.createdMs ? seed.createdMs : QDateTime::currentMSecsSinceEpoch();
         indexRemote(*job);
-        it = m_jobs.insert(id, job);
-        m_order.append(id);
-        noteChanged(id);
+        it = m_jobs.insert(seed.id, job);
+        m_order.append(seed.id);
+        noteChanged(seed.id);
     }
     return **it;
 }

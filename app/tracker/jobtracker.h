@@ -48,9 +48,13 @@ public:
     void flushBatch();
 
     // Starts tracking a job (no-op when it is already tracked). `remoteId`: the service's id when
-    // the key differs from it (see newKey()).
-    TrackedJob &track(const QString &id, const QString &profile, Core::Dialect dialect,
+    // the key differs from it (see newKey()). The job changes only through apply(), restore() and
+    // reopen(): what is handed out is a view.
+    const TrackedJob &track(const QString &id, const QString &profile, Core::Dialect dialect,
         const QString &task, const QString &remoteId = {});
+    // The same, starting from `seed`'s id, profile, dialect, task, remote id, input and creation
+    // time (a job just submitted). No-op when the id is already tracked.
+    const TrackedJob &track(const TrackedJob &seed);
     // Restores a job from the history with its known state (no timeline entry is added).
     void restore(const TrackedJob &job);
     // A finished job the service starts again (a Peel API revised or rebuilt): it leaves its

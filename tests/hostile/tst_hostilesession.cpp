@@ -50,7 +50,9 @@ std::unique_ptr<Store::JobHistory> openHistory(const QString &path)
     auto h = std::make_unique<Store::JobHistory>(path);
     bool opened = false;
     QString error;
-    h->open([&](bool ok, const QString &e) {
+    QObject::connect(h->open(), &Core::Operation::result, [&](Core::Operation *op) {
+        const bool ok = !op->failed();
+        const QString e = op->errorString();
         opened = ok;
         error = e.isEmpty() && !ok ? QStringLiteral("not opened") : e;
     });

@@ -2,6 +2,7 @@
 // outputs downloaded (matching the sandbox's SHA-256), a later session has nothing to resume,
 // and a job the history left queued is re-attached by resumeUnfinished and finishes.
 
+#include "session/joboperation.h"
 #include "session/jobsession.h"
 #include "store/historydatabase.h"
 #include "store/jobhistory.h"
@@ -73,7 +74,9 @@ private:
         auto h = std::make_unique<Store::JobHistory>(path);
         bool opened = false;
         QString error;
-        h->open([&](bool ok, const QString &e) {
+        QObject::connect(h->open(), &Core::Operation::result, [&](Core::Operation *op) {
+            const bool ok = !op->failed();
+            const QString e = op->errorString();
             opened = ok;
             error = e;
         });
@@ -140,11 +143,12 @@ private Q_SLOTS:
             int added = 0;
             for (const Core::Profile &p : { profile(Core::Dialect::Peako, "peako", true),
                      profile(Core::Dialect::PeelApi, "peelapi", true) })
-                session.addProfile(p, [&](bool ok, const QString &error) {
-                    QVERIFY2(ok, qPrintable(error));
-                    ++added;
-                });
-            QCOMPARE(added, 2);
+                QObject::connect(
+                    session.addProfile(p), &Core::Operation::result, [&](Core::Operation *op) {
+                        QVERIFY2(!op->failed(), qPrintable(op->errorString()));
+                        ++added;
+                    });
+            QTRY_COMPARE(added, 2);
             QSignalSpy submitted(&session, &Session::JobSession::submitted);
             QSignalSpy submitFailed(&session, &Session::JobSession::submitFailed);
             QSignalSpy settled(&session, &Session::JobSession::settled);
@@ -211,7 +215,9 @@ private Q_SLOTS:
         QVERIFY(history);
         Session::JobSession again(&nam, &tracker, history.get(), keys());
         int resumed = -1;
-        again.resumeUnfinished([&](int n) { resumed = n; });
+        Session::JobOperation *resume = again.resumeUnfinished();
+        QObject::connect(
+            resume, &Core::Operation::result, [&, resume] { resumed = resume->count(); });
         QTRY_COMPARE(resumed, 0);
         QCOMPARE(tracker.size(), 0);
         QCOMPARE(again.activeJobs(), 0);
@@ -264,7 +270,9 @@ private Q_SLOTS:
         QSignalSpy fatal(&session, &Session::JobSession::jobFatal);
         QSignalSpy finished(&session, &Session::JobSession::downloadsFinished);
         int resumed = -1;
-        session.resumeUnfinished([&](int n) { resumed = n; });
+        Session::JobOperation *resume = session.resumeUnfinished();
+        QObject::connect(
+            resume, &Core::Operation::result, [&, resume] { resumed = resume->count(); });
         QTRY_COMPARE(resumed, 1);
         QCOMPARE(m_keyRefsAsked, QStringList { QStringLiteral("env:TEST_KEY_PEAKO") });
         QVERIFY(tracker.job(id));

@@ -2,6 +2,7 @@
 
 #include "core/profile.h"
 #include "sandboxprocess.h"
+#include "session/joboperation.h"
 #include "session/jobsession.h"
 #include "store/jobhistory.h"
 #include "tracker/jobtracker.h"
@@ -93,7 +94,9 @@ void SoakRun::start(qint64 followDeadlineMs)
     m_history = std::make_unique<Store::JobHistory>(historyPath());
     bool opened = false;
     QString openError;
-    m_history->open([&](bool ok, const QString &e) {
+    QObject::connect(m_history->open(), &Core::Operation::result, [&](Core::Operation *op) {
+        const bool ok = !op->failed();
+        const QString e = op->errorString();
         opened = ok;
         openError = ok ? QString() : e;
         if (!ok && openError.isEmpty())
@@ -222,9 +225,10 @@ void SoakRun::addProfiles()
             p.clientId = info.value(k("client_id")).toString();
             p.authUrl = QUrl(info.value(k("auth_url")).toString());
         }
-        m_session->addProfile(p, [this, name](bool ok, const QString &error) {
-            if (!ok)
-                note(QStringLiteral("profile %1 not added: %2").arg(name, error));
+        Session::JobOperation *added = m_session->addProfile(p);
+        connect(added, &Core::Operation::result, this, [this, name, added] {
+            if (added->failed())
+                note(QStringLiteral("profile %1 not added: %2").arg(name, added->errorString()));
         });
     }
 }

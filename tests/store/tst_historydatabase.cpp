@@ -884,7 +884,9 @@ private Q_SLOTS:
         Tracker::JobTracker tracker;
         JobHistory history(path);
         bool opened = false;
-        history.open([&](bool ok, const QString &error) {
+        QObject::connect(history.open(), &Core::Operation::result, [&](Core::Operation *op) {
+            const bool ok = !op->failed();
+            const QString error = op->errorString();
             QVERIFY2(ok, qPrintable(error));
             opened = true;
         });
@@ -977,24 +979,27 @@ private Q_SLOTS:
         std::optional<StoredJob> one;
         bool exported = false;
         int purged = -1;
-        history.loadJobs(true, true, [&](QList<StoredJob> jobs) {
+        auto on = [](HistoryOperation *op, auto f) {
+            QObject::connect(op, &Core::Operation::result, [op, f] { f(op); });
+        };
+        on(history.loadJobs(true, true), [&](HistoryOperation *op) {
             jobsThread = QThread::currentThread();
-            loaded = jobs;
+            loaded = op->jobs();
         });
-        history.loadJob(QStringLiteral("c1"), [&](std::optional<StoredJob> j) {
+        on(history.loadJob(QStringLiteral("c1")), [&](HistoryOperation *op) {
             jobThread = QThread::currentThread();
-            one = j;
+            one = op->job();
         });
-        history.loadDownloads(QStringLiteral("c1"),
-            [&](QList<DownloadRecord>) { downloadsThread = QThread::currentThread(); });
-        history.exportTo(m_dir.filePath(QStringLiteral("async.csv")), true, Core::Redactor(),
-            [&](bool ok, const QString &) {
+        on(history.loadDownloads(QStringLiteral("c1")),
+            [&](HistoryOperation *) { downloadsThread = QThread::currentThread(); });
+        on(history.exportTo(m_dir.filePath(QStringLiteral("async.csv")), true, Core::Redactor()),
+            [&](HistoryOperation *op) {
                 exportThread = QThread::currentThread();
-                exported = ok;
+                exported = !op->failed();
             });
-        history.markPurged(QStringLiteral("peako"), 11, [&](int n) {
+        on(history.markPurged(QStringLiteral("peako"), 11), [&](HistoryOperation *op) {
             purgeThread = QThread::currentThread();
-            purged = n;
+            purged = op->value().count;
         });
         QTRY_VERIFY(purgeThread);
         QCOMPARE(jobsThread, caller);
@@ -1013,7 +1018,8 @@ private Q_SLOTS:
         {
             JobHistory gone(path);
             gone.open();
-            gone.loadJobs(false, false, [&](QList<StoredJob>) { late = true; });
+            QObject::connect(
+                gone.loadJobs(false, false), &Core::Operation::result, [&] { late = true; });
         }
         QTest::qWait(200); // nothing may arrive: the object is gone
         QVERIFY(!late);
@@ -1029,7 +1035,10 @@ private Q_SLOTS:
         JobHistory history(path);
         QSignalSpy failed(&history, &JobHistory::writeFailed);
         bool opened = false;
-        history.open([&](bool ok, const QString &) { opened = ok; });
+        QObject::connect(history.open(), &Core::Operation::result, [&](Core::Operation *op) {
+            const bool ok = !op->failed();
+            opened = ok;
+        });
         QTRY_VERIFY(opened);
         history.attach(&tracker);
         const Core::Profile p = profileFor(Core::Dialect::PeelApi, QStringLiteral("api"));

@@ -13,6 +13,7 @@
 #include "mainwindow/sidebar.h"
 #include "peel/peelbuildview.h"
 #include "sandbox/embeddedsandbox.h"
+#include "session/joboperation.h"
 #include "session/jobsession.h"
 #include "settings/appsettings.h"
 #include "settings/profileregistry.h"
@@ -237,17 +238,9 @@ MainWindow::MainWindow(Services services, QWidget *parent)
                 m_peel->setJob(*p, *job);
         }
     });
-    connect(m_peel, &PeelBuildView::recordReceived, this, [this](const Core::JobUpdate &u) {
-        // A revise or rebuild starts a finished build again: reopen it and follow it anew.
-        const Tracker::TrackedJob *job = m_s.tracker->job(u.jobId);
-        if (job && job->isTerminal() && u.state && !Core::isTerminal(*u.state)) {
-            m_s.tracker->reopen(u.jobId, tr("started again (revise or rebuild)"));
-            m_s.tracker->apply(u);
-            m_s.session->followAgain(u.jobId);
-            return;
-        }
-        m_s.tracker->apply(u);
-    });
+    // A build action's answer (a revise or rebuild starts a finished build again) goes to the
+    // session, which merges it and follows the job anew.
+    connect(m_peel, &PeelBuildView::recordReceived, m_s.session, &Session::JobSession::applyRecord);
 
     m_s.session->setFolderFor(
         [this](const Store::StoredJob &job) { return folderFor(job.job.id); });
@@ -307,7 +300,7 @@ void MainWindow::buildActions()
     bar->addAction(m_list->resubmitAction());
     add("refresh", tr("Refresh"), QKeySequence(Qt::Key_F5), [this] {
         for (const QString &id : m_list->selectedJobIds())
-            m_s.session->refresh(id);
+            m_s.session->read(id);
     });
     bar->addSeparator();
 #ifdef JOBSCOPE_HAS_UIPROFILES
@@ -353,12 +346,13 @@ void MainWindow::buildActions()
         if (path.isEmpty())
             return;
         statusBar()->showMessage(tr("Exporting…"));
-        m_s.history->exportTo(path, path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive),
-            *m_s.redactor, [this, path](bool ok, const QString &error) {
-                statusBar()->showMessage(ok ? tr("History exported to %1").arg(path)
-                                            : tr("Export failed: %1").arg(error),
-                    8000);
-            });
+        Store::HistoryOperation *op = m_s.history->exportTo(
+            path, path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive), *m_s.redactor);
+        connect(op, &Core::Operation::result, this, [this, path](Core::Operation *op) {
+            statusBar()->showMessage(op->failed() ? tr("Export failed: %1").arg(op->errorString())
+                                                  : tr("History exported to %1").arg(path),
+                8000);
+        });
     });
     QWidget *spacer = new QWidget(bar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
@@ -440,12 +434,16 @@ void MainWindow::startUp(int historyLimit)
     } else {
         Q_EMIT profilesReady();
     }
-    m_s.history->open([this, historyLimit](bool ok, const QString &error) {
-        if (!ok) {
-            statusBar()->showMessage(tr("The history could not be opened: %1").arg(error));
+    Store::HistoryOperation *open = m_s.history->open();
+    connect(open, &Core::Operation::result, this, [this, historyLimit](Core::Operation *op) {
+        if (op->failed()) {
+            statusBar()->showMessage(
+                tr("The history could not be opened: %1").arg(op->errorString()));
             return;
         }
-        m_s.session->loadHistory(historyLimit, [this](int n) {
+        Session::JobOperation *load = m_s.session->loadHistory(historyLimit);
+        connect(load, &Core::Operation::result, this, [this, load] {
+            const int n = load->count();
             if (n)
                 statusBar()->showMessage(tr("%n job(s) from the history", nullptr, n), 3000);
             m_s.tracker->flushBatch(); // the list takes the restored jobs in one insert, now
@@ -561,13 +559,15 @@ void MainWindow::cancelJobs(const QStringList &ids)
     for (const QString &id : chosen) {
         const Tracker::TrackedJob *job = m_s.tracker->job(id);
         const bool viaSandbox = confirm.routeOf(id) == Core::CancelPolicy::Route::SandboxControl;
-        m_s.session->cancel(id, viaSandbox && job ? sandboxControlFor(job->profile) : QUrl(),
-            m_sandboxInfo.value(k("control_token")).toString().toLatin1(),
-            [this, id](bool ok, const QString &m) {
-                statusBar()->showMessage(ok ? tr("Cancelled %1").arg(id)
-                                            : tr("Cancel of %1 refused: %2").arg(id, redacted(m)),
-                    6000);
-            });
+        Session::JobOperation *op
+            = m_s.session->cancel(id, viaSandbox && job ? sandboxControlFor(job->profile) : QUrl(),
+                m_sandboxInfo.value(k("control_token")).toString().toLatin1());
+        connect(op, &Core::Operation::result, this, [this, id](Core::Operation *op) {
+            statusBar()->showMessage(op->failed()
+                    ? tr("Cancel of %1 refused: %2").arg(id, redacted(op->errorString()))
+                    : tr("Cancelled %1").arg(id),
+                6000);
+        });
     }
 }
 

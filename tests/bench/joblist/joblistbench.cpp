@@ -125,9 +125,13 @@ int main(int argc, char **argv)
     const QStringList dialectTasks { QStringLiteral("portrait"),
         QStringLiteral("generate/image/v1"), QStringLiteral("render"), QStringLiteral("txt2img") };
     for (int i = 0; i < jobs; ++i) {
-        auto &job = tracker.track(QStringLiteral("live-%1").arg(i),
-            QStringLiteral("sandbox-%1").arg(i % 4), Core::Dialect(i % 5), dialectTasks.at(i % 4));
-        job.input.insert(QStringLiteral("prompt"), QStringLiteral("live job %1").arg(i));
+        Tracker::TrackedJob seed;
+        seed.id = QStringLiteral("live-%1").arg(i);
+        seed.profile = QStringLiteral("sandbox-%1").arg(i % 4);
+        seed.dialect = Core::Dialect(i % 5);
+        seed.task = dialectTasks.at(i % 4);
+        seed.input.insert(QStringLiteral("prompt"), QStringLiteral("live job %1").arg(i));
+        tracker.track(seed);
     }
     QList<QByteArray> previews;
     for (int s = 0; s < 5; ++s)

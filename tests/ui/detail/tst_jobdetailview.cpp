@@ -66,10 +66,14 @@ private:
     // A failed ImagePipeline-like job with timings, credits, an error and logs of every level.
     void feedFailedJob(const QString &id)
     {
-        Tracker::TrackedJob &job = m_tracker->track(id, QStringLiteral("sandbox-ip"),
-            Core::Dialect::ImagePipeline, QStringLiteral("generate/image/v1"));
-        job.input = QJsonObject { { k("prompt"), QStringLiteral("a lighthouse at dusk") },
+        Tracker::TrackedJob seed;
+        seed.id = id;
+        seed.profile = QStringLiteral("sandbox-ip");
+        seed.dialect = Core::Dialect::ImagePipeline;
+        seed.task = QStringLiteral("generate/image/v1");
+        seed.input = QJsonObject { { k("prompt"), QStringLiteral("a lighthouse at dusk") },
             { k("webhook_secret"), QStringLiteral("whsec_topsecret") } };
+        m_tracker->track(seed);
         const qint64 t0 = QDateTime::currentMSecsSinceEpoch();
         Core::JobUpdate u = update(id);
         u.state = Core::JobState::Queued;

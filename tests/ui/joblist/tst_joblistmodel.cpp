@@ -93,7 +93,7 @@ void tst_JobListModel::newJobsOfABatchAreOneInsert()
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     QSignalSpy batches(&model, &JobListModel::batchApplied);
     for (int i = 0; i < 1000; ++i) {
-        auto &job = tracker.track(QStringLiteral("job-%1").arg(i), QStringLiteral("p"),
+        const auto &job = tracker.track(QStringLiteral("job-%1").arg(i), QStringLiteral("p"),
             Dialect::PeelApi, QStringLiteral("portrait"));
         tracker.apply(stateUpdate(job.id, JobState::Queued));
     }

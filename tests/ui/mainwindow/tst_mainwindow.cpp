@@ -448,12 +448,12 @@ private Q_SLOTS:
     void noKeyInAnythingWritten()
     {
         bool exported = false;
-        m_history->exportTo(path("export.json"), false, *m_redactor,
-            [&](bool ok, const QString &) { exported = ok; });
+        QObject::connect(m_history->exportTo(path("export.json"), false, *m_redactor),
+            &Core::Operation::result, [&](Core::Operation *op) { exported = !op->failed(); });
         QTRY_VERIFY(exported);
         exported = false;
-        m_history->exportTo(path("export.csv"), true, *m_redactor,
-            [&](bool ok, const QString &) { exported = ok; });
+        QObject::connect(m_history->exportTo(path("export.csv"), true, *m_redactor),
+            &Core::Operation::result, [&](Core::Operation *op) { exported = !op->failed(); });
         QTRY_VERIFY(exported);
         m_history->flush();
         m_settings->sync();
