@@ -1,5 +1,6 @@
 #include "cli/keyscommand.h"
 
+#include "cli/terminalecho.h"
 #include "secrets/keystore.h"
 #include "secrets/keytester.h"
 #include "settings/profileregistry.h"
@@ -11,8 +12,6 @@
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QTimer>
-#include <termios.h>
-#include <unistd.h>
 
 namespace Cli {
 
@@ -25,115 +24,14 @@ QLatin1String k(const char *key)
 
 const QLatin1String DefaultLabel("default");
 
-// Hides what is typed while the key is read from a terminal; restores the terminal on scope exit.
-class EchoOff
-{
-public:
-    explicit EchoOff(int fd)
-        : m_fd(fd)
-    {
-        if (m_fd >= 0 && ::isatty(m_fd) && ::tcgetattr(m_fd, &m_saved) == 0) {
-            termios quiet = m_saved;
-            quiet.c_lflag &= ~tcflag_t(ECHO);
-            m_active = ::tcsetattr(m_fd, TCSAFLUSH, &quiet) == 0;
-        }
-    }
-    ~EchoOff()
-    {
-        if (m_active)
-            ::tcsetattr(m_fd, TCSAFLUSH, &m_saved);
-    }
-    EchoOff(const EchoOff &) = delete;
-    EchoOff &operator=(const EchoOff &) = delete;
-    bool active() const { return m_active; }
-
-private:
-    int m_fd;
-    termios m_saved {};
-    bool m_active = false;
-};
-
 } // namespace
-
-QString KeysCommand::usage()
-{
-    return QStringLiteral(
-        "usage: jobscope-cli keys set PROFILE [--label L]   (the key is read from standard input)\n"
-        "       jobscope-cli keys list PROFILE [--json]\n"
-        "       jobscope-cli keys remove PROFILE [--label L]\n"
-        "       jobscope-cli keys test PROFILE [--json]\n");
-}
-
-bool KeysCommand::isKeysCommand(const QStringList &arguments)
-{
-    for (const QString &arg : arguments) {
-        if (!arg.startsWith(QLatin1String("--")))
-            return arg == QLatin1String("keys");
-    }
-    return false;
-}
-
-bool KeysCommand::parse(const QStringList &arguments, Request *out, QString *error)
-{
-    Request r;
-    QStringList words;
-    bool labelGiven = false;
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
-        const QString &arg = arguments.at(i);
-        if (arg == QLatin1String("--json")) {
-            r.json = true;
-        } else if (arg == QLatin1String("--label") || arg.startsWith(QLatin1String("--label="))) {
-            if (arg.contains(QLatin1Char('='))) {
-                r.label = arg.section(QLatin1Char('='), 1);
-            } else if (i + 1 < arguments.size()) {
-                r.label = arguments.at(++i);
-            } else {
-                *error = QStringLiteral("--label needs a name.");
-                return false;
-            }
-            labelGiven = true;
-        } else if (arg.startsWith(QLatin1String("--"))) {
-            *error = QStringLiteral("keys does not take %1.").arg(arg);
-            return false;
-        } else {
-            words.append(arg);
-        }
-    }
-    if (words.value(0) == QLatin1String("keys"))
-        words.removeFirst();
-    if (words.size() != 2) {
-        *error
-            = QStringLiteral("keys takes an action (set, list, remove, test) and a profile name.");
-        return false;
-    }
-    r.action = words.at(0);
-    r.profile = words.at(1);
-    static const QStringList actions { QStringLiteral("set"), QStringLiteral("list"),
-        QStringLiteral("remove"), QStringLiteral("test") };
-    if (!actions.contains(r.action)) {
-        *error = QStringLiteral("Unknown keys action \"%1\"; use set, list, remove or test.")
-                     .arg(r.action);
-        return false;
-    }
-    if (labelGiven && (r.label.trimmed().isEmpty() || r.label.contains(QLatin1Char('/')))) {
-        *error = QStringLiteral("A key label must not be empty or contain '/'.");
-        return false;
-    }
-    if (labelGiven && (r.action == QLatin1String("list") || r.action == QLatin1String("test"))) {
-        *error = QStringLiteral("keys %1 uses the active key; --label is for set and remove.")
-                     .arg(r.action);
-        return false;
-    }
-    *out = r;
-    return true;
-}
 
 int KeysCommand::exec(const QStringList &arguments, QIODevice *in, QIODevice *out, QIODevice *err)
 {
-    Request request;
+    KeysRequest request;
     QString error;
-    if (!parse(arguments, &request, &error)) {
-        err->write("jobscope-cli: " + error.toUtf8() + "\n" + usage().toUtf8());
+    if (!KeysRequest::parse(arguments, &request, &error)) {
+        err->write("jobscope-cli: " + error.toUtf8() + "\n" + KeysRequest::usage().toUtf8());
         return 2;
     }
     Settings::ProfileRegistry registry;
@@ -147,7 +45,7 @@ int KeysCommand::exec(const QStringList &arguments, QIODevice *in, QIODevice *ou
     return loop.exec();
 }
 
-KeysCommand::KeysCommand(Request request, QIODevice *in, QIODevice *out, QIODevice *err,
+KeysCommand::KeysCommand(KeysRequest request, QIODevice *in, QIODevice *out, QIODevice *err,
     Settings::ProfileRegistry *registry, Secrets::KeyStore *store, QNetworkAccessManager *nam,
     QObject *parent)
     : QObject(parent)
@@ -208,12 +106,12 @@ QString KeysCommand::readKeyFromInput()
 {
     auto *file = qobject_cast<QFile *>(m_in);
     const int fd = file ? file->handle() : -1;
-    EchoOff echoOff(fd);
-    if (echoOff.active())
+    TerminalEcho echo(fd);
+    if (echo.hidden())
         m_err->write(
             QStringLiteral("API key for %1 (not shown): ").arg(m_request.profile).toUtf8());
     const QString key = QString::fromUtf8(m_in->readLine(64 * 1024)).trimmed();
-    if (echoOff.active())
+    if (echo.hidden())
         m_err->write("\n");
     return key;
 }
@@ -235,9 +133,10 @@ void KeysCommand::set()
             fail(3, m_store->availabilityMessage() + QStringLiteral(" Nothing was stored."));
             return;
         }
-        m_store->writeKey(ref, key, this, [this, label, ref](const Secrets::KeyStore::Result &r) {
-            if (!r.ok()) {
-                fail(3, r.message);
+        Secrets::KeyOperation *write = m_store->writeKey(ref, key);
+        connect(write, &Core::Operation::result, this, [this, write, label, ref] {
+            if (write->failed()) {
+                fail(3, write->errorString());
                 return;
             }
             QString error;
@@ -343,9 +242,10 @@ void KeysCommand::remove()
             fail(3, m_store->availabilityMessage() + QStringLiteral(" Nothing was removed."));
             return;
         }
-        m_store->removeKey(ref, this, [this, forget](const Secrets::KeyStore::Result &r) {
-            if (r.status == Secrets::KeyStore::Status::Failed) {
-                fail(3, r.message);
+        Secrets::KeyOperation *removal = m_store->removeKey(ref);
+        connect(removal, &Core::Operation::result, this, [this, removal, forget] {
+            if (removal->failed() && !removal->notFound()) {
+                fail(3, removal->errorString());
                 return;
             }
             forget(); // NotFound: already gone from the keychain, drop the dangling reference
@@ -388,12 +288,13 @@ void KeysCommand::test()
         m_tester->start();
     };
     if (Secrets::KeyStore::accountOf(ref).isEmpty()) {
-        m_store->readKey(ref, this, [this, runTest](const Secrets::KeyStore::Result &r) {
-            if (!r.ok()) {
-                fail(2, r.message);
+        Secrets::KeyOperation *read = m_store->readKey(ref);
+        connect(read, &Core::Operation::result, this, [this, read, runTest] {
+            if (read->failed()) {
+                fail(2, read->errorString());
                 return;
             }
-            runTest(r.key);
+            runTest(read->key());
         });
         return;
     }
@@ -402,21 +303,22 @@ void KeysCommand::test()
             fail(3, m_store->availabilityMessage());
             return;
         }
-        m_store->readKey(ref, this, [this, runTest](const Secrets::KeyStore::Result &r) {
-            if (r.status == Secrets::KeyStore::Status::NotFound) {
+        Secrets::KeyOperation *read = m_store->readKey(ref);
+        connect(read, &Core::Operation::result, this, [this, read, runTest] {
+            if (read->notFound()) {
                 fail(3,
                     QStringLiteral("The active key of profile %1 (%2) is not in the system "
                                    "keychain; store it again with: "
                                    "jobscope-cli keys set %1 --label %3")
-                        .arg(m_request.profile, r.ref,
+                        .arg(m_request.profile, read->ref(),
                             m_registry->profile(m_request.profile)->activeKey));
                 return;
             }
-            if (!r.ok()) {
-                fail(3, r.message);
+            if (read->failed()) {
+                fail(3, read->errorString());
                 return;
             }
-            runTest(r.key);
+            runTest(read->key());
         });
     });
 }

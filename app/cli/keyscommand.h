@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cli/keysrequest.h"
+
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -41,27 +43,12 @@ class KeysCommand final : public QObject
     Q_DISABLE_COPY_MOVE(KeysCommand)
 
 public:
-    struct Request
-    {
-        QString action; // set | list | remove | test
-        QString profile;
-        QString label; // empty: the default for the action
-        bool json = false;
-    };
-
-    // `arguments`: the CLI's arguments without the program name, e.g. {"--json", "keys", "list",
-    // "work"}; the word "keys" is skipped. Options: --label L (or --label=L), --json.
-    static bool parse(const QStringList &arguments, Request *out, QString *error);
-    static QString usage();
-    // True when `arguments` (as for parse()) name the keys command.
-    static bool isKeysCommand(const QStringList &arguments);
-
     // For climain: parses, runs on the default profiles file and the "jobscope" keychain service,
     // spinning a local event loop, and returns the exit code. Needs a QCoreApplication.
     static int exec(const QStringList &arguments, QIODevice *in, QIODevice *out, QIODevice *err);
 
     // Nothing is owned; everything must outlive the command.
-    KeysCommand(Request request, QIODevice *in, QIODevice *out, QIODevice *err,
+    KeysCommand(KeysRequest request, QIODevice *in, QIODevice *out, QIODevice *err,
         Settings::ProfileRegistry *registry, Secrets::KeyStore *store, QNetworkAccessManager *nam,
         QObject *parent = nullptr);
     ~KeysCommand() override;
@@ -88,7 +75,7 @@ private:
     void fail(int code, const QString &sentence);
     void done(int code);
 
-    Request m_request;
+    KeysRequest m_request;
     QIODevice *m_in;
     QIODevice *m_out;
     QIODevice *m_err;

@@ -27,6 +27,10 @@ QString JobError::kindName(Kind k)
         return QStringLiteral("protocol");
     case Kind::Job:
         return QStringLiteral("job");
+    case Kind::Storage:
+        return QStringLiteral("storage");
+    case Kind::Cancelled:
+        return QStringLiteral("cancelled");
     }
     return {};
 }
@@ -52,7 +56,7 @@ JobError JobError::fromJson(const QJsonObject &o)
 {
     JobError e;
     const QString kind = o.value(QLatin1String("kind")).toString();
-    for (int k = int(Kind::None); k <= int(Kind::Job); ++k) {
+    for (int k = int(Kind::None); k <= int(Kind::Cancelled); ++k) {
         if (kindName(Kind(k)) == kind)
             e.kind = Kind(k);
     }

@@ -21,6 +21,8 @@ struct JobError
         RateLimit, // 429
         Protocol, // an answer we cannot read: wrong content type, malformed JSON, unknown state
         Job, // the job itself failed
+        Storage, // a local store refused: the keychain, the history database, the disk
+        Cancelled, // the work was stopped by its caller (Operation::kill)
     };
 
     Kind kind = Kind::None;

@@ -27,7 +27,7 @@ void Operation::kill()
         return;
     doKill();
     Core::JobError e;
-    e.kind = Core::JobError::Kind::Network;
+    e.kind = Core::JobError::Kind::Cancelled;
     e.message = QStringLiteral("killed");
     emitResult(e);
 }

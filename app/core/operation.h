@@ -21,7 +21,8 @@ public:
     ~Operation() override;
 
     void start();
-    // Stops the work; result() is emitted with error "killed" unless it was already emitted.
+    // Stops the work; result() is emitted with an error of kind Cancelled ("killed") unless it
+    // was already emitted.
     void kill();
 
     bool isFinished() const { return m_finished; }

@@ -45,14 +45,14 @@ int main(int argc, char **argv)
     QString error;
     QStringList args = app.arguments();
     args.removeFirst();
-    if (Cli::KeysCommand::isKeysCommand(args)) {
+    if (Cli::KeysRequest::isKeysCommand(args)) {
         QFile in;
         in.open(stdin, QIODevice::ReadOnly);
         return Cli::KeysCommand::exec(args, &in, &out, &err);
     }
     if (!Cli::CliOptions::parse(args, &options, &error)) {
         err.write("jobscope-cli: " + error.toUtf8() + "\n" + Cli::CliOptions::usage().toUtf8()
-            + Cli::KeysCommand::usage().toUtf8());
+            + Cli::KeysRequest::usage().toUtf8());
         return 2;
     }
     if (options.command == QLatin1String("sse-parse")) {

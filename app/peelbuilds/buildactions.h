@@ -3,11 +3,8 @@
 #include "core/profile.h"
 #include "peelbuilds/buildresult.h"
 
-#include <QHash>
 #include <QJsonObject>
 #include <QObject>
-#include <QPointer>
-#include <functional>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -23,13 +20,16 @@ class HttpCall;
 
 namespace PeelBuilds {
 
+class BuildOperation;
+
 // The actions a Peel API build offers beyond its status (seed 002): respond to a paused build,
 // revise, rebuild, health, the OpenAPI / MCP exports and the runtime `:call`. Every request is
 // built by the profile's Dialects::Adapter and sent through a Net::HttpCall owned by this object.
 //
-// Each method returns a request id (> 0) at once and never answers synchronously: the result is
-// delivered exactly once, later, to the callback (when given) and through finished(). Destroying
-// the object (or cancelAll()) aborts what is in flight; no result is delivered for those.
+// Each method returns a started BuildOperation, a child of this object: connect to its result()
+// right away; it reports exactly once, later (a request the profile cannot make too, with an
+// Invalid error), and deletes itself. Destroying this object (or cancelAll()) deletes what is in
+// flight and aborts its request; those operations never report.
 // The QNetworkAccessManager is not owned and must outlive this object.
 class BuildActions final : public QObject
 {
@@ -37,8 +37,6 @@ class BuildActions final : public QObject
     Q_DISABLE_COPY_MOVE(BuildActions)
 
 public:
-    using Callback = std::function<void(const BuildResult &)>;
-
     BuildActions(
         QNetworkAccessManager *nam, const Core::Profile &profile, QObject *parent = nullptr);
     ~BuildActions() override;
@@ -47,38 +45,29 @@ public:
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
     // POST /v1/apis/{id}/respond with {"response": response}. 409 unless the build is needs_input.
-    int respond(const QString &apiId, const QJsonObject &response, Callback callback = {});
+    BuildOperation *respond(const QString &apiId, const QJsonObject &response);
     // POST …/revise with `body` ({"instructions": "…"}).
-    int revise(const QString &apiId, const QJsonObject &body, Callback callback = {});
+    BuildOperation *revise(const QString &apiId, const QJsonObject &body);
     // POST …/rebuild with {}.
-    int rebuild(const QString &apiId, Callback callback = {});
+    BuildOperation *rebuild(const QString &apiId);
     // GET …/health.
-    int health(const QString &apiId, Callback callback = {});
+    BuildOperation *health(const QString &apiId);
     // GET …/exports/{openapi|mcp}; another format gives an Invalid error result.
-    int exportSpec(const QString &apiId, const QString &format, Callback callback = {});
+    BuildOperation *exportSpec(const QString &apiId, const QString &format);
     // POST …/endpoints/{endpoint}:call with `input`; the answer is the runtime envelope.
-    int call(const QString &apiId, const QString &endpoint, const QJsonObject &input,
-        Callback callback = {});
+    BuildOperation *call(const QString &apiId, const QString &endpoint, const QJsonObject &input);
 
     // Requests sent and not answered yet.
-    int pendingCount() const { return int(m_pending.size()); }
-    // Aborts every request in flight without delivering results.
+    int pendingCount() const;
+    // Aborts every request in flight; none of them reports.
     void cancelAll();
 
-Q_SIGNALS:
-    void finished(const PeelBuilds::BuildResult &result);
-
 private:
-    struct Pending;
-    int send(BuildResult::Action action, const QString &apiId, const QString &detail,
-        const std::optional<Dialects::RequestSpec> &spec, Callback callback);
-    void complete(int id);
-    void deliver(BuildResult result, const Callback &callback);
+    BuildOperation *send(BuildResult::Action action, const QString &apiId, const QString &detail,
+        const std::optional<Dialects::RequestSpec> &spec);
 
     QNetworkAccessManager *m_nam;
     std::unique_ptr<Dialects::Adapter> m_adapter;
-    QHash<int, std::shared_ptr<Pending>> m_pending;
-    int m_nextId = 1;
     int m_timeoutMs = 30000;
 };
 

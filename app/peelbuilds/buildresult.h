@@ -11,7 +11,7 @@
 
 namespace PeelBuilds {
 
-// What one BuildActions request came back with. Exactly one per request id.
+// What one BuildActions request came back with (BuildOperation::outcome()).
 // - error.kind None: a 2xx answer (for call: a 2xx envelope). Otherwise the error value built by
 //   the adapter's errorFrom (HTTP status, provider code, the service's own sentence as message),
 //   or Protocol when a 2xx body was not the JSON it should be, or Invalid when the profile cannot
@@ -24,7 +24,6 @@ struct BuildResult
 {
     enum class Action { Respond, Revise, Rebuild, Health, Export, Call };
 
-    int requestId = 0;
     Action action = Action::Health;
     QString apiId;
     QString detail; // Call: the endpoint name; Export: the format

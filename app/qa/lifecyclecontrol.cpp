@@ -73,15 +73,13 @@ LifecycleControl::LifecycleControl(
     : QObject(parent)
     , m_nam(nam)
     , m_base(controlBase)
-{
-    qRegisterMetaType<Qa::ControlResult>();
-}
+{ }
 
-// The calls in flight are children: deleting them aborts their replies, and no callback runs.
+// The operations in flight are children: deleting them aborts their calls, and none reports.
 LifecycleControl::~LifecycleControl() = default;
 
-void LifecycleControl::send(const QByteArray &method, const QString &action, const QString &id,
-    const QString &path, const QJsonObject &body, Callback done)
+ControlOperation *LifecycleControl::send(const QByteArray &method, const QString &action,
+    const QString &id, const QString &path, const QJsonObject &body)
 {
     QUrl url = m_base;
     QString base = url.path();
@@ -97,107 +95,83 @@ void LifecycleControl::send(const QByteArray &method, const QString &action, con
         request.setHeader(
             QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     }
-    auto *call = new Net::HttpCall(m_nam, method, request, payload, this);
+    auto *call = new Net::HttpCall(m_nam, method, request, payload);
     call->setTimeoutMs(m_timeoutMs);
     call->setMaxBodyBytes(16LL * 1024 * 1024);
-    connect(call, &Core::Operation::result, this, [this, call, action, id, done = std::move(done)] {
-        ControlResult r;
-        r.action = action;
-        r.jobId = id;
-        r.httpStatus = call->httpStatus();
-        const QJsonDocument doc = QJsonDocument::fromJson(call->body());
-        r.body = doc.object();
-        if (r.httpStatus == 0)
-            r.reason
-                = call->networkMessage().isEmpty() ? call->errorString() : call->networkMessage();
-        else if (!r.ok())
-            r.reason = r.body.value(k("error")).toString(QString::fromUtf8(call->body().left(300)));
-        if (done)
-            done(r);
-        Q_EMIT finished(r);
-    });
-    call->start();
+    auto *op = new ControlOperation(call, action, id, this);
+    op->start();
+    return op;
 }
 
-void LifecycleControl::job(const QString &id, Callback done)
+ControlOperation *LifecycleControl::job(const QString &id)
 {
-    send("GET", QStringLiteral("job"), id, QStringLiteral("/jobs/") + id, {}, std::move(done));
+    return send("GET", QStringLiteral("job"), id, QStringLiteral("/jobs/") + id, {});
 }
 
-void LifecycleControl::failures(const QString &dialect, CodesCallback done)
+ControlOperation *LifecycleControl::failures()
 {
-    send("GET", QStringLiteral("failures"), {}, QStringLiteral("/failures"), {},
-        [dialect, done = std::move(done)](const ControlResult &r) {
-            QStringList codes;
-            for (const QJsonValue &v : r.body.value(dialect).toArray())
-                codes.append(v.toString());
-            if (done)
-                done(codes, r);
-        });
+    return send("GET", QStringLiteral("failures"), {}, QStringLiteral("/failures"), {});
 }
 
-void LifecycleControl::advance(const QString &id, const QString &to, Callback done)
+ControlOperation *LifecycleControl::advance(const QString &id, const QString &to)
 {
     QJsonObject body;
     if (!to.isEmpty())
         body.insert(k("to"), to);
-    send("POST", QStringLiteral("advance"), id, QStringLiteral("/jobs/%1/advance").arg(id), body,
-        std::move(done));
+    return send(
+        "POST", QStringLiteral("advance"), id, QStringLiteral("/jobs/%1/advance").arg(id), body);
 }
 
-void LifecycleControl::hold(const QString &id, const QString &state, Callback done)
+ControlOperation *LifecycleControl::hold(const QString &id, const QString &state)
 {
     QJsonObject body;
     if (!state.isEmpty())
         body.insert(k("state"), state);
-    send("POST", QStringLiteral("hold"), id, QStringLiteral("/jobs/%1/hold").arg(id), body,
-        std::move(done));
+    return send("POST", QStringLiteral("hold"), id, QStringLiteral("/jobs/%1/hold").arg(id), body);
 }
 
-void LifecycleControl::release(const QString &id, Callback done)
+ControlOperation *LifecycleControl::release(const QString &id)
 {
-    send("POST", QStringLiteral("release"), id, QStringLiteral("/jobs/%1/release").arg(id), {},
-        std::move(done));
+    return send(
+        "POST", QStringLiteral("release"), id, QStringLiteral("/jobs/%1/release").arg(id), {});
 }
 
-void LifecycleControl::fail(
-    const QString &id, const QString &reasonCode, const QString &message, Callback done)
+ControlOperation *LifecycleControl::fail(
+    const QString &id, const QString &reasonCode, const QString &message)
 {
     QJsonObject body;
     if (!reasonCode.isEmpty())
         body.insert(k("reason_code"), reasonCode);
     if (!message.isEmpty())
         body.insert(k("message"), message);
-    send("POST", QStringLiteral("fail"), id, QStringLiteral("/jobs/%1/fail").arg(id), body,
-        std::move(done));
+    return send("POST", QStringLiteral("fail"), id, QStringLiteral("/jobs/%1/fail").arg(id), body);
 }
 
-void LifecycleControl::cancel(const QString &id, Callback done)
+ControlOperation *LifecycleControl::cancel(const QString &id)
 {
-    send("POST", QStringLiteral("cancel"), id, QStringLiteral("/jobs/%1/cancel").arg(id), {},
-        std::move(done));
+    return send(
+        "POST", QStringLiteral("cancel"), id, QStringLiteral("/jobs/%1/cancel").arg(id), {});
 }
 
-void LifecycleControl::askInput(const QString &id, const QString &message, Callback done)
+ControlOperation *LifecycleControl::askInput(const QString &id, const QString &message)
 {
     QJsonObject body;
     // A prompt without an input_schema: the sandbox then accepts any response object.
     if (!message.isEmpty())
         body.insert(k("prompt"), QJsonObject { { k("message"), message } });
-    send("POST", QStringLiteral("ask-input"), id, QStringLiteral("/jobs/%1/ask-input").arg(id),
-        body, std::move(done));
+    return send("POST", QStringLiteral("ask-input"), id,
+        QStringLiteral("/jobs/%1/ask-input").arg(id), body);
 }
 
-void LifecycleControl::expire(const QString &id, Callback done)
+ControlOperation *LifecycleControl::expire(const QString &id)
 {
-    send("POST", QStringLiteral("expire"), id, QStringLiteral("/jobs/%1/expire").arg(id), {},
-        std::move(done));
+    return send(
+        "POST", QStringLiteral("expire"), id, QStringLiteral("/jobs/%1/expire").arg(id), {});
 }
 
-void LifecycleControl::drop(const QString &id, Callback done)
+ControlOperation *LifecycleControl::drop(const QString &id)
 {
-    send("POST", QStringLiteral("drop"), id, QStringLiteral("/jobs/%1/drop").arg(id), {},
-        std::move(done));
+    return send("POST", QStringLiteral("drop"), id, QStringLiteral("/jobs/%1/drop").arg(id), {});
 }
 
 QStringList LifecycleControl::phases(const QString &dialect)

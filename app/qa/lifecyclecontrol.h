@@ -1,6 +1,6 @@
 #pragma once
 
-#include "qa/controlresult.h"
+#include "qa/controloperation.h"
 #include "qa/lifecyclestep.h"
 
 #include <QJsonObject>
@@ -8,7 +8,6 @@
 #include <QObject>
 #include <QStringList>
 #include <QUrl>
-#include <functional>
 
 class QNetworkAccessManager;
 
@@ -16,8 +15,9 @@ namespace Qa {
 
 // The client of jobscope-sandbox's QA control API (docs/sandbox.md, "/_sandbox"): every call is
 // one asynchronous request through a Net::HttpCall (transfer timeout, redirect limit, owned and
-// aborted by this object). Each call reports exactly once: through its callback when one is given
-// and always through finished(). A 409 carries the sandbox's refusal in ControlResult::reason.
+// aborted by this object). Each call returns a started ControlOperation, a child of this object:
+// connect to its result() right away; it reports exactly once, later, and deletes itself. A 409
+// carries the sandbox's refusal in ControlResult::reason (and fails the operation, kind Conflict).
 //
 // `controlBase` is the control URL the sandbox prints ("http://127.0.0.1:PORT/_sandbox"), and the
 // token the one it prints as "control_token": every request sends it in X-Sandbox-Token (none when
@@ -29,9 +29,6 @@ class LifecycleControl final : public QObject
     Q_DISABLE_COPY_MOVE(LifecycleControl)
 
 public:
-    using Callback = std::function<void(const ControlResult &)>;
-    using CodesCallback = std::function<void(const QStringList &codes, const ControlResult &)>;
-
     LifecycleControl(
         QNetworkAccessManager *nam, const QUrl &controlBase, QObject *parent = nullptr);
     ~LifecycleControl() override;
@@ -43,22 +40,22 @@ public:
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
     // GET /_sandbox/jobs/{id}: the whole record (body), with "phase", "state", "status", "control".
-    void job(const QString &id, Callback done = {});
-    // GET /_sandbox/failures: the reason codes of `dialect` ("peelapi", …).
-    void failures(const QString &dialect, CodesCallback done);
+    ControlOperation *job(const QString &id);
+    // GET /_sandbox/failures: the reason codes of every dialect (ControlOperation::failureCodes).
+    ControlOperation *failures();
     // POST …/advance; an empty `to` means the next natural state.
-    void advance(const QString &id, const QString &to = {}, Callback done = {});
+    ControlOperation *advance(const QString &id, const QString &to = {});
     // POST …/hold; an empty `state` holds the job where it is.
-    void hold(const QString &id, const QString &state = {}, Callback done = {});
-    void release(const QString &id, Callback done = {});
+    ControlOperation *hold(const QString &id, const QString &state = {});
+    ControlOperation *release(const QString &id);
     // POST …/fail; an empty code lets the sandbox pick the dialect's default.
-    void fail(const QString &id, const QString &reasonCode, const QString &message = {},
-        Callback done = {});
-    void cancel(const QString &id, Callback done = {});
+    ControlOperation *fail(
+        const QString &id, const QString &reasonCode, const QString &message = {});
+    ControlOperation *cancel(const QString &id);
     // POST …/ask-input (Peel); an empty message uses the sandbox's default prompt.
-    void askInput(const QString &id, const QString &message = {}, Callback done = {});
-    void expire(const QString &id, Callback done = {});
-    void drop(const QString &id, Callback done = {});
+    ControlOperation *askInput(const QString &id, const QString &message = {});
+    ControlOperation *expire(const QString &id);
+    ControlOperation *drop(const QString &id);
 
     // The sandbox's phases of a dialect in lifecycle order, and their raw words (mirrors
     // Sandbox::DialectTable; tst_lifecyclecontrol checks that the two agree).
@@ -71,12 +68,9 @@ public:
     // The phases of steps() that are legal now (what POST …/advance {"to"} would accept).
     static QStringList legalNextStates(const QJsonObject &record);
 
-Q_SIGNALS:
-    void finished(const Qa::ControlResult &result);
-
 private:
-    void send(const QByteArray &method, const QString &action, const QString &id,
-        const QString &path, const QJsonObject &body, Callback done);
+    ControlOperation *send(const QByteArray &method, const QString &action, const QString &id,
+        const QString &path, const QJsonObject &body);
 
     QNetworkAccessManager *m_nam;
     QUrl m_base;

@@ -116,148 +116,155 @@ void KeyStore::finishProbe(bool works, const QString &reason)
         run(p);
 }
 
-void KeyStore::readKey(const QString &ref, QObject *context, Callback done)
+KeyOperation *KeyStore::readKey(const QString &ref)
 {
-    enqueue(Pending { Op::Read, ref, {}, context, context != nullptr, std::move(done) });
+    return make(KeyOperation::Action::Read, ref, {});
 }
 
-void KeyStore::writeKey(const QString &ref, const QString &key, QObject *context, Callback done)
+KeyOperation *KeyStore::writeKey(const QString &ref, const QString &key)
 {
-    enqueue(Pending { Op::Write, ref, key, context, context != nullptr, std::move(done) });
+    return make(KeyOperation::Action::Write, ref, key);
 }
 
-void KeyStore::removeKey(const QString &ref, QObject *context, Callback done)
+KeyOperation *KeyStore::removeKey(const QString &ref)
 {
-    enqueue(Pending { Op::Remove, ref, {}, context, context != nullptr, std::move(done) });
+    return make(KeyOperation::Action::Remove, ref, {});
 }
 
-void KeyStore::enqueue(Pending p)
+KeyOperation *KeyStore::make(KeyOperation::Action action, const QString &ref, const QString &key)
 {
+    auto *op = new KeyOperation(
+        action, ref, key, [this](KeyOperation *o) { enqueue(o); }, this);
+    op->start();
+    return op;
+}
+
+void KeyStore::enqueue(KeyOperation *op)
+{
+    const QString ref = op->ref();
     // Environment references and malformed ones need no keychain: answer them without waiting.
-    if (!p.ref.startsWith(KeychainPrefix) || accountOf(p.ref).isEmpty()) {
-        Result r;
-        r.ref = p.ref;
-        if (p.ref.startsWith(EnvPrefix) && p.ref.size() > EnvPrefix.size()) {
-            const QString var = p.ref.mid(EnvPrefix.size());
-            if (p.op != Op::Read) {
-                r.message = QStringLiteral("The key in the environment variable %1 is not stored "
-                                           "by Jobscope; change it where it is set.")
-                                .arg(var);
+    if (!ref.startsWith(KeychainPrefix) || accountOf(ref).isEmpty()) {
+        if (ref.startsWith(EnvPrefix) && ref.size() > EnvPrefix.size()) {
+            const QString var = ref.mid(EnvPrefix.size());
+            if (op->action() != KeyOperation::Action::Read) {
+                op->fail(Core::JobError::Kind::Invalid,
+                    QStringLiteral("The key in the environment variable %1 is not stored by "
+                                   "Jobscope; change it where it is set.")
+                        .arg(var));
             } else {
-                r.key = qEnvironmentVariable(var.toUtf8().constData()).trimmed();
-                r.status = r.key.isEmpty() ? Status::NotFound : Status::Ok;
-                if (r.key.isEmpty())
-                    r.message = QStringLiteral("The environment variable %1 is empty or not set.")
-                                    .arg(var);
+                const QString key = qEnvironmentVariable(var.toUtf8().constData()).trimmed();
+                if (key.isEmpty())
+                    op->fail(Core::JobError::Kind::NotFound,
+                        QStringLiteral("The environment variable %1 is empty or not set.")
+                            .arg(var));
+                else
+                    op->finish(key, {});
             }
         } else {
-            r.message = QStringLiteral(
-                "\"%1\" is not a key reference (keychain:PROFILE/LABEL or env:VAR).")
-                            .arg(p.ref);
+            op->fail(Core::JobError::Kind::Invalid,
+                QStringLiteral("\"%1\" is not a key reference (keychain:PROFILE/LABEL or env:VAR).")
+                    .arg(ref));
         }
-        QTimer::singleShot(0, this, [this, p, r] { deliver(p, r); });
         return;
     }
-    if (p.op == Op::Write && p.key.trimmed().isEmpty()) {
-        Result r { p.ref, Status::Failed, {}, QStringLiteral("An empty key is not stored.") };
-        QTimer::singleShot(0, this, [this, p, r] { deliver(p, r); });
+    if (op->action() == KeyOperation::Action::Write && op->key().trimmed().isEmpty()) {
+        op->fail(Core::JobError::Kind::Invalid, QStringLiteral("An empty key is not stored."));
         return;
     }
     if (m_state == State::NotProbed || m_state == State::Probing) {
-        m_waiting.append(std::move(p));
+        m_waiting.append(Pending(op));
         probe();
         return;
     }
-    run(std::move(p));
+    run(Pending(op));
 }
 
-void KeyStore::run(Pending p)
+void KeyStore::run(const Pending &p)
 {
+    if (!p)
+        return;
     if (m_state == State::MemoryOnly)
-        runInMemory(std::move(p));
+        runInMemory(p);
     else
-        runInKeychain(std::move(p));
+        runInKeychain(p);
 }
 
-void KeyStore::runInMemory(Pending p)
+void KeyStore::runInMemory(const Pending &p)
 {
-    const QString account = accountOf(p.ref);
-    Result r;
-    r.ref = p.ref;
-    switch (p.op) {
-    case Op::Read:
-        r.status = m_memory.contains(account) ? Status::Ok : Status::NotFound;
-        r.key = m_memory.value(account);
-        break;
-    case Op::Write:
-        m_memory.insert(account, p.key);
-        r.status = Status::Ok;
-        break;
-    case Op::Remove:
-        r.status = m_memory.remove(account) ? Status::Ok : Status::NotFound;
-        break;
+    const QString account = accountOf(p->ref());
+    const QString notFound = QStringLiteral("No key is stored under %1.").arg(p->ref());
+    switch (p->action()) {
+    case KeyOperation::Action::Read:
+        if (m_memory.contains(account))
+            p->finish(m_memory.value(account), {});
+        else
+            p->fail(Core::JobError::Kind::NotFound, notFound);
+        return;
+    case KeyOperation::Action::Write:
+        m_memory.insert(account, p->key());
+        Q_EMIT keyChanged(p->ref());
+        p->finish({}, {});
+        return;
+    case KeyOperation::Action::Remove:
+        if (m_memory.remove(account)) {
+            Q_EMIT keyChanged(p->ref());
+            p->finish({}, {});
+        } else {
+            p->fail(Core::JobError::Kind::NotFound, notFound);
+        }
+        return;
     }
-    QTimer::singleShot(0, this, [this, p, r] {
-        if (p.op != Op::Read && r.ok())
-            Q_EMIT keyChanged(p.ref);
-        deliver(p, r);
-    });
 }
 
-void KeyStore::runInKeychain(Pending p)
+void KeyStore::runInKeychain(const Pending &p)
 {
     QKeychain::Job *job = nullptr;
-    switch (p.op) {
-    case Op::Read:
+    switch (p->action()) {
+    case KeyOperation::Action::Read:
         job = new QKeychain::ReadPasswordJob(m_service);
         break;
-    case Op::Write: {
+    case KeyOperation::Action::Write: {
         auto *write = new QKeychain::WritePasswordJob(m_service);
-        write->setTextData(p.key);
+        write->setTextData(p->key());
         job = write;
         break;
     }
-    case Op::Remove:
+    case KeyOperation::Action::Remove:
         job = new QKeychain::DeletePasswordJob(m_service);
         break;
     }
     job->setInsecureFallback(false);
     job->setAutoDelete(true); // never parented, see probe()
-    job->setKey(accountOf(p.ref));
-    connect(job, &QKeychain::Job::finished, this, [this, p](QKeychain::Job *j) {
-        Result r;
-        r.ref = p.ref;
+    job->setKey(accountOf(p->ref()));
+    const KeyOperation::Action action = p->action();
+    const QString ref = p->ref();
+    connect(job, &QKeychain::Job::finished, this, [this, p, action, ref](QKeychain::Job *j) {
         switch (j->error()) {
         case QKeychain::NoError:
-            r.status = Status::Ok;
-            if (p.op == Op::Read)
-                r.key = static_cast<QKeychain::ReadPasswordJob *>(j)->textData();
-            break;
+            if (action != KeyOperation::Action::Read)
+                Q_EMIT keyChanged(ref);
+            if (p)
+                p->finish(action == KeyOperation::Action::Read
+                        ? static_cast<QKeychain::ReadPasswordJob *>(j)->textData()
+                        : QString(),
+                    {});
+            return;
         case QKeychain::EntryNotFound:
-            r.status = Status::NotFound;
-            r.message = QStringLiteral("No key is stored under %1.").arg(p.ref);
-            break;
+            if (p)
+                p->fail(Core::JobError::Kind::NotFound,
+                    QStringLiteral("No key is stored under %1.").arg(ref));
+            return;
         default: {
             static const char *const verbs[] = { "read", "store", "remove" };
-            r.status = Status::Failed;
-            r.message = QStringLiteral("The system keychain could not %1 the key %2: %3.")
-                            .arg(QLatin1String(verbs[int(p.op)]), p.ref, reasonOf(j));
-            break;
+            if (p)
+                p->fail(Core::JobError::Kind::Storage,
+                    QStringLiteral("The system keychain could not %1 the key %2: %3.")
+                        .arg(QLatin1String(verbs[int(action)]), ref, reasonOf(j)));
+            return;
         }
         }
-        if (p.op != Op::Read && r.ok())
-            Q_EMIT keyChanged(p.ref);
-        deliver(p, r);
     });
     job->start();
-}
-
-void KeyStore::deliver(const Pending &p, Result r)
-{
-    if (p.hasContext && !p.context)
-        return;
-    if (p.done)
-        p.done(r);
 }
 
 } // namespace Secrets

@@ -1,12 +1,13 @@
 #pragma once
 
+#include "secrets/keyoperation.h"
+
 #include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QString>
 #include <QTimer>
-#include <functional>
 
 namespace Secrets {
 
@@ -17,9 +18,10 @@ namespace Secrets {
 // "<profile>/<label>" under the service given to the constructor), or "env:VAR" (read-only: the
 // environment variable VAR). keychainRef() builds the first form.
 //
-// Everything is asynchronous; the GUI thread never blocks. Each call takes a context object and a
-// callback; the callback runs exactly once, always later from the event loop (never inside the
-// call), and not at all if the context was destroyed first.
+// Everything is asynchronous; the GUI thread never blocks. readKey, writeKey and removeKey
+// return a started KeyOperation (a Core::Operation): connect to its result() right away; it
+// reports exactly once, always later from the event loop (never inside the call), and deletes
+// itself afterwards. Calls are answered in the order they were made.
 //
 // Availability is probed once, on the first call or probe(): a read of an entry that does not
 // exist. "Not found" means the keychain works; no backend, access denied, another error or no
@@ -32,21 +34,6 @@ class KeyStore final : public QObject
     Q_DISABLE_COPY_MOVE(KeyStore)
 
 public:
-    enum class Status {
-        Ok, // read: `key` holds the key; write/remove: done
-        NotFound, // read/remove: no such entry
-        Failed, // see `message`
-    };
-    struct Result
-    {
-        QString ref;
-        Status status = Status::Failed;
-        QString key; // read only; never log it
-        QString message; // a plain sentence when Failed
-        bool ok() const { return status == Status::Ok; }
-    };
-    using Callback = std::function<void(const Result &)>;
-
     explicit KeyStore(
         const QString &service = QStringLiteral("jobscope"), QObject *parent = nullptr);
     ~KeyStore() override;
@@ -67,10 +54,10 @@ public:
     // and will be asked for again."
     QString availabilityMessage() const;
 
-    void readKey(const QString &ref, QObject *context, Callback done);
+    KeyOperation *readKey(const QString &ref);
     // Overwrites an existing entry. Refuses "env:" references and empty keys.
-    void writeKey(const QString &ref, const QString &key, QObject *context, Callback done);
-    void removeKey(const QString &ref, QObject *context, Callback done);
+    KeyOperation *writeKey(const QString &ref, const QString &key);
+    KeyOperation *removeKey(const QString &ref);
 
 Q_SIGNALS:
     void availabilityKnown(bool memoryOnly);
@@ -79,23 +66,14 @@ Q_SIGNALS:
 
 private:
     enum class State { NotProbed, Probing, Keychain, MemoryOnly };
-    enum class Op { Read, Write, Remove };
-    struct Pending
-    {
-        Op op;
-        QString ref;
-        QString key;
-        QPointer<QObject> context;
-        bool hasContext = false;
-        Callback done;
-    };
+    using Pending = QPointer<KeyOperation>;
 
-    void enqueue(Pending p);
-    void run(Pending p);
-    void runInMemory(Pending p);
-    void runInKeychain(Pending p);
+    KeyOperation *make(KeyOperation::Action action, const QString &ref, const QString &key);
+    void enqueue(KeyOperation *op);
+    void run(const Pending &p);
+    void runInMemory(const Pending &p);
+    void runInKeychain(const Pending &p);
     void finishProbe(bool works, const QString &reason);
-    void deliver(const Pending &p, Result r);
 
     QString m_service;
     State m_state = State::NotProbed;

@@ -73,14 +73,12 @@ void KeyTester::doStart()
     m_call = new Net::HttpCall(m_nam, spec.method, request, spec.body, this);
     m_call->setTimeoutMs(m_timeoutMs);
     m_call->setMaxBodyBytes(1024 * 1024);
-    m_call->setAutoDelete(false);
     connect(m_call, &Core::Operation::result, this, [this, host, adapter] {
-        Net::HttpCall *call = m_call;
+        const Net::HttpCall *call = m_call; // deletes itself after this
         const int status = call->httpStatus();
         const QByteArray body = call->body();
         const QString networkMessage = call->networkMessage();
-        call->deleteLater();
-        if (status == 0) {
+        if (call->failed()) {
             finish(KeyTestResult::Verdict::Unknown, 0,
                 QStringLiteral("Could not tell whether the key works: %1 did not answer (%2).")
                     .arg(host,

@@ -39,12 +39,13 @@ void KeyResolver::resolve(
         found(
             key, key.isEmpty() ? QStringLiteral("the embedded sandbox is not running") : QString());
     } else if (ref.startsWith(QLatin1String("keychain:")) && m_keys) {
-        m_keys->readKey(ref, this, [found](const Secrets::KeyStore::Result &r) {
-            found(r.key,
-                r.key.isEmpty()
-                    ? (r.message.isEmpty() ? QStringLiteral("no key stored under %1").arg(r.ref)
-                                           : r.message)
-                    : QString());
+        Secrets::KeyOperation *read = m_keys->readKey(ref);
+        connect(read, &Core::Operation::result, this, [found, read] {
+            const QString key = read->key();
+            found(key,
+                read->failed()      ? read->errorString()
+                    : key.isEmpty() ? QStringLiteral("no key stored under %1").arg(read->ref())
+                                    : QString());
         });
     } else {
         done(QString(),

@@ -4,9 +4,11 @@
 // a respond outside needs_input comes back as a 409 error value carrying the sandbox's sentence.
 #include "peelbuilds/buildactions.h"
 #include "peelbuilds/buildcontract.h"
+#include "peelbuilds/buildoperation.h"
 #include "testhttp.h"
 #include "testjson.h"
 
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTest>
 #include <memory>
@@ -15,6 +17,7 @@
 using namespace TestSupport;
 using PeelBuilds::BuildActions;
 using PeelBuilds::BuildContract;
+using PeelBuilds::BuildOperation;
 using PeelBuilds::BuildResult;
 using Kind = Core::JobError::Kind;
 
@@ -30,12 +33,21 @@ private:
     std::optional<BuildResult> m_last;
     int m_sites = 0;
 
-    BuildActions::Callback keep()
+    int m_reports = 0;
+    // Keeps what the operation reports (it must report once, fail exactly when its outcome is an
+    // error, and delete itself).
+    BuildOperation *keep(BuildOperation *op)
     {
         m_last.reset();
-        return [this](const BuildResult &r) {
-            m_last = r;
-        };
+        connect(op, &Core::Operation::result, this, [this, op] {
+            m_last = op->outcome();
+            ++m_reports;
+            if (op->failed() != op->outcome().error.isError())
+                qWarning() << "failed() disagrees with the outcome";
+            if (op->error().kind != op->outcome().error.kind)
+                qWarning() << "error() is not the outcome's error";
+        });
+        return op;
     }
     Core::Profile profile() const
     {
@@ -89,7 +101,7 @@ private Q_SLOTS:
     {
         // needs_input → respond → completed → call, health, exports, revise, rebuild, and
         // respond-when-not-paused = 409 with the sandbox's sentence.
-        QSignalSpy finished(m_actions.get(), &BuildActions::finished);
+        const int reportsBefore = m_reports;
         int requests = 0;
         const QString id
             = heldBuild(QStringLiteral("Get top stories with title, score, and author"));
@@ -104,13 +116,13 @@ private Q_SLOTS:
 
         // Respond: answered later, never inside the call; the answer carries the record, read by
         // the adapter.
-        const int respondId
-            = m_actions->respond(id, QJsonObject { { k("region"), QStringLiteral("eu") } }, keep());
+        QPointer<BuildOperation> respond
+            = keep(m_actions->respond(id, QJsonObject { { k("region"), QStringLiteral("eu") } }));
         ++requests;
-        QVERIFY(respondId > 0);
+        QVERIFY(respond);
         QVERIFY(!m_last);
         QTRY_VERIFY(m_last);
-        QCOMPARE(m_last->requestId, respondId);
+        QTRY_VERIFY(respond.isNull()); // deleted itself after reporting
         QCOMPARE(m_last->action, BuildResult::Action::Respond);
         QVERIFY2(m_last->ok(), qPrintable(m_last->error.message));
         QCOMPARE(m_last->httpStatus, 200);
@@ -131,8 +143,7 @@ private Q_SLOTS:
 
         // Call with the schema's starting input: a success envelope with 10 items and an execution
         // time.
-        m_actions->call(
-            id, endpoint.name, BuildContract::exampleInput(endpoint.inputSchema), keep());
+        keep(m_actions->call(id, endpoint.name, BuildContract::exampleInput(endpoint.inputSchema)));
         ++requests;
         QTRY_VERIFY(m_last);
         QVERIFY2(m_last->ok(), qPrintable(m_last->error.message));
@@ -148,7 +159,7 @@ private Q_SLOTS:
 
         // Invalid input: a 400 error value whose code and sentence come from the envelope, envelope
         // kept.
-        m_actions->call(id, endpoint.name, QJsonObject { { k("limit"), 1000 } }, keep());
+        keep(m_actions->call(id, endpoint.name, QJsonObject { { k("limit"), 1000 } }));
         ++requests;
         QTRY_VERIFY(m_last);
         QCOMPARE(m_last->error.kind, Kind::Invalid);
@@ -159,7 +170,7 @@ private Q_SLOTS:
             QStringLiteral("INVALID_INPUT"));
 
         // Health: one binding per endpoint, with the two calls counted.
-        m_actions->health(id, keep());
+        keep(m_actions->health(id));
         ++requests;
         QTRY_VERIFY(m_last);
         QVERIFY2(m_last->ok(), qPrintable(m_last->error.message));
@@ -170,14 +181,14 @@ private Q_SLOTS:
         QVERIFY(m_last->json.object().value(k("quality_score")).isDouble());
 
         // Exports: OpenAPI 3.1 with the :call path, MCP with a tool per endpoint.
-        m_actions->exportSpec(id, QStringLiteral("openapi"), keep());
+        keep(m_actions->exportSpec(id, QStringLiteral("openapi")));
         ++requests;
         QTRY_VERIFY(m_last);
         QVERIFY2(m_last->ok(), qPrintable(m_last->error.message));
         QCOMPARE(m_last->detail, QStringLiteral("openapi"));
         QCOMPARE(m_last->json.object().value(k("openapi")).toString(), QStringLiteral("3.1.0"));
         QVERIFY(m_last->json.object().value(k("paths")).toObject().contains(endpoint.callPath));
-        m_actions->exportSpec(id, QStringLiteral("mcp"), keep());
+        keep(m_actions->exportSpec(id, QStringLiteral("mcp")));
         ++requests;
         QTRY_VERIFY(m_last);
         QVERIFY2(m_last->ok(), qPrintable(m_last->error.message));
@@ -187,7 +198,7 @@ private Q_SLOTS:
         QCOMPARE(tools.first().toObject().value(k("inputSchema")).toObject(), endpoint.inputSchema);
 
         // Respond when not paused: a Conflict value with the sandbox's own sentence.
-        m_actions->respond(id, QJsonObject { { k("region"), QStringLiteral("us") } }, keep());
+        keep(m_actions->respond(id, QJsonObject { { k("region"), QStringLiteral("us") } }));
         ++requests;
         QTRY_VERIFY(m_last);
         QCOMPARE(m_last->error.kind, Kind::Conflict);
@@ -199,10 +210,9 @@ private Q_SLOTS:
 
         // Revise: 202, a new build with the new instructions; its contract follows them.
         const int before = contract.buildNumber();
-        m_actions->revise(id,
+        keep(m_actions->revise(id,
             QJsonObject {
-                { k("instructions"), QStringLiteral("Get top stories with title and author") } },
-            keep());
+                { k("instructions"), QStringLiteral("Get top stories with title and author") } }));
         ++requests;
         QTRY_VERIFY(m_last);
         QVERIFY2(m_last->ok(), qPrintable(m_last->error.message));
@@ -230,7 +240,7 @@ private Q_SLOTS:
         QVERIFY(!itemProps.contains(k("score")));
 
         // Revise without instructions: the sandbox's 400 sentence.
-        m_actions->revise(id, QJsonObject {}, keep());
+        keep(m_actions->revise(id, QJsonObject {}));
         ++requests;
         QTRY_VERIFY(m_last);
         QCOMPARE(m_last->error.kind, Kind::Invalid);
@@ -238,7 +248,7 @@ private Q_SLOTS:
             m_last->error.message, QStringLiteral("instructions: is required to revise an API"));
 
         // Rebuild: 202 and build number + 1 again.
-        m_actions->rebuild(id, keep());
+        keep(m_actions->rebuild(id));
         ++requests;
         QTRY_VERIFY(m_last);
         QVERIFY2(m_last->ok(), qPrintable(m_last->error.message));
@@ -247,34 +257,34 @@ private Q_SLOTS:
         QCOMPARE(m_last->record->extra.value(k("build")).toObject().value(k("number")).toInt(),
             before + 2);
         // A rebuild while the build runs is refused with 409.
-        m_actions->rebuild(id, keep());
+        keep(m_actions->rebuild(id));
         ++requests;
         QTRY_VERIFY(m_last);
         QCOMPARE(m_last->error.kind, Kind::Conflict);
         QVERIFY(m_last->error.message.startsWith(QLatin1String("Cannot rebuild")));
         m_sb->act(m_http, id, QStringLiteral("release"));
 
-        // Every request answered exactly once through the signal too.
-        QCOMPARE(finished.count(), requests);
+        // Every request answered exactly once.
+        QCOMPARE(m_reports - reportsBefore, requests);
     }
 
     void unknownApiAndBadFormat()
     {
         // An unknown id is NotFound from the service; an unknown export format never leaves the
         // client but still answers later.
-        m_actions->health(QStringLiteral("api_nope"), keep());
+        keep(m_actions->health(QStringLiteral("api_nope")));
         QTRY_VERIFY(m_last);
         QCOMPARE(m_last->error.kind, Kind::NotFound);
         QCOMPARE(m_last->httpStatus, 404);
 
-        QSignalSpy finished(m_actions.get(), &BuildActions::finished);
-        m_actions->exportSpec(QStringLiteral("api_x"), QStringLiteral("yaml"), keep());
+        const int before = m_reports;
+        keep(m_actions->exportSpec(QStringLiteral("api_x"), QStringLiteral("yaml")));
         QVERIFY(!m_last);
         QTRY_VERIFY(m_last);
         QCOMPARE(m_last->error.kind, Kind::Invalid);
         QCOMPARE(m_last->httpStatus, 0);
         QVERIFY(m_last->error.message.contains(QLatin1String("yaml")));
-        QCOMPARE(finished.count(), 1);
+        QCOMPARE(m_reports - before, 1);
     }
 
     void notAPeelProfile()
@@ -284,7 +294,7 @@ private Q_SLOTS:
         Core::Profile other = profile();
         other.dialect = Core::Dialect::Peako;
         BuildActions actions(&m_nam, other);
-        actions.health(QStringLiteral("api_1"), keep());
+        keep(actions.health(QStringLiteral("api_1")));
         QTRY_VERIFY(m_last);
         QCOMPARE(m_last->error.kind, Kind::Invalid);
         QVERIFY2(m_last->error.message.contains(QLatin1String("peako"), Qt::CaseInsensitive),
@@ -296,17 +306,17 @@ private Q_SLOTS:
         // cancelAll() and destruction abort what is in flight; no result reaches the callback
         // afterwards.
         auto actions = std::make_unique<BuildActions>(&m_nam, profile());
-        QSignalSpy finished(actions.get(), &BuildActions::finished);
-        actions->health(QStringLiteral("api_nope"), keep());
-        actions->exportSpec(QStringLiteral("api_x"), QStringLiteral("yaml"), keep());
+        const int before = m_reports;
+        keep(actions->health(QStringLiteral("api_nope")));
+        keep(actions->exportSpec(QStringLiteral("api_x"), QStringLiteral("yaml")));
         QCOMPARE(actions->pendingCount(), 2);
         actions->cancelAll();
         QCOMPARE(actions->pendingCount(), 0);
-        actions->health(QStringLiteral("api_nope"), keep());
+        keep(actions->health(QStringLiteral("api_nope")));
         actions.reset();
         spin(300);
         QVERIFY(!m_last);
-        QCOMPARE(finished.count(), 0);
+        QCOMPARE(m_reports, before);
     }
 };
 

@@ -7,10 +7,12 @@
 #include "sandboxsubmit.h"
 #include "testhttp.h"
 
+#include <QPointer>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
+#include <optional>
 
 using namespace TestSupport;
 using Qa::ControlResult;
@@ -34,22 +36,27 @@ private:
     std::unique_ptr<LifecycleControl> m_control;
 
     // Runs one control call and waits for its single answer.
-    ControlResult sync(const std::function<void(LifecycleControl::Callback)> &call)
+    // Waits for one control operation's single answer (it fails exactly when the answer is not
+    // a 2xx, and deletes itself afterwards).
+    ControlResult sync(Qa::ControlOperation *op)
     {
         ControlResult out;
         int calls = 0;
-        call([&](const ControlResult &r) {
-            out = r;
+        QPointer<Qa::ControlOperation> alive(op);
+        QObject context;
+        connect(op, &Core::Operation::result, &context, [&, op] {
+            out = op->outcome();
+            if (op->failed() == out.ok())
+                qWarning() << "failed() disagrees with the answer" << out.httpStatus;
             ++calls;
         });
         if (!QTest::qWaitFor([&] { return calls > 0; }, 15000))
             qWarning() << "no answer from the control API";
+        if (!QTest::qWaitFor([&] { return alive.isNull(); }, 1000))
+            qWarning() << "the operation did not delete itself";
         return out;
     }
-    QJsonObject record(const QString &id)
-    {
-        return sync([&](auto cb) { m_control->job(id, cb); }).body;
-    }
+    QJsonObject record(const QString &id) { return sync(m_control->job(id)).body; }
     QString phase(const QString &id) { return record(id).value(k("phase")).toString(); }
 
     QString submit(const QString &dialect, const QJsonObject &extraSandbox = {})
@@ -121,8 +128,7 @@ private Q_SLOTS:
             QString target;
             for (const Qa::LifecycleStep &s : LifecycleControl::steps(rec)) {
                 if (!s.legal) {
-                    const ControlResult refused
-                        = sync([&](auto cb) { m_control->advance(id, s.phase, cb); });
+                    const ControlResult refused = sync(m_control->advance(id, s.phase));
                     QCOMPARE(refused.httpStatus, 409);
                     QCOMPARE(refused.reason, s.whyNot);
                     QCOMPARE(phase(id), from);
@@ -138,13 +144,13 @@ private Q_SLOTS:
             QVERIFY2(!target.isEmpty(), qPrintable(from));
             visited.insert(target);
 
-            const ControlResult r = sync([&](auto cb) { m_control->advance(id, target, cb); });
+            const ControlResult r = sync(m_control->advance(id, target));
             QVERIFY2(
                 r.ok(), qPrintable(QString::number(r.httpStatus) + QLatin1Char(' ') + r.reason));
             QCOMPARE(r.action, QStringLiteral("advance"));
             QCOMPARE(r.jobId, id);
             if (!LifecycleControl::isTerminalPhase(target)) {
-                const ControlResult held = sync([&](auto cb) { m_control->hold(id, target, cb); });
+                const ControlResult held = sync(m_control->hold(id, target));
                 QVERIFY(held.ok());
             }
             QTRY_COMPARE_WITH_TIMEOUT(phase(id), target, 10000);
@@ -162,18 +168,18 @@ private Q_SLOTS:
             QVERIFY(visited.contains(QStringLiteral("needs_input")));
         QVERIFY(LifecycleControl::legalNextStates(rec).isEmpty());
 
-        const ControlResult again = sync([&](auto cb) { m_control->advance(id, {}, cb); });
+        const ControlResult again = sync(m_control->advance(id, {}));
         QCOMPARE(again.httpStatus, 409);
         QCOMPARE(again.reason,
             QStringLiteral("the job is already %1")
                 .arg(LifecycleControl::rawWord(dialect, QStringLiteral("succeeded"))));
 
         // Expire: every URL minted so far is revoked; the record says from when.
-        const ControlResult expired = sync([&](auto cb) { m_control->expire(id, cb); });
+        const ControlResult expired = sync(m_control->expire(id));
         QVERIFY(expired.ok());
         QVERIFY(record(id).value(k("urls_revoked_before_ms")).toDouble() > 0);
         // Drop: answered with how many streams were cut (none are open here).
-        const ControlResult dropped = sync([&](auto cb) { m_control->drop(id, cb); });
+        const ControlResult dropped = sync(m_control->drop(id));
         QVERIFY(dropped.ok());
         QCOMPARE(dropped.body.value(k("sse_dropped")).toInt(-1), 0);
     }
@@ -186,9 +192,10 @@ private Q_SLOTS:
         QFETCH(QString, dialect);
         QStringList codes;
         int answers = 0;
-        m_control->failures(dialect, [&](const QStringList &c, const ControlResult &r) {
-            QVERIFY(r.ok());
-            codes = c;
+        Qa::ControlOperation *read = m_control->failures();
+        connect(read, &Core::Operation::result, this, [&, read] {
+            QVERIFY(!read->failed());
+            codes = read->failureCodes(dialect);
             ++answers;
         });
         QTRY_COMPARE(answers, 1);
@@ -196,8 +203,8 @@ private Q_SLOTS:
 
         const QString id = submit(dialect);
         QVERIFY(!id.isEmpty());
-        const ControlResult r = sync(
-            [&](auto cb) { m_control->fail(id, codes.last(), QStringLiteral("QA says no"), cb); });
+        const ControlResult r
+            = sync(m_control->fail(id, codes.last(), QStringLiteral("QA says no")));
         QVERIFY2(r.ok(), qPrintable(r.reason));
         const QJsonObject rec = record(id);
         QCOMPARE(rec.value(k("phase")).toString(), QStringLiteral("failed"));
@@ -206,8 +213,7 @@ private Q_SLOTS:
         QCOMPARE(rec.value(k("failure_reason_code")).toString(), codes.last());
         QCOMPARE(rec.value(k("error")).toString(), QStringLiteral("QA says no"));
 
-        const ControlResult again
-            = sync([&](auto cb) { m_control->fail(id, codes.first(), {}, cb); });
+        const ControlResult again = sync(m_control->fail(id, codes.first(), {}));
         QCOMPARE(again.httpStatus, 409);
         QVERIFY(again.reason.startsWith(QStringLiteral("the job is already")));
     }
@@ -221,7 +227,7 @@ private Q_SLOTS:
         const QString id = submit(dialect);
         const bool canCancel
             = LifecycleControl::phases(dialect).contains(QStringLiteral("cancelled"));
-        const ControlResult r = sync([&](auto cb) { m_control->cancel(id, cb); });
+        const ControlResult r = sync(m_control->cancel(id));
         if (canCancel) {
             QVERIFY(r.ok());
             QCOMPARE(phase(id), QStringLiteral("cancelled"));
@@ -231,7 +237,7 @@ private Q_SLOTS:
         QCOMPARE(r.reason, QStringLiteral("%1 has no cancelled state").arg(dialect));
         QCOMPARE(phase(id), QStringLiteral("queued"));
 
-        QVERIFY(sync([&](auto cb) { m_control->release(id, cb); }).ok());
+        QVERIFY(sync(m_control->release(id)).ok());
         QVERIFY(!record(id).value(k("control")).toObject().contains(k("hold")));
         QTRY_VERIFY_WITH_TIMEOUT(phase(id) != u"queued", 10000);
     }
@@ -241,16 +247,15 @@ private Q_SLOTS:
     void askInput()
     {
         const QString id = submit(QStringLiteral("peel"));
-        ControlResult r
-            = sync([&](auto cb) { m_control->askInput(id, QStringLiteral("Which region?"), cb); });
+        ControlResult r = sync(m_control->askInput(id, QStringLiteral("Which region?")));
         QCOMPARE(r.httpStatus, 409);
         QCOMPARE(r.reason, QStringLiteral("only a running build can ask for input (it is queued)"));
 
-        QVERIFY(sync([&](auto cb) { m_control->advance(id, QStringLiteral("running"), cb); }).ok());
-        QVERIFY(sync([&](auto cb) { m_control->hold(id, {}, cb); }).ok());
+        QVERIFY(sync(m_control->advance(id, QStringLiteral("running"))).ok());
+        QVERIFY(sync(m_control->hold(id, {})).ok());
         QCOMPARE(record(id).value(k("control")).toObject().value(k("hold")).toString(),
             QStringLiteral("running"));
-        r = sync([&](auto cb) { m_control->askInput(id, QStringLiteral("Which region?"), cb); });
+        r = sync(m_control->askInput(id, QStringLiteral("Which region?")));
         QVERIFY2(r.ok(), qPrintable(r.reason));
         const QJsonObject rec = record(id);
         QCOMPARE(rec.value(k("phase")).toString(), QStringLiteral("needs_input"));
@@ -260,20 +265,26 @@ private Q_SLOTS:
             (QStringList { QStringLiteral("running"), QStringLiteral("failed") }));
 
         const QString other = submit(QStringLiteral("peako"));
-        r = sync([&](auto cb) { m_control->askInput(other, {}, cb); });
+        r = sync(m_control->askInput(other, {}));
         QCOMPARE(r.httpStatus, 409);
         QCOMPARE(r.reason, QStringLiteral("peako has no needs_input state"));
     }
 
     // Unknown jobs answer 404 with the reason; an unreachable sandbox gives status 0 and a message,
-    // and finished() fires once per call either way.
+    // and each operation reports once, failed, with the kind and the reason as its error.
     void errors()
     {
-        QSignalSpy spy(m_control.get(), &LifecycleControl::finished);
-        ControlResult r = sync([&](auto cb) { m_control->job(QStringLiteral("nope"), cb); });
+        Qa::ControlOperation *op = m_control->job(QStringLiteral("nope"));
+        QSignalSpy spy(op, &Core::Operation::result);
+        std::optional<Core::JobError> error;
+        connect(op, &Core::Operation::result, this, [&, op] { error = op->error(); });
+        ControlResult r = sync(op);
         QCOMPARE(r.httpStatus, 404);
         QCOMPARE(r.reason, QStringLiteral("no job nope"));
         QCOMPARE(spy.count(), 1);
+        QVERIFY(error.has_value());
+        QCOMPARE(error->kind, Core::JobError::Kind::NotFound);
+        QCOMPARE(error->message, QStringLiteral("no job nope"));
 
         QTcpServer closed;
         QVERIFY(closed.listen(QHostAddress::LocalHost));
@@ -281,12 +292,12 @@ private Q_SLOTS:
         closed.close();
         LifecycleControl nowhere(
             &m_nam, QUrl(QStringLiteral("http://127.0.0.1:%1/_sandbox").arg(port)));
-        int calls = 0;
-        nowhere.advance(QStringLiteral("x"), {}, [&](const ControlResult &res) {
-            r = res;
-            ++calls;
-        });
-        QTRY_COMPARE(calls, 1);
+        Qa::ControlOperation *advance = nowhere.advance(QStringLiteral("x"), {});
+        bool networkKind = false;
+        connect(advance, &Core::Operation::result, this,
+            [&, advance] { networkKind = advance->error().kind == Core::JobError::Kind::Network; });
+        r = sync(advance);
+        QVERIFY(networkKind);
         QCOMPARE(r.httpStatus, 0);
         QVERIFY(!r.reason.isEmpty());
         QVERIFY(!r.ok());

@@ -14,6 +14,7 @@
 #include <QUuid>
 
 using Cli::KeysCommand;
+using Cli::KeysRequest;
 
 namespace {
 
@@ -48,9 +49,9 @@ class TstKeysCommand : public QObject
     Run keys(const QStringList &arguments, const QByteArray &stdinBytes = {})
     {
         Run run;
-        KeysCommand::Request request;
+        KeysRequest request;
         QString error;
-        if (!KeysCommand::parse(arguments, &request, &error)) {
+        if (!KeysRequest::parse(arguments, &request, &error)) {
             run.code = 2;
             run.err = error.toUtf8();
             return run;
@@ -112,29 +113,29 @@ private Q_SLOTS:
     // Argument parsing: actions, --label, --json anywhere, usage errors.
     void parsing()
     {
-        KeysCommand::Request r;
+        KeysRequest r;
         QString error;
-        QVERIFY(KeysCommand::parse({ QStringLiteral("--json"), QStringLiteral("keys"),
+        QVERIFY(KeysRequest::parse({ QStringLiteral("--json"), QStringLiteral("keys"),
                                        QStringLiteral("list"), QStringLiteral("work") },
             &r, &error));
         QCOMPARE(r.action, QStringLiteral("list"));
         QCOMPARE(r.profile, QStringLiteral("work"));
         QVERIFY(r.json);
-        QVERIFY(KeysCommand::parse(
+        QVERIFY(KeysRequest::parse(
             { QStringLiteral("set"), QStringLiteral("work"), QStringLiteral("--label=ci") }, &r,
             &error));
         QCOMPARE(r.label, QStringLiteral("ci"));
-        QVERIFY(!KeysCommand::parse(
+        QVERIFY(!KeysRequest::parse(
             { QStringLiteral("keys"), QStringLiteral("frob"), QStringLiteral("work") }, &r,
             &error));
-        QVERIFY(!KeysCommand::parse({ QStringLiteral("keys"), QStringLiteral("set") }, &r, &error));
-        QVERIFY(!KeysCommand::parse(
+        QVERIFY(!KeysRequest::parse({ QStringLiteral("keys"), QStringLiteral("set") }, &r, &error));
+        QVERIFY(!KeysRequest::parse(
             { QStringLiteral("keys"), QStringLiteral("set"), QStringLiteral("w"),
                 QStringLiteral("--label"), QStringLiteral("a/b") },
             &r, &error));
-        QVERIFY(KeysCommand::isKeysCommand({ QStringLiteral("--json"), QStringLiteral("keys"),
+        QVERIFY(KeysRequest::isKeysCommand({ QStringLiteral("--json"), QStringLiteral("keys"),
             QStringLiteral("list"), QStringLiteral("w") }));
-        QVERIFY(!KeysCommand::isKeysCommand({ QStringLiteral("status"), QStringLiteral("keys") }));
+        QVERIFY(!KeysRequest::isKeysCommand({ QStringLiteral("status"), QStringLiteral("keys") }));
     }
 
     // set → list → test (accepted) → a second, wrong key becomes active → test (refused) → remove.
@@ -189,11 +190,11 @@ private Q_SLOTS:
 
         {
             Secrets::KeyStore store(m_service);
-            std::optional<Secrets::KeyStore::Result> gone;
-            store.readKey(QStringLiteral("keychain:sb/old"), &store,
-                [&](const Secrets::KeyStore::Result &res) { gone = res; });
+            std::optional<bool> gone;
+            Secrets::KeyOperation *read = store.readKey(QStringLiteral("keychain:sb/old"));
+            connect(read, &Core::Operation::result, &store, [&, read] { gone = read->notFound(); });
             QTRY_VERIFY_WITH_TIMEOUT(gone.has_value(), 20000);
-            QCOMPARE(gone->status, Secrets::KeyStore::Status::NotFound);
+            QVERIFY(*gone);
         }
         r = keys({ QStringLiteral("keys"), QStringLiteral("remove"), QStringLiteral("sb") });
         QCOMPARE(r.code, 0); // the only key left

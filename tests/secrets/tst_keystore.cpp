@@ -4,12 +4,14 @@
 #include "privatekeyring.h"
 #include "secrets/keystore.h"
 
+#include <QPointer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUuid>
 #include <optional>
 
+using Secrets::KeyOperation;
 using Secrets::KeyStore;
 
 namespace {
@@ -19,43 +21,52 @@ QString uniqueService()
     return QStringLiteral("jobscope-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
 }
 
-// Runs one call and waits for its callback.
-struct Waiter
+// What a KeyOperation reported, as a value the checks below compare.
+enum class Status { Ok, NotFound, Failed };
+struct Result
 {
-    std::optional<KeyStore::Result> result;
-    KeyStore::Callback callback()
-    {
-        return [this](const KeyStore::Result &r) {
-            result = r;
-        };
-    }
+    QString ref;
+    Status status = Status::Failed;
+    QString key;
+    QString message;
+    bool ok() const { return status == Status::Ok; }
 };
 
-KeyStore::Result readSync(KeyStore &store, const QString &ref)
+Result resultOf(const KeyOperation *op)
 {
-    Waiter w;
-    store.readKey(ref, &store, w.callback());
-    if (!QTest::qWaitFor([&] { return w.result.has_value(); }, 20000))
-        return { ref, KeyStore::Status::Failed, {}, QStringLiteral("no answer") };
-    return *w.result;
+    return { op->ref(),
+        !op->failed()        ? Status::Ok
+            : op->notFound() ? Status::NotFound
+                             : Status::Failed,
+        op->key(), op->errorString() };
 }
 
-KeyStore::Result writeSync(KeyStore &store, const QString &ref, const QString &key)
+// Waits for one operation's result (it reports once, later, then deletes itself).
+Result waitFor(KeyOperation *op)
 {
-    Waiter w;
-    store.writeKey(ref, key, &store, w.callback());
-    if (!QTest::qWaitFor([&] { return w.result.has_value(); }, 20000))
-        return { ref, KeyStore::Status::Failed, {}, QStringLiteral("no answer") };
-    return *w.result;
+    const QString ref = op->ref();
+    std::optional<Result> result;
+    QObject context;
+    QObject::connect(
+        op, &Core::Operation::result, &context, [&result, op] { result = resultOf(op); });
+    if (!QTest::qWaitFor([&] { return result.has_value(); }, 20000))
+        return { ref, Status::Failed, {}, QStringLiteral("no answer") };
+    return *result;
 }
 
-KeyStore::Result removeSync(KeyStore &store, const QString &ref)
+Result readSync(KeyStore &store, const QString &ref)
 {
-    Waiter w;
-    store.removeKey(ref, &store, w.callback());
-    if (!QTest::qWaitFor([&] { return w.result.has_value(); }, 20000))
-        return { ref, KeyStore::Status::Failed, {}, QStringLiteral("no answer") };
-    return *w.result;
+    return waitFor(store.readKey(ref));
+}
+
+Result writeSync(KeyStore &store, const QString &ref, const QString &key)
+{
+    return waitFor(store.writeKey(ref, key));
+}
+
+Result removeSync(KeyStore &store, const QString &ref)
+{
+    return waitFor(store.removeKey(ref));
 }
 
 } // namespace
@@ -76,7 +87,7 @@ private Q_SLOTS:
             = KeyStore::keychainRef(QStringLiteral("work"), QStringLiteral("default"));
         QCOMPARE(ref, QStringLiteral("keychain:work/default"));
 
-        KeyStore::Result r = writeSync(store, ref, QStringLiteral("sk-first-0123456789"));
+        Result r = writeSync(store, ref, QStringLiteral("sk-first-0123456789"));
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(known.count(), 1);
         QCOMPARE(known.first().first().toBool(), false);
@@ -92,7 +103,7 @@ private Q_SLOTS:
 
         QVERIFY(removeSync(store, ref).ok());
         r = readSync(store, ref);
-        QCOMPARE(r.status, KeyStore::Status::NotFound);
+        QCOMPARE(r.status, Status::NotFound);
         QVERIFY(r.key.isEmpty());
         QCOMPARE(changed.count(), 3); // two writes, one removal
         QCOMPARE(known.count(), 1); // probed once
@@ -134,13 +145,13 @@ private Q_SLOTS:
         KeyStore b(uniqueService());
         const QString ref = KeyStore::keychainRef(QStringLiteral("p"), QStringLiteral("x"));
         QVERIFY(writeSync(a, ref, QStringLiteral("key-of-a-123")).ok());
-        QCOMPARE(readSync(b, ref).status, KeyStore::Status::NotFound);
+        QCOMPARE(readSync(b, ref).status, Status::NotFound);
         QCOMPARE(readSync(a, ref).key, QStringLiteral("key-of-a-123"));
         QVERIFY(removeSync(a, ref).ok());
     }
 
     // Calls made before the probe ends wait for it and run in order; no callback runs inside the
-    // call; a destroyed context gets no callback.
+    // call; a destroyed context gets no callback; each operation reports once and deletes itself.
     void asynchronousContract()
     {
         JOBSCOPE_REQUIRE_KEYRING_MODE("private");
@@ -148,22 +159,26 @@ private Q_SLOTS:
         const QString ref = KeyStore::keychainRef(QStringLiteral("p"), QStringLiteral("order"));
         QStringList order;
         bool returned = false;
-        store.writeKey(
-            ref, QStringLiteral("ordered-key-1"), &store, [&](const KeyStore::Result &r) {
-                QVERIFY(returned);
-                order << QStringLiteral("write:%1").arg(r.ok());
-            });
-        store.readKey(ref, &store,
-            [&](const KeyStore::Result &r) { order << QStringLiteral("read:") + r.key; });
+        KeyOperation *write = store.writeKey(ref, QStringLiteral("ordered-key-1"));
+        connect(write, &Core::Operation::result, &store, [&, write] {
+            QVERIFY(returned);
+            order << QStringLiteral("write:%1").arg(!write->failed());
+        });
+        QPointer<KeyOperation> writeAlive(write);
+        KeyOperation *read = store.readKey(ref);
+        connect(read, &Core::Operation::result, &store,
+            [&, read] { order << QStringLiteral("read:") + read->key(); });
         auto *context = new QObject;
         bool contextCalled = false;
-        store.readKey(ref, context, [&](const KeyStore::Result &) { contextCalled = true; });
+        connect(
+            store.readKey(ref), &Core::Operation::result, context, [&] { contextCalled = true; });
         delete context;
         returned = true;
         QVERIFY(order.isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(order.size(), 2, 20000);
         QCOMPARE(order,
             (QStringList { QStringLiteral("write:1"), QStringLiteral("read:ordered-key-1") }));
+        QTRY_VERIFY(writeAlive.isNull()); // deleted itself after reporting
         QVERIFY(removeSync(store, ref).ok());
         QVERIFY(!contextCalled);
     }
@@ -175,19 +190,18 @@ private Q_SLOTS:
             QSKIP(qPrintable(TestSupport::keyringMode()));
         KeyStore store(uniqueService());
         qputenv("JOBSCOPE_TEST_ENV_KEY", "  env-key-4567 \n");
-        KeyStore::Result r = readSync(store, QStringLiteral("env:JOBSCOPE_TEST_ENV_KEY"));
+        Result r = readSync(store, QStringLiteral("env:JOBSCOPE_TEST_ENV_KEY"));
         QVERIFY(r.ok());
         QCOMPARE(r.key, QStringLiteral("env-key-4567"));
         QCOMPARE(readSync(store, QStringLiteral("env:JOBSCOPE_TEST_UNSET_VAR")).status,
-            KeyStore::Status::NotFound);
+            Status::NotFound);
         r = writeSync(
             store, QStringLiteral("env:JOBSCOPE_TEST_ENV_KEY"), QStringLiteral("x-key-1234"));
-        QCOMPARE(r.status, KeyStore::Status::Failed);
+        QCOMPARE(r.status, Status::Failed);
         QVERIFY(r.message.contains(QLatin1String("environment variable")));
-        QCOMPARE(
-            readSync(store, QStringLiteral("plain-text-key")).status, KeyStore::Status::Failed);
+        QCOMPARE(readSync(store, QStringLiteral("plain-text-key")).status, Status::Failed);
         QCOMPARE(writeSync(store, QStringLiteral("keychain:p/empty"), QStringLiteral("   ")).status,
-            KeyStore::Status::Failed);
+            Status::Failed);
     }
 
     // Without a session bus: memory-only, said in the agreed sentence, keys live for this store's
@@ -216,11 +230,11 @@ private Q_SLOTS:
             QVERIFY(!message.contains(QString::fromLatin1(key)));
             QCOMPARE(readSync(store, ref).key, QString::fromLatin1(key));
             QVERIFY(removeSync(store, ref).ok());
-            QCOMPARE(readSync(store, ref).status, KeyStore::Status::NotFound);
+            QCOMPARE(readSync(store, ref).status, Status::NotFound);
             QVERIFY(writeSync(store, ref, QString::fromLatin1(key)).ok());
         }
         KeyStore later(service);
-        QCOMPARE(readSync(later, ref).status, KeyStore::Status::NotFound);
+        QCOMPARE(readSync(later, ref).status, Status::NotFound);
         QCOMPARE(TestSupport::filesContaining(TestSupport::keyringHome(), key), QStringList());
     }
 

@@ -89,10 +89,12 @@ LifecycleStepper::LifecycleStepper(QNetworkAccessManager *nam, QWidget *parent)
     holdRow->addStretch(1);
     form->addRow(tr("Hold"), holdRow);
     connect(hold, &QPushButton::clicked, this, [this] {
-        act(QStringLiteral("hold"), [this](const auto &cb) { m_control->hold(m_jobId, {}, cb); });
+        act(QStringLiteral("hold"),
+            [this](const auto &cb) { onResult(m_control->hold(m_jobId), cb); });
     });
     connect(release, &QPushButton::clicked, this, [this] {
-        act(QStringLiteral("release"), [this](const auto &cb) { m_control->release(m_jobId, cb); });
+        act(QStringLiteral("release"),
+            [this](const auto &cb) { onResult(m_control->release(m_jobId), cb); });
     });
 
     auto *failRow = new QHBoxLayout;
@@ -108,8 +110,9 @@ LifecycleStepper::LifecycleStepper(QNetworkAccessManager *nam, QWidget *parent)
     connect(fail, &QPushButton::clicked, this, [this] {
         const QString code = m_codes->currentText();
         const QString message = m_failMessage->text();
-        act(QStringLiteral("fail"),
-            [this, code, message](const auto &cb) { m_control->fail(m_jobId, code, message, cb); });
+        act(QStringLiteral("fail"), [this, code, message](const auto &cb) {
+            onResult(m_control->fail(m_jobId, code, message), cb);
+        });
     });
 
     auto *askLayout = new QHBoxLayout(m_askRow);
@@ -123,7 +126,7 @@ LifecycleStepper::LifecycleStepper(QNetworkAccessManager *nam, QWidget *parent)
     connect(ask, &QPushButton::clicked, this, [this] {
         const QString prompt = m_prompt->text();
         act(QStringLiteral("ask-input"),
-            [this, prompt](const auto &cb) { m_control->askInput(m_jobId, prompt, cb); });
+            [this, prompt](const auto &cb) { onResult(m_control->askInput(m_jobId, prompt), cb); });
     });
 
     auto *otherRow = new QHBoxLayout;
@@ -139,13 +142,16 @@ LifecycleStepper::LifecycleStepper(QNetworkAccessManager *nam, QWidget *parent)
     otherRow->addStretch(1);
     form->addRow(tr("Other"), otherRow);
     connect(cancel, &QPushButton::clicked, this, [this] {
-        act(QStringLiteral("cancel"), [this](const auto &cb) { m_control->cancel(m_jobId, cb); });
+        act(QStringLiteral("cancel"),
+            [this](const auto &cb) { onResult(m_control->cancel(m_jobId), cb); });
     });
     connect(expire, &QPushButton::clicked, this, [this] {
-        act(QStringLiteral("expire"), [this](const auto &cb) { m_control->expire(m_jobId, cb); });
+        act(QStringLiteral("expire"),
+            [this](const auto &cb) { onResult(m_control->expire(m_jobId), cb); });
     });
     connect(drop, &QPushButton::clicked, this, [this] {
-        act(QStringLiteral("drop"), [this](const auto &cb) { m_control->drop(m_jobId, cb); });
+        act(QStringLiteral("drop"),
+            [this](const auto &cb) { onResult(m_control->drop(m_jobId), cb); });
     });
 
     m_status->setFrameShape(QFrame::StyledPanel);
@@ -194,7 +200,7 @@ void LifecycleStepper::refresh()
     if (!m_active || m_jobId.isEmpty())
         return;
     const QString id = m_jobId;
-    m_control->job(id, [this, id](const Qa::ControlResult &r) {
+    onResult(m_control->job(id), [this, id](const Qa::ControlResult &r) {
         if (id != m_jobId)
             return; // an answer about the job shown before
         if (!r.ok()) {
@@ -262,6 +268,13 @@ void LifecycleStepper::act(const QString &action,
     });
 }
 
+void LifecycleStepper::onResult(
+    Qa::ControlOperation *operation, const std::function<void(const Qa::ControlResult &)> &then)
+{
+    connect(operation, &Core::Operation::result, this,
+        [operation, then] { then(operation->outcome()); });
+}
+
 void LifecycleStepper::report(const Qa::ControlResult &r)
 {
     QString what = r.action;
@@ -323,14 +336,15 @@ void LifecycleStepper::applyRecord(const QJsonObject &record)
             const bool holdThere
                 = m_holdEachStep->isChecked() && !Qa::LifecycleControl::isTerminalPhase(to);
             act(QStringLiteral("advance"), [this, to, holdThere](const auto &cb) {
-                m_control->advance(
-                    m_jobId, to, [this, to, holdThere, cb](const Qa::ControlResult &r) {
+                onResult(m_control->advance(m_jobId, to),
+                    [this, to, holdThere, cb](const Qa::ControlResult &r) {
                         if (!r.ok())
                             m_expect.clear();
                         if (!r.ok() || !holdThere)
                             return cb(r);
                         // Hold it where it now is; the advance's answer is what the user sees.
-                        m_control->hold(m_jobId, to, [r, cb](const Qa::ControlResult &) { cb(r); });
+                        onResult(m_control->hold(m_jobId, to),
+                            [r, cb](const Qa::ControlResult &) { cb(r); });
                     });
             });
         });
@@ -365,14 +379,15 @@ void LifecycleStepper::loadFailures(const QString &dialect)
     if (m_failureCodes.contains(dialect))
         return fill(m_failureCodes.value(dialect));
     m_codes->clear();
-    m_control->failures(
-        dialect, [this, dialect, fill](const QStringList &codes, const Qa::ControlResult &r) {
-            if (!r.ok())
-                return;
-            m_failureCodes.insert(dialect, codes);
-            if (m_codesFor == dialect)
-                fill(codes);
-        });
+    Qa::ControlOperation *read = m_control->failures();
+    connect(read, &Core::Operation::result, this, [this, read, dialect, fill] {
+        if (read->failed())
+            return;
+        const QStringList codes = read->failureCodes(dialect);
+        m_failureCodes.insert(dialect, codes);
+        if (m_codesFor == dialect)
+            fill(codes);
+    });
 }
 
 void LifecycleStepper::updateEnabled()

@@ -17,8 +17,9 @@ class QNetworkAccessManager;
 class QPushButton;
 
 namespace Qa {
+class ControlOperation;
 class LifecycleControl;
-}
+} // namespace Qa
 
 namespace Ui {
 
@@ -67,6 +68,9 @@ Q_SIGNALS:
 private:
     void act(const QString &action,
         const std::function<void(const std::function<void(const Qa::ControlResult &)> &)> &call);
+    // Runs `then` with the operation's answer when it reports (not at all once this is gone).
+    void onResult(Qa::ControlOperation *operation,
+        const std::function<void(const Qa::ControlResult &)> &then);
     void report(const Qa::ControlResult &r);
     void applyRecord(const QJsonObject &record);
     void loadFailures(const QString &dialect);

@@ -5,6 +5,7 @@
 #include "peel/peelpromptform.h"
 #include "peel/peelrevisedialog.h"
 #include "peelbuilds/buildactions.h"
+#include "peelbuilds/buildoperation.h"
 
 #include <QClipboard>
 #include <QDir>
@@ -317,15 +318,13 @@ void PeelBuildView::setJob(const Core::Profile &profile, const Tracker::TrackedJ
 {
     if (!m_actions || !sameProfile(profile, m_profile)) {
         // A new profile means a new adapter (base URL, key); what the old one had in flight is
-        // dropped. deleteLater: setJob() may be called from a slot of the old one's finished().
+        // dropped (its operations are deleted and never report). deleteLater: setJob() may be
+        // called from a slot of one of the old one's operations.
         if (m_actions) {
             m_actions->cancelAll();
-            m_actions->disconnect(this);
             m_actions->deleteLater();
         }
         m_actions = new PeelBuilds::BuildActions(m_nam, profile, this);
-        connect(m_actions, &PeelBuilds::BuildActions::finished, this, &PeelBuildView::handle);
-        m_exportPaths.clear();
         m_respondPending = m_callPending = 0;
         m_redactor = Core::Redactor {};
         m_redactor.addSecret(profile.apiKey);
@@ -508,7 +507,7 @@ void PeelBuildView::respondWith(const QJsonObject &response)
     ++m_respondPending;
     m_respondButton->setEnabled(false);
     m_respondResult->setText(tr("Sending…"));
-    m_actions->respond(m_job.remote(), response);
+    watch(m_actions->respond(m_job.remote(), response));
 }
 
 void PeelBuildView::callEndpoint(const QString &endpoint, const QJsonObject &input)
@@ -517,7 +516,7 @@ void PeelBuildView::callEndpoint(const QString &endpoint, const QJsonObject &inp
         return;
     ++m_callPending;
     m_console->setBusy(true);
-    m_actions->call(m_job.remote(), endpoint, input);
+    watch(m_actions->call(m_job.remote(), endpoint, input));
 }
 
 void PeelBuildView::checkHealth()
@@ -525,7 +524,7 @@ void PeelBuildView::checkHealth()
     if (!m_actions || m_job.id.isEmpty())
         return;
     m_healthButton->setEnabled(false);
-    m_actions->health(m_job.remote());
+    watch(m_actions->health(m_job.remote()));
 }
 
 void PeelBuildView::revise(const QString &instructions)
@@ -533,7 +532,7 @@ void PeelBuildView::revise(const QString &instructions)
     if (!m_actions || m_job.id.isEmpty())
         return;
     setStatus(tr("Asking for a revision…"), false);
-    m_actions->revise(m_job.remote(), QJsonObject { { k("instructions"), instructions } });
+    watch(m_actions->revise(m_job.remote(), QJsonObject { { k("instructions"), instructions } }));
 }
 
 void PeelBuildView::rebuild()
@@ -541,7 +540,7 @@ void PeelBuildView::rebuild()
     if (!m_actions || m_job.id.isEmpty())
         return;
     setStatus(tr("Asking for a rebuild…"), false);
-    m_actions->rebuild(m_job.remote());
+    watch(m_actions->rebuild(m_job.remote()));
 }
 
 void PeelBuildView::exportTo(const QString &format, const QString &path)
@@ -549,7 +548,7 @@ void PeelBuildView::exportTo(const QString &format, const QString &path)
     if (!m_actions || m_job.id.isEmpty())
         return;
     setStatus(tr("Fetching the %1 export…").arg(format), false);
-    m_exportPaths.insert(m_actions->exportSpec(m_job.remote(), format), path);
+    watch(m_actions->exportSpec(m_job.remote(), format), path);
 }
 
 void PeelBuildView::askRevise()
@@ -614,7 +613,13 @@ void PeelBuildView::applyRecord(const Core::JobUpdate &record)
     refresh(false);
 }
 
-void PeelBuildView::handle(const PeelBuilds::BuildResult &result)
+void PeelBuildView::watch(PeelBuilds::BuildOperation *operation, const QString &exportPath)
+{
+    connect(operation, &Core::Operation::result, this,
+        [this, operation, exportPath] { handle(operation->outcome(), exportPath); });
+}
+
+void PeelBuildView::handle(const PeelBuilds::BuildResult &result, const QString &exportPath)
 {
     using Action = PeelBuilds::BuildResult::Action;
     const bool current = result.apiId == m_job.remote();
@@ -697,7 +702,7 @@ void PeelBuildView::handle(const PeelBuilds::BuildResult &result)
         break;
     }
     case Action::Export: {
-        const QString path = m_exportPaths.take(result.requestId);
+        const QString path = exportPath;
         QString error;
         if (!result.ok()) {
             error = describeError(result);

@@ -19,7 +19,8 @@ class QStackedWidget;
 
 namespace PeelBuilds {
 class BuildActions;
-}
+class BuildOperation;
+} // namespace PeelBuilds
 
 namespace Ui {
 
@@ -87,7 +88,10 @@ private:
     void endpointSelected();
     void setStatus(const QString &text, bool error);
     void applyRecord(const Core::JobUpdate &record);
-    void handle(const PeelBuilds::BuildResult &result);
+    // Hands the operation's outcome to handle() when it reports (`exportPath`: where an export
+    // is written).
+    void watch(PeelBuilds::BuildOperation *operation, const QString &exportPath = {});
+    void handle(const PeelBuilds::BuildResult &result, const QString &exportPath);
     QString describeError(const PeelBuilds::BuildResult &result) const;
     QString shownBody(const PeelBuilds::BuildResult &result) const;
     void askRevise();
@@ -100,7 +104,6 @@ private:
     Core::Redactor m_redactor;
     Tracker::TrackedJob m_job;
     PeelBuilds::BuildContract m_contract;
-    QHash<int, QString> m_exportPaths;
     int m_respondPending = 0;
     int m_callPending = 0;
 

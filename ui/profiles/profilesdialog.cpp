@@ -586,37 +586,37 @@ void ProfilesDialog::addKey(const QString &label, const QString &key)
     const QString ref = Secrets::KeyStore::keychainRef(profile, label);
     m_addKey->setEnabled(false);
     setStatus(tr("Storing the key…"));
-    m_store->writeKey(
-        ref, key, this, [this, profile, label, ref](const Secrets::KeyStore::Result &r) {
-            m_addKey->setEnabled(true);
-            if (!r.ok()) {
-                setStatus(tr("The key was not stored: %1").arg(r.message), true);
-                Q_EMIT keyFailed(profile, label, r.message);
-                return;
-            }
-            m_loading = true;
-            const bool added = m_registry->addKey(profile, label, ref)
-                && m_registry->setActiveKey(profile, label);
-            m_loading = false;
-            QString error;
-            if (!added || !m_registry->save(&error)) {
-                const QString message = added ? error : tr("the profile is gone");
-                setStatus(tr("The key was stored but not recorded: %1").arg(message), true);
-                Q_EMIT keyFailed(profile, label, message);
-                return;
-            }
-            if (profile == m_current) {
-                m_newKey->clear();
-                m_newLabel->clear();
-                m_showKey->setChecked(false);
-                loadKeys();
-            }
-            setStatus(m_store->isMemoryOnly()
-                    ? tr("Key \"%1\" added for this session only (no keychain).").arg(label)
-                    : tr("Key \"%1\" added to the keychain and made active.").arg(label));
-            Q_EMIT profilesChanged();
-            Q_EMIT keyAdded(profile, label);
-        });
+    Secrets::KeyOperation *write = m_store->writeKey(ref, key);
+    connect(write, &Core::Operation::result, this, [this, write, profile, label, ref] {
+        m_addKey->setEnabled(true);
+        if (write->failed()) {
+            setStatus(tr("The key was not stored: %1").arg(write->errorString()), true);
+            Q_EMIT keyFailed(profile, label, write->errorString());
+            return;
+        }
+        m_loading = true;
+        const bool added
+            = m_registry->addKey(profile, label, ref) && m_registry->setActiveKey(profile, label);
+        m_loading = false;
+        QString error;
+        if (!added || !m_registry->save(&error)) {
+            const QString message = added ? error : tr("the profile is gone");
+            setStatus(tr("The key was stored but not recorded: %1").arg(message), true);
+            Q_EMIT keyFailed(profile, label, message);
+            return;
+        }
+        if (profile == m_current) {
+            m_newKey->clear();
+            m_newLabel->clear();
+            m_showKey->setChecked(false);
+            loadKeys();
+        }
+        setStatus(m_store->isMemoryOnly()
+                ? tr("Key \"%1\" added for this session only (no keychain).").arg(label)
+                : tr("Key \"%1\" added to the keychain and made active.").arg(label));
+        Q_EMIT profilesChanged();
+        Q_EMIT keyAdded(profile, label);
+    });
 }
 
 bool ProfilesDialog::removeKey(const QString &label)
@@ -635,10 +635,11 @@ bool ProfilesDialog::removeKey(const QString &label)
         return false;
     }
     if (!Secrets::KeyStore::accountOf(ref).isEmpty()) {
-        m_store->removeKey(ref, this, [this, label](const Secrets::KeyStore::Result &r) {
-            if (!r.ok() && r.status != Secrets::KeyStore::Status::NotFound)
-                setStatus(
-                    tr("Key \"%1\" forgotten, but the keychain said: %2").arg(label, r.message),
+        Secrets::KeyOperation *removal = m_store->removeKey(ref);
+        connect(removal, &Core::Operation::result, this, [this, removal, label] {
+            if (removal->failed() && !removal->notFound())
+                setStatus(tr("Key \"%1\" forgotten, but the keychain said: %2")
+                              .arg(label, removal->errorString()),
                     true);
         });
     }
@@ -709,16 +710,16 @@ void ProfilesDialog::testKey(const QString &label)
         updateKeyButtons();
         Q_EMIT keyTested(profileName, label, r);
     };
-    m_store->readKey(ref, this, [this, entry, finish](const Secrets::KeyStore::Result &r) {
-        if (!r.ok()) {
+    Secrets::KeyOperation *read = m_store->readKey(ref);
+    connect(read, &Core::Operation::result, this, [this, read, entry, finish] {
+        if (read->failed()) {
             finish({ Secrets::KeyTestResult::Verdict::Unknown, 0,
-                r.status == Secrets::KeyStore::Status::NotFound
-                    ? tr("The key is not in the keychain any more; add it again.")
-                    : tr("The key could not be read: %1").arg(r.message) });
+                read->notFound() ? tr("The key is not in the keychain any more; add it again.")
+                                 : tr("The key could not be read: %1").arg(read->errorString()) });
             return;
         }
         Core::Profile profile = entry->profile;
-        profile.apiKey = r.key;
+        profile.apiKey = read->key();
         m_tester = new Secrets::KeyTester(m_nam, profile, this);
         connect(m_tester, &Core::Operation::result, this, [this, finish] {
             const Secrets::KeyTestResult outcome = m_tester->outcome();

@@ -304,10 +304,9 @@ private Q_SLOTS:
         QVERIFY(dialog.removeKey(QStringLiteral("old")));
         QCOMPARE(dialog.keyList()->topLevelItemCount(), 1);
         bool gone = false;
-        store.readKey(Secrets::KeyStore::keychainRef(p.name, QStringLiteral("old")), this,
-            [&](const Secrets::KeyStore::Result &r) {
-                gone = r.status == Secrets::KeyStore::Status::NotFound;
-            });
+        Secrets::KeyOperation *read
+            = store.readKey(Secrets::KeyStore::keychainRef(p.name, QStringLiteral("old")));
+        connect(read, &Core::Operation::result, this, [&, read] { gone = read->notFound(); });
         QTRY_VERIFY_WITH_TIMEOUT(gone, 20000);
     }
 };
